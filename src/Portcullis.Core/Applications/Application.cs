@@ -1,0 +1,76 @@
+namespace Portcullis.Core.Applications;
+
+/// <summary>How a client proves it is the application at the token endpoint and at <c>/api/v3/signin</c>.</summary>
+public enum TokenEndpointAuthMethod
+{
+    ClientSecretPost,
+    ClientSecretBasic,
+    None,
+}
+
+public static class TokenEndpointAuthMethods
+{
+    public static string ToWire(this TokenEndpointAuthMethod method) => method switch
+    {
+        TokenEndpointAuthMethod.ClientSecretPost => "client_secret_post",
+        TokenEndpointAuthMethod.ClientSecretBasic => "client_secret_basic",
+        TokenEndpointAuthMethod.None => "none",
+    };
+
+    public static bool TryParse(string? wire, out TokenEndpointAuthMethod method)
+    {
+        method = wire switch
+        {
+            "client_secret_post" => TokenEndpointAuthMethod.ClientSecretPost,
+            "client_secret_basic" => TokenEndpointAuthMethod.ClientSecretBasic,
+            "none" => TokenEndpointAuthMethod.None,
+            _ => (TokenEndpointAuthMethod)(-1),
+        };
+        return Enum.IsDefined(method);
+    }
+}
+
+/// <summary>MFA factor types, GenAuth's names.</summary>
+public enum FactorType
+{
+    Otp,
+    Sms,
+    Email,
+    Face,
+}
+
+/// <summary>An application (OAuth client) in a user pool.</summary>
+public sealed class Application
+{
+    public required string Id { get; init; }
+
+    public required string PoolId { get; init; }
+
+    public required string Name { get; set; }
+
+    /// <summary>The application secret, encrypted with <see cref="Common.ISecretProtector"/>; never stored in clear.</summary>
+    public required string ProtectedSecret { get; set; }
+
+    public TokenEndpointAuthMethod TokenEndpointAuthMethod { get; set; } = TokenEndpointAuthMethod.ClientSecretPost;
+
+    public List<string> RedirectUris { get; set; } = [];
+
+    /// <summary>Factors users of this application may bind (spec §8: OTP, SMS and EMAIL by default).</summary>
+    public List<FactorType> EnabledFactors { get; set; } = [FactorType.Otp, FactorType.Sms, FactorType.Email];
+
+    public DateTimeOffset CreatedAt { get; init; }
+}
+
+public interface IApplicationStore
+{
+    Task<Application?> FindAsync(string appId, CancellationToken ct);
+
+    Task<IReadOnlyList<Application>> ListAsync(CancellationToken ct);
+
+    /// <summary>Inserts the application; false when one with that id already exists.</summary>
+    Task<bool> TryCreateAsync(Application app, CancellationToken ct);
+
+    Task<bool> AnyAsync(CancellationToken ct);
+
+    Task UpdateAsync(Application app, CancellationToken ct);
+}

@@ -1,0 +1,123 @@
+using Microsoft.Extensions.Logging;
+using Portcullis.Core.Common;
+using Portcullis.Core.Passwords;
+
+namespace Portcullis.Core.Users;
+
+public sealed record PasswordSignUp(string Password, string? Email, string? Username, string? Nickname, string? GivenName, string? FamilyName);
+
+/// <summary>Password sign-up and sign-in within one pool.</summary>
+public sealed class AccountService(IUserStore users, PasswordHasher hasher, TimeProvider clock, ILogger<AccountService> logger)
+{
+    public const int MinPasswordLength = 8;
+    public const int MaxPasswordLength = 128;
+
+    public async Task<Result<User>> SignUpWithPasswordAsync(string poolId, PasswordSignUp request, CancellationToken ct)
+    {
+        var email = Normalise.Email(request.Email);
+        var username = Normalise.Username(request.Username);
+        if (email is null && username is null)
+        {
+            return Result<User>.Fail(ErrorKind.InvalidArgument, "passwordPayload.email or passwordPayload.username");
+        }
+
+        if (request.Email is not null && email is null)
+        {
+            return Result<User>.Fail(ErrorKind.InvalidArgument, "passwordPayload.email");
+        }
+
+        if (request.Username is not null && username is null)
+        {
+            return Result<User>.Fail(ErrorKind.InvalidArgument, "passwordPayload.username");
+        }
+
+        if (request.Password.Length is < MinPasswordLength or > MaxPasswordLength)
+        {
+            return Result<User>.Fail(ErrorKind.WeakPassword, $"{MinPasswordLength}-{MaxPasswordLength}");
+        }
+
+        var now = clock.GetUtcNow();
+        var user = new User
+        {
+            Id = Ids.NewId(),
+            PoolId = poolId,
+            Email = email,
+            Username = username,
+            Nickname = Trim(request.Nickname, 100),
+            GivenName = Trim(request.GivenName, 100),
+            FamilyName = Trim(request.FamilyName, 100),
+            PasswordHash = await hasher.HashAsync(request.Password, ct),
+            CreatedAt = now,
+            UpdatedAt = now,
+        };
+
+        if (!await users.TryCreateAsync(user, ct))
+        {
+            return Result<User>.Fail(ErrorKind.UserAlreadyExists);
+        }
+
+        logger.LogInformation("User {UserId} signed up in pool {PoolId}", user.Id, poolId);
+        return Result<User>.Ok(user);
+    }
+
+    /// <summary>
+    /// Checks a password. Unknown accounts, users without a password and wrong passwords all answer
+    /// <see cref="ErrorKind.BadCredentials"/> after the same hashing work, so the answer does not reveal which accounts exist.
+    /// </summary>
+    public async Task<Result<User>> SignInWithPasswordAsync(string poolId, UserLookup? by, string identifier, string password, CancellationToken ct)
+    {
+        var user = await FindByIdentifierAsync(poolId, by, identifier, ct);
+        if (user?.PasswordHash is null || password.Length > MaxPasswordLength)
+        {
+            await hasher.BurnAsync(password.Length > MaxPasswordLength ? password[..MaxPasswordLength] : password, ct);
+            logger.LogInformation("Password sign-in failed in pool {PoolId}: unknown account", poolId);
+            return Result<User>.Fail(ErrorKind.BadCredentials);
+        }
+
+        var verification = await hasher.VerifyAsync(user.PasswordHash, password, ct);
+        if (verification == PasswordVerification.Failed)
+        {
+            logger.LogInformation("Password sign-in failed for user {UserId}", user.Id);
+            return Result<User>.Fail(ErrorKind.BadCredentials);
+        }
+
+        if (user.Status != UserStatus.Activated)
+        {
+            return Result<User>.Fail(ErrorKind.UserDisabled);
+        }
+
+        var rehash = verification == PasswordVerification.SuccessRehashNeeded ? await hasher.HashAsync(password, ct) : null;
+        var now = clock.GetUtcNow();
+        await users.RecordSignInAsync(user.Id, now, rehash, ct);
+        user.LoginsCount++;
+        user.LastLogin = now;
+        logger.LogInformation("User {UserId} signed in with a password", user.Id);
+        return Result<User>.Ok(user);
+    }
+
+    public Task<User?> FindAsync(string poolId, string userId, CancellationToken ct) => users.FindByIdAsync(poolId, userId, ct);
+
+    private async Task<User?> FindByIdentifierAsync(string poolId, UserLookup? by, string identifier, CancellationToken ct)
+    {
+        if (by is { } lookup)
+        {
+            var value = Normalise.For(lookup, identifier);
+            return value is null ? null : await users.FindAsync(poolId, lookup, value, ct);
+        }
+
+        // "account": email, then username, then phone (GenAuth's order).
+        foreach (var kind in new[] { UserLookup.Email, UserLookup.Username, UserLookup.Phone })
+        {
+            var value = Normalise.For(kind, identifier);
+            if (value is not null && await users.FindAsync(poolId, kind, value, ct) is { } found)
+            {
+                return found;
+            }
+        }
+
+        return null;
+    }
+
+    private static string? Trim(string? value, int max) =>
+        string.IsNullOrWhiteSpace(value) ? null : value.Trim() is var t && t.Length <= max ? t : t[..max];
+}

@@ -1,0 +1,72 @@
+namespace Portcullis.Core.Users;
+
+/// <summary>A user of one pool. Email and username are stored normalised (lower-case, trimmed) and unique within the pool.</summary>
+public sealed class User
+{
+    public required string Id { get; init; }
+
+    public required string PoolId { get; init; }
+
+    public string? Email { get; set; }
+
+    public bool EmailVerified { get; set; }
+
+    public string? Username { get; set; }
+
+    /// <summary>National number as given; with <see cref="PhoneCountryCode"/> it identifies the phone.</summary>
+    public string? Phone { get; set; }
+
+    public string? PhoneCountryCode { get; set; }
+
+    public bool PhoneVerified { get; set; }
+
+    public string? Nickname { get; set; }
+
+    public string? GivenName { get; set; }
+
+    public string? FamilyName { get; set; }
+
+    public string Gender { get; set; } = "U";
+
+    /// <summary>PHC-format password hash (<see cref="Passwords.PasswordHasher"/>), or null for passwordless users.</summary>
+    public string? PasswordHash { get; set; }
+
+    public UserStatus Status { get; set; } = UserStatus.Activated;
+
+    public int LoginsCount { get; set; }
+
+    public DateTimeOffset? LastLogin { get; set; }
+
+    public DateTimeOffset CreatedAt { get; init; }
+
+    public DateTimeOffset UpdatedAt { get; set; }
+}
+
+public enum UserStatus
+{
+    Activated,
+    Suspended,
+    Deactivated,
+}
+
+public enum UserLookup
+{
+    Email,
+    Username,
+    Phone,
+}
+
+public interface IUserStore
+{
+    Task<User?> FindByIdAsync(string poolId, string userId, CancellationToken ct);
+
+    Task<User?> FindAsync(string poolId, UserLookup by, string normalisedValue, CancellationToken ct);
+
+    /// <summary>Inserts the user; false when the email, username or phone is already taken in the pool (unique indexes decide).</summary>
+    Task<bool> TryCreateAsync(User user, CancellationToken ct);
+
+    /// <summary>Records a successful sign-in (and an upgraded password hash when given) in one atomic update.</summary>
+    Task RecordSignInAsync(string userId, DateTimeOffset at, string? rehashedPassword, CancellationToken ct);
+
+    Task<IReadOnlyList<User>> ListAsync(string poolId, int skip, int take, CancellationToken ct);
+}

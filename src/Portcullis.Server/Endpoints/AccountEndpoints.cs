@@ -1,0 +1,149 @@
+using Microsoft.AspNetCore.Mvc;
+using Portcullis.Contracts.Accounts;
+using Portcullis.Core.Applications;
+using Portcullis.Core.Common;
+using Portcullis.Core.Users;
+using Portcullis.Server.Http;
+using Portcullis.Server.Tokens;
+
+namespace Portcullis.Server.Endpoints;
+
+/// <summary>Sign-up, sign-in and the signed-in user's profile (spec §5).</summary>
+public static class AccountEndpoints
+{
+    public const string DefaultScope = "openid profile";
+
+    public static IEndpointRouteBuilder MapAccountEndpoints(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/api/v3").WithTags("Accounts");
+        group.MapPost("/signup", SignUpAsync).WithSummary("Sign up with a password (email or username).");
+        group.MapPost("/signin", SignInAsync).WithSummary("Sign in with a password; answers tokens.");
+        group.MapGet("/get-profile", GetProfileAsync).WithSummary("The signed-in user's profile.");
+        return routes;
+    }
+
+    private static async Task<IResult> SignUpAsync(HttpContext context, [FromBody] SignUpDto dto, AppResolver resolver, AccountService accounts)
+    {
+        var app = await resolver.ResolveAsync(context);
+        if (!app.Succeeded)
+        {
+            return Envelope.Fail(context, app.Error!);
+        }
+
+        switch (dto.Connection)
+        {
+            case Connections.Password:
+                break;
+            case Connections.PassCode:
+                return Envelope.Fail(context, ErrorKind.UnsupportedConnection, "PASSCODE (not yet available in Portcullis)");
+            default:
+                return Envelope.Fail(context, ErrorKind.InvalidArgument, "connection");
+        }
+
+        if (dto.PasswordPayload is not { Password: { } password } payload)
+        {
+            return Envelope.Fail(context, ErrorKind.InvalidArgument, "passwordPayload.password");
+        }
+
+        var created = await accounts.SignUpWithPasswordAsync(app.Value.PoolId, new PasswordSignUp(
+            password, payload.Email, payload.Username, dto.Profile?.Nickname, dto.Profile?.GivenName, dto.Profile?.FamilyName), context.RequestAborted);
+        return created.Succeeded ? Envelope.Ok(context, created.Value.ToDto()) : Envelope.Fail(context, created.Error!);
+    }
+
+    private static async Task<IResult> SignInAsync(HttpContext context, [FromBody] SignInDto dto, AppResolver resolver,
+        ClientAuthenticator clients, AccountService accounts, TokenService tokens, IssuerResolver issuer, TimeProvider clock)
+    {
+        var credentials = CallerAuthentication.ClientCredentials(context, dto.ClientId, dto.ClientSecret);
+        var app = await resolver.ResolveAsync(context, credentials);
+        if (!app.Succeeded)
+        {
+            return Envelope.Fail(context, app.Error!);
+        }
+
+        var client = clients.Authenticate(app.Value, credentials);
+        if (!client.Succeeded)
+        {
+            return Envelope.Fail(context, client.Error!);
+        }
+
+        switch (dto.Connection)
+        {
+            case Connections.Password:
+                break;
+            case Connections.PassCode:
+                return Envelope.Fail(context, ErrorKind.UnsupportedConnection, "PASSCODE (not yet available in Portcullis)");
+            case "LDAP" or "AD":
+                return Envelope.Fail(context, ErrorKind.UnsupportedConnection, dto.Connection);
+            default:
+                return Envelope.Fail(context, ErrorKind.InvalidArgument, "connection");
+        }
+
+        if (dto.PasswordPayload is not { Password: { Length: > 0 } password } payload)
+        {
+            return Envelope.Fail(context, ErrorKind.InvalidArgument, "passwordPayload.password");
+        }
+
+        (UserLookup? by, string? identifier) = payload switch
+        {
+            { Email: { Length: > 0 } e } => (UserLookup.Email, e),
+            { Username: { Length: > 0 } u } => (UserLookup.Username, u),
+            { Phone: { Length: > 0 } p } => (UserLookup.Phone, p),
+            { Account: { Length: > 0 } a } => ((UserLookup?)null, a),
+            _ => (null, null),
+        };
+        if (identifier is null)
+        {
+            return Envelope.Fail(context, ErrorKind.InvalidArgument, "passwordPayload.account");
+        }
+
+        var scope = NormaliseScope(dto.Options?.Scope);
+        if (scope is null)
+        {
+            return Envelope.Fail(context, ErrorKind.InvalidArgument, "options.scope");
+        }
+
+        var user = await accounts.SignInWithPasswordAsync(app.Value.PoolId, by, identifier, password, context.RequestAborted);
+        if (!user.Succeeded)
+        {
+            return Envelope.Fail(context, user.Error!);
+        }
+
+        var issued = await tokens.IssueForUserAsync(issuer.Issuer(context), app.Value, user.Value, scope, clock.GetUtcNow(), ["pwd"], null, context.RequestAborted);
+        return Envelope.Ok(context, new LoginTokenDto
+        {
+            Scope = issued.Scope,
+            AccessToken = issued.AccessToken,
+            IdToken = issued.IdToken,
+            RefreshToken = issued.RefreshToken,
+            TokenType = "bearer",
+            ExpireIn = issued.ExpiresIn,
+        });
+    }
+
+    private static async Task<IResult> GetProfileAsync(HttpContext context, TokenService tokens, IssuerResolver issuer,
+        IApplicationStore apps, AccountService accounts)
+    {
+        var caller = await CallerAuthentication.AuthenticateUserAsync(context, tokens, issuer);
+        if (!caller.Succeeded)
+        {
+            return Envelope.Fail(context, caller.Error!);
+        }
+
+        var app = await apps.FindAsync(caller.Value.AppId, context.RequestAborted);
+        var user = app is null ? null : await accounts.FindAsync(app.PoolId, caller.Value.Subject, context.RequestAborted);
+        return user is null ? Envelope.Fail(context, ErrorKind.NotLoggedIn) : Envelope.Ok(context, user.ToDto());
+    }
+
+    /// <summary>Space-separated scope tokens (RFC 6749 §3.3 characters); the default when none is asked for.</summary>
+    internal static string? NormaliseScope(string? requested)
+    {
+        if (string.IsNullOrWhiteSpace(requested))
+        {
+            return DefaultScope;
+        }
+
+        var parts = requested.Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Distinct().ToArray();
+        var valid = requested.Length <= 1000 && parts.All(p => p.All(c => c is >= '!' and <= '~' and not '"' and not '\\'));
+        return valid ? string.Join(' ', parts) : null;
+    }
+}

@@ -1,0 +1,304 @@
+using Portcullis.Contracts;
+using Portcullis.Contracts.Oidc;
+using Portcullis.Core.Applications;
+using Portcullis.Core.Common;
+using Portcullis.Core.Users;
+using Portcullis.Server.Http;
+using Portcullis.Server.Tokens;
+
+namespace Portcullis.Server.Endpoints;
+
+/// <summary>
+/// The OpenID Connect / OAuth 2.0 endpoints at GenAuth's paths. They answer plain OAuth JSON (RFC 6749 §5), not the envelope,
+/// as the SDKs expect.
+/// </summary>
+public static class OidcEndpoints
+{
+    public static IEndpointRouteBuilder MapOidcEndpoints(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/oidc").WithTags("OIDC");
+        group.MapGet("/.well-known/openid-configuration", Discovery).WithSummary("OpenID Connect discovery document.");
+        group.MapGet("/.well-known/jwks.json", JwksAsync).WithSummary("The public signing keys (current and previous).");
+        routes.MapGet("/{appId}/oidc/.well-known/jwks.json", JwksAsync).WithTags("OIDC").WithSummary("The same key set (authing-node-sdk 4.0.2's path).");
+        group.MapPost("/token", TokenAsync).WithSummary("refresh_token and client_credentials grants.").DisableAntiforgery();
+        group.MapPost("/token/introspection", IntrospectAsync).WithSummary("RFC 7662 token introspection.").DisableAntiforgery();
+        group.MapPost("/token/revocation", RevokeAsync).WithSummary("RFC 7009 token revocation.").DisableAntiforgery();
+        group.MapMethods("/me", ["GET", "POST"], UserInfoAsync).WithSummary("OpenID Connect userinfo.");
+        return routes;
+    }
+
+    private static IResult Discovery(HttpContext context, IssuerResolver issuer)
+    {
+        var iss = issuer.Issuer(context);
+        string[] authMethods = ["client_secret_post", "client_secret_basic", "none"];
+        return TypedResults.Json(new OpenIdConfiguration
+        {
+            Issuer = iss,
+            AuthorizationEndpoint = iss + "/auth",
+            TokenEndpoint = iss + "/token",
+            UserinfoEndpoint = iss + "/me",
+            JwksUri = iss + "/.well-known/jwks.json",
+            IntrospectionEndpoint = iss + "/token/introspection",
+            RevocationEndpoint = iss + "/token/revocation",
+            EndSessionEndpoint = iss + "/session/end",
+            ScopesSupported = ["openid", "profile", "email", "phone", "offline_access"],
+            ResponseTypesSupported = ["code"],
+            GrantTypesSupported = ["refresh_token", "client_credentials"],
+            SubjectTypesSupported = ["public"],
+            IdTokenSigningAlgValuesSupported = ["RS256"],
+            TokenEndpointAuthMethodsSupported = [.. authMethods],
+            IntrospectionEndpointAuthMethodsSupported = [.. authMethods],
+            RevocationEndpointAuthMethodsSupported = [.. authMethods],
+            ClaimsSupported = ["sub", "iss", "aud", "exp", "iat", "auth_time", "amr", "nonce", "email", "email_verified",
+                "phone_number", "phone_number_verified", "preferred_username", "nickname", "name", "given_name", "family_name", "updated_at"],
+        }, PortcullisJsonContext.Default.OpenIdConfiguration);
+    }
+
+    private static async Task<IResult> JwksAsync(HttpContext context, SigningKeyRing keys)
+    {
+        var snapshot = await keys.GetAsync(context.RequestAborted);
+        var set = new JsonWebKeySetDto();
+        foreach (var key in snapshot.Published)
+        {
+            var parameters = key.Rsa.ExportParameters(false);
+            set.Keys.Add(new JsonWebKeyDto
+            {
+                Kid = key.KeyId,
+                N = Microsoft.IdentityModel.Tokens.Base64UrlEncoder.Encode(parameters.Modulus),
+                E = Microsoft.IdentityModel.Tokens.Base64UrlEncoder.Encode(parameters.Exponent),
+            });
+        }
+
+        context.Response.Headers.CacheControl = "public, max-age=300";
+        return TypedResults.Json(set, PortcullisJsonContext.Default.JsonWebKeySetDto);
+    }
+
+    private static async Task<IResult> TokenAsync(HttpContext context, AppResolver resolver, ClientAuthenticator clients,
+        TokenService tokens, IssuerResolver issuer, AccountService accounts)
+    {
+        var (request, app, failure) = await AuthenticateClientAsync(context, resolver, clients);
+        if (failure is not null)
+        {
+            return failure;
+        }
+
+        context.Response.Headers.CacheControl = "no-store";
+        switch (request!["grant_type"])
+        {
+            case "refresh_token":
+                if (request["refresh_token"] is not { } value)
+                {
+                    return OAuthError("invalid_request", "refresh_token is required");
+                }
+
+                var stored = await tokens.FindRefreshTokenAsync(value, context.RequestAborted);
+                if (stored is null || stored.AppId != app!.Id || !await tokens.TryConsumeRefreshTokenAsync(stored, context.RequestAborted))
+                {
+                    return OAuthError("invalid_grant", "The refresh token is invalid, expired, revoked or already used");
+                }
+
+                var user = await accounts.FindAsync(app.PoolId, stored.UserId, context.RequestAborted);
+                if (user is null || user.Status != UserStatus.Activated)
+                {
+                    await tokens.RevokeRefreshFamilyAsync(stored, context.RequestAborted);
+                    return OAuthError("invalid_grant", "The user no longer exists or is suspended");
+                }
+
+                var scope = stored.Scope;
+                if (request["scope"] is { } narrowed)
+                {
+                    var granted = stored.Scope.Split(' ');
+                    if (narrowed.Split(' ', StringSplitOptions.RemoveEmptyEntries).Any(s => !granted.Contains(s)))
+                    {
+                        return OAuthError("invalid_scope", "The requested scope exceeds the scope originally granted");
+                    }
+
+                    scope = string.Join(' ', narrowed.Split(' ', StringSplitOptions.RemoveEmptyEntries).Distinct());
+                }
+
+                var refreshed = await tokens.IssueForUserAsync(issuer.Issuer(context), app, user, scope, stored.AuthTime, ["pwd"], null,
+                    context.RequestAborted, stored.FamilyId);
+                return TokenAnswer(refreshed);
+
+            case "client_credentials":
+                if (app!.TokenEndpointAuthMethod == TokenEndpointAuthMethod.None)
+                {
+                    return OAuthError("unauthorized_client", "Public clients cannot use client_credentials");
+                }
+
+                var clientScope = AccountEndpoints.NormaliseScope(request["scope"]) is { } s && request["scope"] is not null ? s : "";
+                return TokenAnswer(await tokens.IssueForClientAsync(issuer.Issuer(context), app, clientScope, context.RequestAborted));
+
+            case null:
+                return OAuthError("invalid_request", "grant_type is required");
+
+            default:
+                return OAuthError("unsupported_grant_type", "Supported grant types: refresh_token, client_credentials");
+        }
+    }
+
+    private static async Task<IResult> IntrospectAsync(HttpContext context, AppResolver resolver, ClientAuthenticator clients,
+        TokenService tokens, IssuerResolver issuer)
+    {
+        var (request, app, failure) = await AuthenticateClientAsync(context, resolver, clients);
+        if (failure is not null)
+        {
+            return failure;
+        }
+
+        if (request!["token"] is not { } token)
+        {
+            return OAuthError("invalid_request", "token is required");
+        }
+
+        var answer = new IntrospectionResponse { Active = false };
+        var access = await tokens.ValidateAccessTokenAsync(issuer.Issuer(context), token, context.RequestAborted);
+        if (access.Succeeded && access.Value.AppId == app!.Id)
+        {
+            var info = access.Value;
+            answer = new IntrospectionResponse
+            {
+                Active = true,
+                Sub = info.Subject,
+                ClientId = info.AppId,
+                Exp = info.ExpiresAt.ToUnixTimeSeconds(),
+                Iat = info.IssuedAt.ToUnixTimeSeconds(),
+                Iss = issuer.Issuer(context),
+                Jti = info.Jti,
+                Scope = info.Scope,
+                TokenType = "Bearer",
+            };
+        }
+        else if (!access.Succeeded && await tokens.FindRefreshTokenAsync(token, context.RequestAborted) is { } refresh
+                 && refresh.AppId == app!.Id && tokens.IsLive(refresh))
+        {
+            answer = new IntrospectionResponse
+            {
+                Active = true,
+                Sub = refresh.UserId,
+                ClientId = refresh.AppId,
+                Exp = refresh.ExpiresAt.ToUnixTimeSeconds(),
+                Iat = refresh.CreatedAt.ToUnixTimeSeconds(),
+                Iss = issuer.Issuer(context),
+                Scope = refresh.Scope,
+                TokenType = "refresh_token",
+            };
+        }
+
+        return TypedResults.Json(answer, PortcullisJsonContext.Default.IntrospectionResponse);
+    }
+
+    private static async Task<IResult> RevokeAsync(HttpContext context, AppResolver resolver, ClientAuthenticator clients,
+        TokenService tokens, IssuerResolver issuer)
+    {
+        var (request, app, failure) = await AuthenticateClientAsync(context, resolver, clients);
+        if (failure is not null)
+        {
+            return failure;
+        }
+
+        if (request!["token"] is not { } token)
+        {
+            return OAuthError("invalid_request", "token is required");
+        }
+
+        // RFC 7009 §2.2: unknown or foreign tokens answer 200 too, so the endpoint cannot be used to probe tokens.
+        var access = await tokens.ValidateAccessTokenAsync(issuer.Issuer(context), token, context.RequestAborted);
+        if (access.Succeeded)
+        {
+            if (access.Value.AppId == app!.Id)
+            {
+                await tokens.RevokeAccessTokenAsync(access.Value, context.RequestAborted);
+            }
+        }
+        else if (await tokens.FindRefreshTokenAsync(token, context.RequestAborted) is { } refresh && refresh.AppId == app!.Id)
+        {
+            await tokens.RevokeRefreshFamilyAsync(refresh, context.RequestAborted);
+        }
+
+        return TypedResults.Ok();
+    }
+
+    private static async Task<IResult> UserInfoAsync(HttpContext context, TokenService tokens, IssuerResolver issuer,
+        IApplicationStore apps, AccountService accounts)
+    {
+        var token = CallerAuthentication.BearerToken(context, allowQuery: true);
+        var access = token is null ? Result<AccessTokenInfo>.Fail(ErrorKind.NotLoggedIn)
+            : await tokens.ValidateAccessTokenAsync(issuer.Issuer(context), token, context.RequestAborted);
+        var app = access.Succeeded && !access.Value.IsClientToken ? await apps.FindAsync(access.Value.AppId, context.RequestAborted) : null;
+        var user = app is null ? null : await accounts.FindAsync(app.PoolId, access.Value.Subject, context.RequestAborted);
+        if (user is null)
+        {
+            context.Response.Headers.WWWAuthenticate = "Bearer error=\"invalid_token\"";
+            return TypedResults.Json(new OAuthErrorResponse { Error = "invalid_token", ErrorDescription = "The access token is missing, invalid, expired or revoked" },
+                PortcullisJsonContext.Default.OAuthErrorResponse, statusCode: 401);
+        }
+
+        var scopes = access.Value.Scope.Split(' ');
+        var info = new UserInfoResponse { Sub = user.Id };
+        if (scopes.Contains("profile"))
+        {
+            info.Nickname = user.Nickname;
+            info.PreferredUsername = user.Username;
+            info.UpdatedAt = user.UpdatedAt.ToUnixTimeSeconds();
+        }
+
+        if (scopes.Contains("email") && user.Email is not null)
+        {
+            info.Email = user.Email;
+            info.EmailVerified = user.EmailVerified;
+        }
+
+        if (scopes.Contains("phone") && user.Phone is not null)
+        {
+            info.PhoneNumber = user.Phone;
+            info.PhoneNumberVerified = user.PhoneVerified;
+        }
+
+        return TypedResults.Json(info, PortcullisJsonContext.Default.UserInfoResponse);
+    }
+
+    /// <summary>Reads the request and authenticates the client; a failure is an OAuth error answer ready to return.</summary>
+    private static async Task<(OAuthRequest? Request, Application? App, IResult? Failure)> AuthenticateClientAsync(
+        HttpContext context, AppResolver resolver, ClientAuthenticator clients)
+    {
+        var request = await OAuthRequest.ReadAsync(context);
+        if (request is null)
+        {
+            return (null, null, OAuthError("invalid_request", "The body must be application/x-www-form-urlencoded (or a flat JSON object) without repeated parameters"));
+        }
+
+        var credentials = CallerAuthentication.ClientCredentials(context, request["client_id"], request["client_secret"]);
+        var app = await resolver.ResolveAsync(context, credentials);
+        var client = app.Succeeded ? clients.Authenticate(app.Value, credentials) : Result<Application>.Fail(ErrorKind.ClientAuthenticationFailed);
+        if (!client.Succeeded)
+        {
+            if (credentials.HasBasic)
+            {
+                context.Response.Headers.WWWAuthenticate = "Basic realm=\"portcullis\"";
+            }
+
+            return (request, null, TypedResults.Json(
+                new OAuthErrorResponse { Error = "invalid_client", ErrorDescription = "Client authentication failed" },
+                PortcullisJsonContext.Default.OAuthErrorResponse, statusCode: 401));
+        }
+
+        return (request, client.Value, null);
+    }
+
+    private static IResult OAuthError(string error, string description) =>
+        TypedResults.Json(new OAuthErrorResponse { Error = error, ErrorDescription = description },
+            PortcullisJsonContext.Default.OAuthErrorResponse, statusCode: 400);
+
+    private static IResult TokenAnswer(IssuedTokens issued) =>
+        TypedResults.Json(new TokenResponse
+        {
+            AccessToken = issued.AccessToken,
+            IdToken = issued.IdToken,
+            RefreshToken = issued.RefreshToken,
+            TokenType = "Bearer",
+            ExpiresIn = issued.ExpiresIn,
+            ExpireIn = issued.ExpiresIn,
+            Scope = issued.Scope,
+        }, PortcullisJsonContext.Default.TokenResponse);
+}

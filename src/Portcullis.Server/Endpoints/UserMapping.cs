@@ -1,0 +1,27 @@
+using Portcullis.Contracts.Accounts;
+using Portcullis.Core.Users;
+
+namespace Portcullis.Server.Endpoints;
+
+internal static class UserMapping
+{
+    public static UserDto ToDto(this User user) => new()
+    {
+        UserId = user.Id,
+        CreatedAt = user.CreatedAt,
+        UpdatedAt = user.UpdatedAt,
+        Status = user.Status.ToString(),
+        Email = user.Email,
+        EmailVerified = user.EmailVerified,
+        Phone = user.Phone,
+        PhoneCountryCode = user.PhoneCountryCode,
+        PhoneVerified = user.PhoneVerified,
+        Username = user.Username,
+        Nickname = user.Nickname,
+        GivenName = user.GivenName,
+        FamilyName = user.FamilyName,
+        Gender = user.Gender,
+        LoginsCount = user.LoginsCount,
+        LastLogin = user.LastLogin,
+    };
+}

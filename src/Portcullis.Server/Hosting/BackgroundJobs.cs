@@ -1,0 +1,44 @@
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Portcullis.Core.Tokens;
+using Portcullis.Server.Tokens;
+
+namespace Portcullis.Server.Hosting;
+
+/// <summary>Deletes expired refresh tokens and revocation entries every hour so those tables do not grow without bound.</summary>
+public sealed class ExpiredTokenPurger(IServiceScopeFactory scopes, TimeProvider clock, ILogger<ExpiredTokenPurger> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromHours(1), clock);
+        while (await timer.WaitForNextTickAsync(stoppingToken))
+        {
+            try
+            {
+                await using var scope = scopes.CreateAsyncScope();
+                var purged = await scope.ServiceProvider.GetRequiredService<ITokenStore>().PurgeExpiredAsync(clock.GetUtcNow(), stoppingToken);
+                logger.LogInformation("Purged {Count} expired token records", purged);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                logger.LogWarning(ex, "Purging expired tokens failed; will retry");
+            }
+        }
+    }
+}
+
+/// <summary>Ready only once a signing key is loaded: without one no token can be issued.</summary>
+public sealed class SigningKeyHealthCheck(SigningKeyRing keys) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            var snapshot = await keys.GetAsync(cancellationToken);
+            return HealthCheckResult.Healthy($"{snapshot.Published.Count} published key(s)");
+        }
+        catch (InvalidOperationException ex)
+        {
+            return HealthCheckResult.Unhealthy(ex.Message);
+        }
+    }
+}

@@ -1,0 +1,37 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Portcullis.Server.Hosting;
+
+/// <summary><c>Portcullis</c>: settings of the HTTP edge.</summary>
+public sealed class PortcullisOptions
+{
+    public const string Section = "Portcullis";
+
+    /// <summary>
+    /// The public base URL (scheme, host, optional port) when behind a proxy. Unset: the issuer follows the host the client
+    /// used, so a server reached at http://127.0.0.1:5080 issues http://127.0.0.1:5080/oidc (spec §8).
+    /// </summary>
+    [Url]
+    public string? PublicUrl { get; set; }
+
+    /// <summary>Largest accepted request body. Larger bodies answer HTTP 413 with the envelope.</summary>
+    [Range(1024, 64 * 1024 * 1024)]
+    public long MaxRequestBodyBytes { get; set; } = 64 * 1024;
+
+    /// <summary>With no application and no bootstrap, create a demo application at first start and print its credentials.</summary>
+    public bool CreateDemoApp { get; set; } = true;
+}
+
+/// <summary><c>Portcullis:Bootstrap</c>: an application created (idempotently) at every start; what tests and containers use.</summary>
+public sealed class BootstrapOptions
+{
+    public const string Section = "Portcullis:Bootstrap";
+
+    public string? AppId { get; set; }
+
+    public string? AppSecret { get; set; }
+
+    public string AppName { get; set; } = "Bootstrap application";
+
+    public bool IsConfigured => !string.IsNullOrWhiteSpace(AppId);
+}

@@ -1,0 +1,75 @@
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Options;
+using Portcullis.Contracts;
+using Portcullis.Core;
+using Portcullis.Core.Passwords;
+using Portcullis.Core.Tokens;
+using Portcullis.Server.Http;
+using Portcullis.Server.Tokens;
+using Portcullis.Storage;
+
+namespace Portcullis.Server.Hosting;
+
+public static class ServiceRegistration
+{
+    public static WebApplicationBuilder AddPortcullis(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        var configuration = builder.Configuration;
+
+        services.AddOptions<PortcullisOptions>().BindConfiguration(PortcullisOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<BootstrapOptions>().BindConfiguration(BootstrapOptions.Section)
+            .Validate(o => !o.IsConfigured || (o.AppSecret?.Length ?? 0) >= 16, "Portcullis:Bootstrap:AppSecret must be at least 16 characters when Portcullis:Bootstrap:AppId is set.")
+            .ValidateOnStart();
+        services.AddOptions<TokenOptions>().BindConfiguration("Portcullis:Tokens").ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<PasswordHashingOptions>().BindConfiguration("Portcullis:Passwords")
+            .Validate(o => o.MemoryKiB >= 8 * 1024 && o.Iterations >= 1 && o.Parallelism >= 1 && o.MaxConcurrentHashes >= 1,
+                "Portcullis:Passwords: Argon2id needs MemoryKiB >= 8192 and Iterations, Parallelism, MaxConcurrentHashes >= 1.")
+            .ValidateOnStart();
+
+        services.AddPortcullisCore();
+        services.AddPortcullisStorage(configuration);
+
+        services.AddSingleton<SigningKeyRing>();
+        services.AddSingleton<IssuerResolver>();
+        services.AddScoped<TokenService>();
+        services.AddScoped<AppResolver>();
+        services.AddScoped<StartupInitializer>();
+        services.AddHostedService<ExpiredTokenPurger>();
+
+        services.Configure<JsonOptions>(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, PortcullisJsonContext.Default));
+        services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        services.AddExceptionHandler<EnvelopeExceptionHandler>();
+        services.AddProblemDetails();
+        services.AddSingleton<IConfigureOptions<KestrelServerOptions>, KestrelLimits>();
+
+        services.AddHealthChecks()
+            .AddDbContextCheck<PortcullisDbContext>("database", tags: ["ready"])
+            .AddCheck<SigningKeyHealthCheck>("signing-keys", tags: ["ready"]);
+        services.AddOpenApi(o => o.AddDocumentTransformer((doc, _, _) =>
+        {
+            doc.Info.Title = "Portcullis API";
+            doc.Info.Description = "GenAuth (Authing) V3 compatible authentication API. Business errors answer HTTP 200 with the envelope.";
+            return Task.CompletedTask;
+        }));
+
+        builder.Logging.ClearProviders();
+        builder.Logging.AddJsonConsole(o =>
+        {
+            o.IncludeScopes = true;
+            o.UseUtcTimestamp = true;
+            o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
+        });
+        return builder;
+    }
+
+    private sealed class KestrelLimits(IOptions<PortcullisOptions> options) : IConfigureOptions<KestrelServerOptions>
+    {
+        public void Configure(KestrelServerOptions kestrel)
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Limits.MaxRequestBodySize = options.Value.MaxRequestBodyBytes;
+        }
+    }
+}

@@ -1,0 +1,81 @@
+using System.Text;
+using Portcullis.Core.Applications;
+using Portcullis.Core.Common;
+using Portcullis.Server.Tokens;
+
+namespace Portcullis.Server.Http;
+
+/// <summary>Reads what callers present: a user's access token, or an application's client credentials.</summary>
+public static class CallerAuthentication
+{
+    /// <summary>
+    /// The access token from <c>authorization</c> in any of the forms real SDKs send: raw (authing-node-sdk),
+    /// <c>Bearer &lt;token&gt;</c> (C#, JS) or <c>Bearer&lt;token&gt;</c> (Java); or from <c>?access_token=</c> where allowed.
+    /// </summary>
+    public static string? BearerToken(HttpContext context, bool allowQuery = false)
+    {
+        var header = context.Request.Headers.Authorization.FirstOrDefault()?.Trim();
+        if (!string.IsNullOrEmpty(header))
+        {
+            if (header.StartsWith("Basic ", StringComparison.OrdinalIgnoreCase))
+            {
+                return null;
+            }
+
+            var token = header.StartsWith("Bearer", StringComparison.OrdinalIgnoreCase) ? header[6..].Trim() : header;
+            return token.Length == 0 ? null : token;
+        }
+
+        return allowQuery ? context.Request.Query["access_token"].FirstOrDefault() : null;
+    }
+
+    /// <summary>Validates the caller's access token for a user endpoint; clients' own tokens (client_credentials) are refused.</summary>
+    public static async Task<Result<AccessTokenInfo>> AuthenticateUserAsync(HttpContext context, TokenService tokens, IssuerResolver issuer)
+    {
+        var token = BearerToken(context);
+        if (token is null)
+        {
+            return Result<AccessTokenInfo>.Fail(ErrorKind.NotLoggedIn);
+        }
+
+        var validated = await tokens.ValidateAccessTokenAsync(issuer.Issuer(context), token, context.RequestAborted);
+        return validated.Succeeded && validated.Value.IsClientToken ? Result<AccessTokenInfo>.Fail(ErrorKind.NotLoggedIn) : validated;
+    }
+
+    /// <summary>
+    /// Client credentials from an HTTP Basic header (RFC 6749 §2.3.1, form-encoded id and secret) plus the body's values.
+    /// A non-Basic <c>authorization</c> header is ignored here: authing-node-sdk sends a stale access token on public endpoints.
+    /// </summary>
+    public static ClientCredentials ClientCredentials(HttpContext context, string? bodyId, string? bodySecret)
+    {
+        string? basicId = null, basicSecret = null;
+        var header = context.Request.Headers.Authorization.FirstOrDefault()?.Trim();
+        if (header is not null && header.StartsWith("Basic ", StringComparison.OrdinalIgnoreCase))
+        {
+            try
+            {
+                var decoded = Encoding.UTF8.GetString(Convert.FromBase64String(header[6..].Trim()));
+                var colon = decoded.IndexOf(':', StringComparison.Ordinal);
+                if (colon > 0)
+                {
+                    basicId = Uri.UnescapeDataString(decoded[..colon]);
+                    basicSecret = Uri.UnescapeDataString(decoded[(colon + 1)..]);
+                }
+                else
+                {
+                    basicId = "";
+                    basicSecret = "";
+                }
+            }
+            catch (FormatException)
+            {
+                basicId = "";
+                basicSecret = "";
+            }
+        }
+
+        return new ClientCredentials(basicId, basicSecret, Blank(bodyId), Blank(bodySecret));
+    }
+
+    private static string? Blank(string? value) => string.IsNullOrEmpty(value) ? null : value;
+}

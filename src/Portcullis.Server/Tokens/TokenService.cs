@@ -1,0 +1,238 @@
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+using Portcullis.Core.Applications;
+using Portcullis.Core.Common;
+using Portcullis.Core.Tokens;
+using Portcullis.Core.Users;
+
+namespace Portcullis.Server.Tokens;
+
+/// <summary>Tokens handed to a client after authentication.</summary>
+public sealed record IssuedTokens(string AccessToken, string? IdToken, string? RefreshToken, int ExpiresIn, string Scope);
+
+/// <summary>A validated access token.</summary>
+public sealed record AccessTokenInfo(string Subject, string AppId, string Jti, string Scope, DateTimeOffset IssuedAt, DateTimeOffset ExpiresAt, bool IsClientToken);
+
+/// <summary>
+/// Issues and validates every token, for <c>/api/v3/signin</c> and <c>/oidc/token</c> alike, so both are the same kind of token:
+/// RS256 with <c>kid</c>, <c>iss = appHost/oidc</c>, <c>aud = appId</c>. Access tokens carry <c>typ: at+jwt</c> (RFC 9068) so an
+/// ID token can never be used as one.
+/// </summary>
+public sealed class TokenService(SigningKeyRing keys, ITokenStore store, TimeProvider clock, IOptions<TokenOptions> options)
+{
+    public const string AccessTokenType = "at+jwt";
+    private static readonly JsonWebTokenHandler Handler = new() { SetDefaultTimesOnTokenCreation = false };
+
+    public async Task<IssuedTokens> IssueForUserAsync(string issuer, Application app, User user, string scope,
+        DateTimeOffset authTime, IReadOnlyList<string> amr, string? nonce, CancellationToken ct, string? refreshFamily = null)
+    {
+        var snapshot = await keys.GetAsync(ct);
+        var now = clock.GetUtcNow();
+        var lifetimes = options.Value;
+        var scopes = scope.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        var credentials = new SigningCredentials(snapshot.Current, SecurityAlgorithms.RsaSha256);
+
+        var accessClaims = new Dictionary<string, object>
+        {
+            [JwtRegisteredClaimNames.Sub] = user.Id,
+            [JwtRegisteredClaimNames.Jti] = Ids.NewId(),
+            ["scope"] = scope,
+            ["client_id"] = app.Id,
+            [JwtRegisteredClaimNames.AuthTime] = authTime.ToUnixTimeSeconds(),
+            ["amr"] = amr.ToArray(),
+        };
+        var accessToken = Handler.CreateToken(new SecurityTokenDescriptor
+        {
+            Issuer = issuer,
+            Audience = app.Id,
+            IssuedAt = now.UtcDateTime,
+            NotBefore = now.UtcDateTime,
+            Expires = now.AddSeconds(lifetimes.AccessTokenLifetimeSeconds).UtcDateTime,
+            Claims = accessClaims,
+            SigningCredentials = credentials,
+            TokenType = AccessTokenType,
+        });
+
+        string? idToken = null;
+        if (scopes.Contains("openid"))
+        {
+            var idClaims = new Dictionary<string, object>
+            {
+                [JwtRegisteredClaimNames.Sub] = user.Id,
+                [JwtRegisteredClaimNames.AuthTime] = authTime.ToUnixTimeSeconds(),
+                ["amr"] = amr.ToArray(),
+            };
+            if (nonce is not null)
+            {
+                idClaims[JwtRegisteredClaimNames.Nonce] = nonce;
+            }
+
+            AddProfileClaims(idClaims, user, scopes);
+            idToken = Handler.CreateToken(new SecurityTokenDescriptor
+            {
+                Issuer = issuer,
+                Audience = app.Id,
+                IssuedAt = now.UtcDateTime,
+                NotBefore = now.UtcDateTime,
+                Expires = now.AddSeconds(lifetimes.IdTokenLifetimeSeconds).UtcDateTime,
+                Claims = idClaims,
+                SigningCredentials = credentials,
+                TokenType = "JWT",
+            });
+        }
+
+        string? refreshToken = null;
+        if (scopes.Contains("offline_access"))
+        {
+            refreshToken = Ids.NewOpaqueToken();
+            await store.AddRefreshTokenAsync(new RefreshToken
+            {
+                Id = Ids.NewId(),
+                TokenHash = Ids.HashToken(refreshToken),
+                FamilyId = refreshFamily ?? Ids.NewId(),
+                AppId = app.Id,
+                UserId = user.Id,
+                Scope = scope,
+                AuthTime = authTime,
+                CreatedAt = now,
+                ExpiresAt = now.AddSeconds(lifetimes.RefreshTokenLifetimeSeconds),
+            }, ct);
+        }
+
+        return new IssuedTokens(accessToken, idToken, refreshToken, lifetimes.AccessTokenLifetimeSeconds, scope);
+    }
+
+    /// <summary>client_credentials: an access token whose subject is the application itself.</summary>
+    public async Task<IssuedTokens> IssueForClientAsync(string issuer, Application app, string scope, CancellationToken ct)
+    {
+        var snapshot = await keys.GetAsync(ct);
+        var now = clock.GetUtcNow();
+        var lifetime = options.Value.AccessTokenLifetimeSeconds;
+        var token = Handler.CreateToken(new SecurityTokenDescriptor
+        {
+            Issuer = issuer,
+            Audience = app.Id,
+            IssuedAt = now.UtcDateTime,
+            NotBefore = now.UtcDateTime,
+            Expires = now.AddSeconds(lifetime).UtcDateTime,
+            Claims = new Dictionary<string, object>
+            {
+                [JwtRegisteredClaimNames.Sub] = app.Id,
+                [JwtRegisteredClaimNames.Jti] = Ids.NewId(),
+                ["scope"] = scope,
+                ["client_id"] = app.Id,
+            },
+            SigningCredentials = new SigningCredentials(snapshot.Current, SecurityAlgorithms.RsaSha256),
+            TokenType = AccessTokenType,
+        });
+        return new IssuedTokens(token, null, null, lifetime, scope);
+    }
+
+    /// <summary>Signature, type, issuer, lifetime and revocation. Any failure is <see cref="ErrorKind.NotLoggedIn"/>.</summary>
+    public async Task<Result<AccessTokenInfo>> ValidateAccessTokenAsync(string issuer, string token, CancellationToken ct)
+    {
+        if (token.Length > 8192)
+        {
+            return Result<AccessTokenInfo>.Fail(ErrorKind.NotLoggedIn);
+        }
+
+        var snapshot = await keys.GetAsync(ct);
+        var now = clock.GetUtcNow();
+        var result = await Handler.ValidateTokenAsync(token, new TokenValidationParameters
+        {
+            ValidIssuer = issuer,
+            ValidateAudience = false,
+            IssuerSigningKeys = snapshot.Published,
+            ValidAlgorithms = [SecurityAlgorithms.RsaSha256],
+            ValidTypes = [AccessTokenType],
+            ValidateLifetime = true,
+            LifetimeValidator = (notBefore, expires, _, _) =>
+                expires is { } exp && exp > now.UtcDateTime && (notBefore is null || notBefore <= now.UtcDateTime.AddSeconds(30)),
+            RequireExpirationTime = true,
+        });
+        if (!result.IsValid || result.SecurityToken is not JsonWebToken jwt)
+        {
+            return Result<AccessTokenInfo>.Fail(ErrorKind.NotLoggedIn);
+        }
+
+        var jti = jwt.Id;
+        var appId = jwt.Audiences.FirstOrDefault();
+        if (string.IsNullOrEmpty(jti) || string.IsNullOrEmpty(appId) || await store.IsAccessTokenRevokedAsync(jti, ct))
+        {
+            return Result<AccessTokenInfo>.Fail(ErrorKind.NotLoggedIn);
+        }
+
+        jwt.TryGetPayloadValue<string>("scope", out var scope);
+        var isClient = !jwt.TryGetPayloadValue<long>(JwtRegisteredClaimNames.AuthTime, out _);
+        return Result<AccessTokenInfo>.Ok(new AccessTokenInfo(jwt.Subject, appId, jti, scope ?? "",
+            new DateTimeOffset(jwt.IssuedAt, TimeSpan.Zero), new DateTimeOffset(jwt.ValidTo, TimeSpan.Zero), isClient));
+    }
+
+    public Task<RefreshToken?> FindRefreshTokenAsync(string value, CancellationToken ct) =>
+        value.Length > 512 ? Task.FromResult<RefreshToken?>(null) : store.FindRefreshTokenAsync(Ids.HashToken(value), ct);
+
+    public bool IsLive(RefreshToken token) =>
+        token.ConsumedAt is null && token.RevokedAt is null && token.ExpiresAt > clock.GetUtcNow();
+
+    /// <summary>
+    /// Spends a refresh token (compare-and-set, so two racing refreshes cannot both win). Presenting an already consumed token
+    /// revokes its whole family: either the client or a thief replayed it.
+    /// </summary>
+    public async Task<bool> TryConsumeRefreshTokenAsync(RefreshToken token, CancellationToken ct)
+    {
+        if (token.RevokedAt is null && token.ConsumedAt is not null)
+        {
+            await store.RevokeRefreshFamilyAsync(token.FamilyId, clock.GetUtcNow(), ct);
+            return false;
+        }
+
+        if (!IsLive(token) || !await store.TryConsumeRefreshTokenAsync(token.Id, clock.GetUtcNow(), ct))
+        {
+            await store.RevokeRefreshFamilyAsync(token.FamilyId, clock.GetUtcNow(), ct);
+            return false;
+        }
+
+        return true;
+    }
+
+    public Task RevokeRefreshFamilyAsync(RefreshToken token, CancellationToken ct) =>
+        store.RevokeRefreshFamilyAsync(token.FamilyId, clock.GetUtcNow(), ct);
+
+    public Task RevokeAccessTokenAsync(AccessTokenInfo info, CancellationToken ct) =>
+        store.RevokeAccessTokenAsync(new RevokedAccessToken { Jti = info.Jti, ExpiresAt = info.ExpiresAt }, ct);
+
+    private static void AddProfileClaims(Dictionary<string, object> claims, User user, string[] scopes)
+    {
+        if (scopes.Contains("profile"))
+        {
+            Add(claims, "nickname", user.Nickname);
+            Add(claims, "preferred_username", user.Username);
+            Add(claims, "given_name", user.GivenName);
+            Add(claims, "family_name", user.FamilyName);
+            Add(claims, "name", user.Nickname ?? user.Username);
+            claims["updated_at"] = user.UpdatedAt.ToUnixTimeSeconds();
+        }
+
+        if (scopes.Contains("email") && user.Email is not null)
+        {
+            claims["email"] = user.Email;
+            claims["email_verified"] = user.EmailVerified;
+        }
+
+        if (scopes.Contains("phone") && user.Phone is not null)
+        {
+            claims["phone_number"] = user.Phone;
+            claims["phone_number_verified"] = user.PhoneVerified;
+        }
+    }
+
+    private static void Add(Dictionary<string, object> claims, string name, string? value)
+    {
+        if (value is not null)
+        {
+            claims[name] = value;
+        }
+    }
+
+}

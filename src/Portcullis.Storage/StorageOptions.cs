@@ -1,0 +1,24 @@
+namespace Portcullis.Storage;
+
+public enum StorageProvider
+{
+    Sqlite,
+    PostgreSql,
+}
+
+/// <summary><c>Portcullis:Storage</c>: which database, and where.</summary>
+public sealed class StorageOptions
+{
+    public const string Section = "Portcullis:Storage";
+
+    public StorageProvider Provider { get; set; } = StorageProvider.Sqlite;
+
+    /// <summary>For SQLite defaults to <c>Data Source=data/portcullis.db</c>; required for PostgreSQL.</summary>
+    public string? ConnectionString { get; set; }
+
+    public string EffectiveConnectionString => Provider switch
+    {
+        StorageProvider.Sqlite => string.IsNullOrWhiteSpace(ConnectionString) ? "Data Source=data/portcullis.db" : ConnectionString,
+        StorageProvider.PostgreSql => ConnectionString ?? "",
+    };
+}

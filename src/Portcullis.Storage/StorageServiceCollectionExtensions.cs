@@ -1,0 +1,69 @@
+using System.Data.Common;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Portcullis.Core.Applications;
+using Portcullis.Core.Common;
+using Portcullis.Core.Pools;
+using Portcullis.Core.Tokens;
+using Portcullis.Core.Users;
+using Portcullis.Storage.Stores;
+
+namespace Portcullis.Storage;
+
+public static class StorageServiceCollectionExtensions
+{
+    public const string SqliteMigrationsAssembly = "Portcullis.Storage.Sqlite";
+    public const string PostgreSqlMigrationsAssembly = "Portcullis.Storage.PostgreSql";
+
+    /// <summary>Registers the database, the stores, and Data Protection with its key ring in the database.</summary>
+    public static IServiceCollection AddPortcullisStorage(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<StorageOptions>()
+            .Bind(configuration.GetSection(StorageOptions.Section))
+            .Validate(o => Enum.IsDefined(o.Provider), "Portcullis:Storage:Provider must be Sqlite or PostgreSql.")
+            .Validate(o => o.Provider != StorageProvider.PostgreSql || !string.IsNullOrWhiteSpace(o.ConnectionString),
+                "Portcullis:Storage:ConnectionString is required when Portcullis:Storage:Provider is PostgreSql.")
+            .Validate(o => IsValidConnectionString(o), "Portcullis:Storage:ConnectionString is not a valid connection string.")
+            .ValidateOnStart();
+
+        services.AddDbContextPool<PortcullisDbContext>((sp, options) =>
+            Configure(options, sp.GetRequiredService<IOptions<StorageOptions>>().Value));
+
+        services.AddDataProtection()
+            .SetApplicationName("Portcullis")
+            .PersistKeysToDbContext<PortcullisDbContext>();
+
+        services.AddSingleton<ISecretProtector, DataProtectionSecretProtector>();
+        services.AddScoped<IUserPoolStore, EfUserPoolStore>();
+        services.AddScoped<IApplicationStore, EfApplicationStore>();
+        services.AddScoped<IUserStore, EfUserStore>();
+        services.AddScoped<ISigningKeyStore, EfSigningKeyStore>();
+        services.AddScoped<ITokenStore, EfTokenStore>();
+        services.AddScoped<DatabaseInitializer>();
+        return services;
+    }
+
+    /// <summary>Points a context at the configured provider and its own migrations assembly (also used by design-time factories and tests).</summary>
+    public static DbContextOptionsBuilder Configure(DbContextOptionsBuilder options, StorageOptions storage) => storage.Provider switch
+    {
+        StorageProvider.Sqlite => options.UseSqlite(storage.EffectiveConnectionString, o => o.MigrationsAssembly(SqliteMigrationsAssembly)),
+        StorageProvider.PostgreSql => options.UseNpgsql(storage.EffectiveConnectionString, o => o.MigrationsAssembly(PostgreSqlMigrationsAssembly)),
+    };
+
+    private static bool IsValidConnectionString(StorageOptions options)
+    {
+        try
+        {
+            _ = new DbConnectionStringBuilder { ConnectionString = options.EffectiveConnectionString };
+            return options.Provider != StorageProvider.Sqlite || !string.IsNullOrEmpty(new SqliteConnectionStringBuilder(options.EffectiveConnectionString).DataSource);
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+    }
+}

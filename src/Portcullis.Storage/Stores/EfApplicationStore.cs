@@ -1,0 +1,24 @@
+using Microsoft.EntityFrameworkCore;
+using Portcullis.Core.Applications;
+
+namespace Portcullis.Storage.Stores;
+
+internal sealed class EfApplicationStore(PortcullisDbContext db) : IApplicationStore
+{
+    public Task<Application?> FindAsync(string appId, CancellationToken ct) =>
+        db.Applications.AsNoTracking().FirstOrDefaultAsync(a => a.Id == appId, ct);
+
+    public async Task<IReadOnlyList<Application>> ListAsync(CancellationToken ct) =>
+        await db.Applications.AsNoTracking().OrderBy(a => a.Name).ThenBy(a => a.Id).ToListAsync(ct);
+
+    public Task<bool> TryCreateAsync(Application app, CancellationToken ct) => UniqueViolation.TryInsertAsync(db, app, ct);
+
+    public Task<bool> AnyAsync(CancellationToken ct) => db.Applications.AnyAsync(ct);
+
+    public async Task UpdateAsync(Application app, CancellationToken ct)
+    {
+        db.Applications.Update(app);
+        await db.SaveChangesAsync(ct);
+        db.Entry(app).State = EntityState.Detached;
+    }
+}

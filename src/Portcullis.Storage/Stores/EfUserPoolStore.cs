@@ -1,0 +1,18 @@
+using Microsoft.EntityFrameworkCore;
+using Portcullis.Core.Pools;
+
+namespace Portcullis.Storage.Stores;
+
+internal sealed class EfUserPoolStore(PortcullisDbContext db) : IUserPoolStore
+{
+    public Task<UserPool?> FindAsync(string id, CancellationToken ct) =>
+        db.UserPools.AsNoTracking().FirstOrDefaultAsync(p => p.Id == id, ct);
+
+    public Task<UserPool?> FindByNameAsync(string name, CancellationToken ct) =>
+        db.UserPools.AsNoTracking().FirstOrDefaultAsync(p => p.Name == name, ct);
+
+    public async Task<IReadOnlyList<UserPool>> ListAsync(CancellationToken ct) =>
+        await db.UserPools.AsNoTracking().OrderBy(p => p.Name).ToListAsync(ct);
+
+    public Task<bool> TryCreateAsync(UserPool pool, CancellationToken ct) => UniqueViolation.TryInsertAsync(db, pool, ct);
+}

@@ -8,7 +8,7 @@ namespace Portcullis.Contracts;
 /// <summary>Source-generated serialisation for every wire type (no reflection on the hot path, trimming-safe).</summary>
 [JsonSourceGenerationOptions(
     PropertyNameCaseInsensitive = false,
-    DefaultIgnoreCondition = JsonIgnoreCondition.Never,
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     NumberHandling = JsonNumberHandling.Strict)]
 [JsonSerializable(typeof(ApiResponse))]
 [JsonSerializable(typeof(ApiResponse<UserDto>))]

@@ -1,0 +1,92 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Console;
+using Microsoft.Extensions.Options;
+using Portcullis.Core;
+using Portcullis.Core.Passwords;
+using Portcullis.Storage;
+
+namespace Portcullis.Cli;
+
+/// <summary>
+/// The services one command runs against: the server's configuration sources (appsettings.json in the current directory,
+/// environment variables) with the command-line storage options on top, Core and Storage, and a migrated database.
+/// The host is built but never started: there is nothing to run in the background, and its console lifetime would fight
+/// System.CommandLine over Ctrl+C.
+/// </summary>
+internal sealed class CliHost : IAsyncDisposable
+{
+    private readonly IHost _host;
+    private readonly AsyncServiceScope _scope;
+
+    private CliHost(IHost host)
+    {
+        _host = host;
+        _scope = host.Services.CreateAsyncScope();
+    }
+
+    public IServiceProvider Services => _scope.ServiceProvider;
+
+    public static async Task<CliHost> OpenAsync(StorageProvider? provider, string? connectionString, CancellationToken ct)
+    {
+        var builder = Host.CreateApplicationBuilder();
+        var overrides = new Dictionary<string, string?>();
+        if (provider is { } p)
+        {
+            overrides[$"{StorageOptions.Section}:{nameof(StorageOptions.Provider)}"] = p.ToString();
+        }
+
+        if (connectionString is not null)
+        {
+            overrides[$"{StorageOptions.Section}:{nameof(StorageOptions.ConnectionString)}"] = connectionString;
+        }
+
+        builder.Configuration.AddInMemoryCollection(overrides);
+
+        // stdout carries only the command's output; warnings and errors go to stderr, everything below is dropped.
+        builder.Logging.ClearProviders();
+        builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+        builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
+        builder.Logging.AddFilter<ConsoleLoggerProvider>(null, LogLevel.Warning);
+        // EF logs every failed command and save at Error, including the unique violations the stores turn into results
+        // ("user already exists"). The CLI reports failures itself, from the result or the exception, so these are noise.
+        builder.Logging.AddFilter<ConsoleLoggerProvider>(DbLoggerCategory.Database.Command.Name, LogLevel.None);
+        builder.Logging.AddFilter<ConsoleLoggerProvider>(DbLoggerCategory.Update.Name, LogLevel.None);
+
+        builder.Services.AddPortcullisCore();
+        // Same section as the server, so users created here are hashed with the operator's Argon2id parameters.
+        builder.Services.AddOptions<PasswordHashingOptions>().BindConfiguration("Portcullis:Passwords");
+        builder.Services.AddPortcullisStorage(builder.Configuration);
+
+        var host = builder.Build();
+        var cli = new CliHost(host);
+        try
+        {
+            // What StartAsync would do for ValidateOnStart: a bad configuration fails here with its own message.
+            host.Services.GetService<IStartupValidator>()?.Validate();
+            await cli.Services.GetRequiredService<DatabaseInitializer>().MigrateAsync(ct);
+            return cli;
+        }
+        catch
+        {
+            await cli.DisposeAsync();
+            throw;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _scope.DisposeAsync();
+        if (_host is IAsyncDisposable asyncHost)
+        {
+            await asyncHost.DisposeAsync();
+        }
+        else
+        {
+            _host.Dispose();
+        }
+    }
+}

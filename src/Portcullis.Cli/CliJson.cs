@@ -1,0 +1,81 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Portcullis.Core.Applications;
+using Portcullis.Core.Pools;
+using Portcullis.Core.Users;
+
+namespace Portcullis.Cli;
+
+/// <summary>
+/// An application as the CLI prints it. Built field by field from the domain object, so the protected secret can never
+/// leak into output; <see cref="AppSecret"/> is the clear secret, present only right after creation or with --show-secret.
+/// </summary>
+internal sealed record AppView(
+    string AppId,
+    string Name,
+    string PoolId,
+    string? PoolName,
+    string TokenEndpointAuthMethod,
+    IReadOnlyList<string> RedirectUris,
+    IReadOnlyList<string> EnabledFactors,
+    DateTimeOffset CreatedAt)
+{
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? AppSecret { get; init; }
+
+    public static AppView From(Application app, UserPool? pool, string? secret = null) => new(
+        app.Id,
+        app.Name,
+        app.PoolId,
+        pool?.Name,
+        app.TokenEndpointAuthMethod.ToWire(),
+        app.RedirectUris,
+        [.. app.EnabledFactors.Select(f => f.ToString().ToUpperInvariant())],
+        app.CreatedAt)
+    {
+        AppSecret = secret,
+    };
+}
+
+/// <summary>A user as the CLI prints it: the names of the server's UserDto, and never the password hash.</summary>
+internal sealed record UserView(
+    string UserId,
+    string PoolId,
+    string? Email,
+    bool EmailVerified,
+    string? Username,
+    string? Phone,
+    string? Nickname,
+    string Status,
+    int LoginsCount,
+    DateTimeOffset? LastLogin,
+    DateTimeOffset CreatedAt)
+{
+    public static UserView From(User user) => new(
+        user.Id,
+        user.PoolId,
+        user.Email,
+        user.EmailVerified,
+        user.Username,
+        user.Phone,
+        user.Nickname,
+        user.Status.ToString(),
+        user.LoginsCount,
+        user.LastLogin,
+        user.CreatedAt);
+}
+
+[JsonSerializable(typeof(AppView))]
+[JsonSerializable(typeof(IReadOnlyList<AppView>))]
+[JsonSerializable(typeof(UserView))]
+[JsonSerializable(typeof(IReadOnlyList<UserView>))]
+internal sealed partial class CliJsonContext : JsonSerializerContext
+{
+    /// <summary>camelCase, indented, and no HTML escaping: the output goes to a terminal or a pipe, never into a page.</summary>
+    public static CliJsonContext Output { get; } = new(new JsonSerializerOptions(JsonSerializerDefaults.Web)
+    {
+        WriteIndented = true,
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    });
+}

@@ -1,0 +1,44 @@
+using System.Text.Json;
+using Portcullis.Client;
+using Portcullis.Contracts.Accounts;
+using Portcullis.Contracts.Envelope;
+
+namespace Portcullis.Server.Tests;
+
+/// <summary>Intent helpers: what a test wants to happen, not how the wire does it.</summary>
+public static class Scenarios
+{
+    public const string Password = "correct horse battery";
+
+    public static string NewEmail() => $"user-{Guid.NewGuid():N}@example.com";
+
+    public static async Task<(string Email, string UserId)> SignUpAsync(AuthenticationClient client)
+    {
+        var email = NewEmail();
+        var answer = await client.SignUpByEmailPasswordAsync(email, Password, ct: TestContext.Current.CancellationToken);
+        AssertOk(answer);
+        return (email, answer.Data!.UserId);
+    }
+
+    public static async Task<LoginTokenDto> SignUpAndSignInAsync(AuthenticationClient client, string scope = "openid profile email offline_access")
+    {
+        var (email, _) = await SignUpAsync(client);
+        var answer = await client.SignInByEmailPasswordAsync(email, Password, new SignInOptions { Scope = scope }, TestContext.Current.CancellationToken);
+        AssertOk(answer);
+        return answer.Data!;
+    }
+
+    /// <summary>Asserts success and prints the whole answer when it is not.</summary>
+    public static void AssertOk(ApiResponse answer) =>
+        Assert.True(answer.StatusCode == 200, "Expected success, got: " + Describe(answer));
+
+    public static void AssertError(ApiResponse answer, int statusCode, int apiCode)
+    {
+        Assert.True(answer.StatusCode == statusCode && answer.ApiCode == apiCode,
+            $"Expected {statusCode}/{apiCode}, got: " + Describe(answer));
+        Assert.False(string.IsNullOrWhiteSpace(answer.Message));
+        Assert.True(Guid.TryParse(answer.RequestId, out _), "requestId missing: " + Describe(answer));
+    }
+
+    public static string Describe(ApiResponse answer) => JsonSerializer.Serialize(answer, answer.GetType());
+}

@@ -1,0 +1,168 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using Portcullis.Core.Applications;
+using Portcullis.Core.Common;
+using Portcullis.Core.Pools;
+using Portcullis.Core.Tokens;
+using Portcullis.Core.Users;
+
+namespace Portcullis.Storage.Tests.Conformance;
+
+/// <summary>
+/// What every storage provider must do, stated once and run against each provider (<see cref="SqliteStoreTests"/>,
+/// <see cref="PostgreSqlStoreTests"/>). Every test gets a new, migrated database of its own. Each store call runs in a fresh
+/// DI scope, as one HTTP request would, unless a test is about what happens inside one scope.
+/// </summary>
+public abstract partial class StoreConformanceTests : IAsyncLifetime
+{
+    protected static readonly DateTimeOffset Start = new(2026, 3, 1, 8, 0, 0, TimeSpan.Zero);
+
+    private readonly List<string> _databases = [];
+    private readonly List<StorageHost> _hosts = [];
+    private StorageHost? _host;
+
+    protected FakeTimeProvider Clock { get; } = new(Start);
+
+    protected static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    protected StorageHost Host => _host ?? throw new InvalidOperationException("The test database is not set up.");
+
+    protected string ConnectionString => _databases[0];
+
+    protected abstract StorageProvider Provider { get; }
+
+    /// <summary>Creates a new, empty database for this provider and returns its connection string.</summary>
+    protected abstract Task<string> CreateDatabaseAsync(CancellationToken ct);
+
+    protected abstract Task DeleteDatabaseAsync(string connectionString);
+
+    public async ValueTask InitializeAsync() => _host = await StartNodeAsync(await NewDatabaseAsync());
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var host in _hosts)
+        {
+            await host.DisposeAsync();
+        }
+
+        foreach (var database in _databases)
+        {
+            await DeleteDatabaseAsync(database);
+        }
+
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>Another empty database, deleted with the test's own.</summary>
+    protected async Task<string> NewDatabaseAsync()
+    {
+        var connectionString = await CreateDatabaseAsync(Ct);
+        _databases.Add(connectionString);
+        return connectionString;
+    }
+
+    /// <summary>Another "server node": its own service provider (own DbContext pool, own Data Protection) on the given database.</summary>
+    protected async Task<StorageHost> StartNodeAsync(string connectionString)
+    {
+        var host = await StorageHost.StartAsync(Provider, connectionString, Clock, Ct);
+        _hosts.Add(host);
+        return host;
+    }
+
+    protected Task<T> Pools<T>(Func<IUserPoolStore, Task<T>> use) => Host.UseAsync(use);
+
+    protected Task<T> Apps<T>(Func<IApplicationStore, Task<T>> use) => Host.UseAsync(use);
+
+    protected Task Apps(Func<IApplicationStore, Task> use) => Host.UseAsync(use);
+
+    protected Task<T> Users<T>(Func<IUserStore, Task<T>> use) => Host.UseAsync(use);
+
+    protected Task Users(Func<IUserStore, Task> use) => Host.UseAsync(use);
+
+    protected Task<T> Keys<T>(Func<ISigningKeyStore, Task<T>> use) => Host.UseAsync(use);
+
+    protected Task Keys(Func<ISigningKeyStore, Task> use) => Host.UseAsync(use);
+
+    protected Task<T> Tokens<T>(Func<ITokenStore, Task<T>> use) => Host.UseAsync(use);
+
+    protected Task Tokens(Func<ITokenStore, Task> use) => Host.UseAsync(use);
+
+    /// <summary>Reads the database directly, for facts no port exposes (retired keys, row counts).</summary>
+    protected Task<T> Db<T>(Func<PortcullisDbContext, Task<T>> use) => Host.UseAsync(use);
+
+    protected UserPool NewPool(string? name = null) =>
+        new() { Id = Ids.NewId(), Name = name ?? "pool-" + Ids.NewId(), CreatedAt = Clock.GetUtcNow() };
+
+    protected async Task<UserPool> CreatePoolAsync(string? name = null)
+    {
+        var pool = NewPool(name);
+        Assert.True(await Pools(s => s.TryCreateAsync(pool, Ct)), "the pool should have been created");
+        return pool;
+    }
+
+    protected Application NewApp(string poolId, string? id = null, string name = "Console") => new()
+    {
+        Id = id ?? Ids.NewId(),
+        PoolId = poolId,
+        Name = name,
+        ProtectedSecret = "protected:" + Ids.NewAppSecret(),
+        CreatedAt = Clock.GetUtcNow(),
+    };
+
+    protected User NewUser(string poolId, string? email = null, string? username = null, string? phone = null) => new()
+    {
+        Id = Ids.NewId(),
+        PoolId = poolId,
+        Email = email,
+        Username = username,
+        Phone = phone,
+        PasswordHash = "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$aGFzaGhhc2hoYXNoaGFzaA",
+        CreatedAt = Clock.GetUtcNow(),
+        UpdatedAt = Clock.GetUtcNow(),
+    };
+
+    protected async Task<User> CreateUserAsync(string poolId, string? email = null, string? username = null, string? phone = null)
+    {
+        var user = NewUser(poolId, email, username, phone);
+        Assert.True(await Users(s => s.TryCreateAsync(user, Ct)), "the user should have been created");
+        return user;
+    }
+
+    protected RefreshToken NewRefreshToken(string? familyId = null, DateTimeOffset? expiresAt = null)
+    {
+        var value = Ids.NewOpaqueToken();
+        return new RefreshToken
+        {
+            Id = Ids.NewId(),
+            TokenHash = Ids.HashToken(value),
+            FamilyId = familyId ?? Ids.NewId(),
+            AppId = Ids.NewId(),
+            UserId = Ids.NewId(),
+            Scope = "openid profile offline_access",
+            AuthTime = Clock.GetUtcNow().AddMinutes(-5),
+            CreatedAt = Clock.GetUtcNow(),
+            ExpiresAt = expiresAt ?? Clock.GetUtcNow().AddDays(14),
+        };
+    }
+
+    protected async Task<RefreshToken> AddRefreshTokenAsync(string? familyId = null, DateTimeOffset? expiresAt = null)
+    {
+        var token = NewRefreshToken(familyId, expiresAt);
+        await Tokens(s => s.AddRefreshTokenAsync(token, Ct));
+        return token;
+    }
+
+    protected SigningKey NewKey() => new()
+    {
+        Kid = Ids.NewId(),
+        ProtectedPrivateKey = "protected:" + Ids.NewOpaqueToken(),
+        CreatedAt = Clock.GetUtcNow(),
+    };
+
+    /// <summary>Every signing key with its status, straight from the table (retired keys included).</summary>
+    protected Task<Dictionary<string, SigningKeyStatus>> AllKeyStatusesAsync() =>
+        Db(db => Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.ToDictionaryAsync(db.SigningKeys, k => k.Kid, k => k.Status, Ct));
+
+    protected T Resolve<T>()
+        where T : notnull => Host.Services.GetRequiredService<T>();
+}

@@ -1,0 +1,286 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+using Npgsql;
+
+[assembly: AssemblyFixture(typeof(Portcullis.Storage.Tests.PostgreSqlServer))]
+
+namespace Portcullis.Storage.Tests;
+
+/// <summary>
+/// A throwaway PostgreSQL server made from the machine's own binaries (Debian's package <c>postgresql</c>): <c>initdb</c> into
+/// a temporary folder, <c>pg_ctl start</c> on a free loopback port, stopped and deleted when the test run ends. Started on first
+/// use, so a run that only selects SQLite tests never pays for it. Each test asks for its own database
+/// (<see cref="CreateDatabaseAsync"/>), so tests stay independent while sharing one server.
+/// </summary>
+/// <remarks>
+/// PostgreSQL refuses to run as root; when the tests run as root (CI does) the server runs as the <c>postgres</c> OS user
+/// through <c>runuser</c>, in a folder owned by that user. <c>PORTCULLIS_POSTGRES_BIN</c> may name the folder holding
+/// <c>initdb</c> and <c>pg_ctl</c>; otherwise PATH is searched, then <c>/usr/lib/postgresql/*/bin</c>, newest first.
+/// </remarks>
+public sealed class PostgreSqlServer : IAsyncDisposable
+{
+    public const string BinVariable = "PORTCULLIS_POSTGRES_BIN";
+    private const string OsUser = "postgres";
+    private static readonly TimeSpan CommandTimeout = TimeSpan.FromMinutes(2);
+
+    private readonly Lazy<Task<Instance>> _instance = new(StartAsync);
+
+    /// <summary>Creates an empty database and returns its connection string. Skips (or fails, see <see cref="ServiceRequirement"/>) without PostgreSQL.</summary>
+    public async Task<string> CreateDatabaseAsync(CancellationToken ct)
+    {
+        var instance = await _instance.Value;
+        if (instance.Unavailable is { } reason)
+        {
+            ServiceRequirement.SkipOrFail(reason);
+        }
+
+        if (instance.Failure is { } failure)
+        {
+            Assert.Fail(failure);
+        }
+
+        var name = "portcullis_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
+        await ExecuteAdminAsync(instance, $"CREATE DATABASE {name}", ct);
+        return new NpgsqlConnectionStringBuilder(instance.AdminConnectionString) { Database = name, Pooling = true }.ConnectionString;
+    }
+
+    /// <summary>Closes the pooled connections to the database and drops it.</summary>
+    public async Task DropDatabaseAsync(string connectionString)
+    {
+        var instance = await _instance.Value;
+        using (var connection = new NpgsqlConnection(connectionString))
+        {
+            NpgsqlConnection.ClearPool(connection);
+        }
+
+        var name = new NpgsqlConnectionStringBuilder(connectionString).Database;
+        await ExecuteAdminAsync(instance, $"DROP DATABASE IF EXISTS {name} WITH (FORCE)", CancellationToken.None);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_instance.IsValueCreated)
+        {
+            return;
+        }
+
+        var instance = await _instance.Value;
+        NpgsqlConnection.ClearAllPools();
+        await StopAndDeleteAsync(instance);
+    }
+
+    private static async Task ExecuteAdminAsync(Instance instance, string sql, CancellationToken ct)
+    {
+        await using var connection = new NpgsqlConnection(instance.AdminConnectionString);
+        await connection.OpenAsync(ct);
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        await command.ExecuteNonQueryAsync(ct);
+    }
+
+    private static async Task<Instance> StartAsync()
+    {
+        var bin = FindBinaries();
+        if (bin is null)
+        {
+            return new Instance { Unavailable = "PostgreSQL not found: install Debian's package postgresql (apt-get install postgresql) "
+                + $"or set {BinVariable} to a folder holding initdb and pg_ctl. Searched PATH and /usr/lib/postgresql/*/bin." };
+        }
+
+        var asRoot = Environment.UserName == "root";
+        if (asRoot && (await RunAsync("id", ["-u", OsUser], asPostgres: false, "/")).ExitCode != 0)
+        {
+            return new Instance { Unavailable = $"PostgreSQL was found in {bin} but refuses to run as root, and there is no '{OsUser}' OS user "
+                + "to run it as (Debian's package postgresql creates one; or: useradd --system postgres)." };
+        }
+
+        var root = Directory.CreateTempSubdirectory("portcullis-pg-").FullName;
+        var instance = new Instance { Root = root, Bin = bin, AsPostgres = asRoot };
+        try
+        {
+            if (asRoot)
+            {
+                await RunCheckedAsync("chown", [OsUser, root], asPostgres: false, "/");
+            }
+
+            await RunCheckedAsync(Path.Combine(bin, "initdb"),
+                ["-D", instance.DataDir, "-U", "postgres", "--auth=trust", "--encoding=UTF8", "--locale=C", "--no-sync"],
+                asRoot, root);
+
+            // A free port can be taken between asking and binding; try a few.
+            string? lastError = null;
+            for (var attempt = 0; attempt < 3; attempt++)
+            {
+                var port = FreeLoopbackPort();
+                var settings = $"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c max_connections=300 "
+                    + "-c fsync=off -c synchronous_commit=off -c full_page_writes=off";
+                var started = await RunAsync(Path.Combine(bin, "pg_ctl"),
+                    ["-D", instance.DataDir, "-o", settings, "-l", instance.LogFile, "-w", "-t", "60", "start"], asRoot, root);
+                if (started.ExitCode == 0)
+                {
+                    instance.AdminConnectionString = new NpgsqlConnectionStringBuilder
+                    {
+                        Host = "127.0.0.1",
+                        Port = port,
+                        Username = "postgres",
+                        Database = "postgres",
+                        Pooling = false,
+                        IncludeErrorDetail = true,
+                    }.ConnectionString;
+                    return instance;
+                }
+
+                lastError = started.Output;
+            }
+
+            instance.Failure = $"PostgreSQL from {bin} did not start: {lastError}\nServer log:\n{ReadLog(instance)}";
+            await StopAndDeleteAsync(instance);
+            return instance;
+        }
+        catch (Exception ex)
+        {
+            var log = ReadLog(instance);
+            await StopAndDeleteAsync(instance);
+            return new Instance { Failure = $"PostgreSQL from {bin} could not be set up: {ex.Message}\nServer log:\n{log}" };
+        }
+    }
+
+    private static async Task StopAndDeleteAsync(Instance instance)
+    {
+        if (instance.Root is null || instance.Bin is null)
+        {
+            return;
+        }
+
+        if (File.Exists(Path.Combine(instance.DataDir, "postmaster.pid")))
+        {
+            await RunAsync(Path.Combine(instance.Bin, "pg_ctl"), ["-D", instance.DataDir, "-m", "immediate", "-w", "stop"],
+                instance.AsPostgres, instance.Root);
+        }
+
+        try
+        {
+            Directory.Delete(instance.Root, recursive: true);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // Left in the temp folder; nothing depends on it.
+        }
+    }
+
+    private static string? FindBinaries()
+    {
+        static bool HasTools(string dir) => File.Exists(Path.Combine(dir, "initdb")) && File.Exists(Path.Combine(dir, "pg_ctl"));
+
+        if (Environment.GetEnvironmentVariable(BinVariable) is { Length: > 0 } configured)
+        {
+            return HasTools(configured) ? configured : null;
+        }
+
+        var onPath = (Environment.GetEnvironmentVariable("PATH") ?? "")
+            .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
+            .FirstOrDefault(HasTools);
+        if (onPath is not null)
+        {
+            return onPath;
+        }
+
+        const string debian = "/usr/lib/postgresql";
+        return Directory.Exists(debian)
+            ? Directory.GetDirectories(debian)
+                .Select(d => (Version: double.TryParse(Path.GetFileName(d), System.Globalization.CultureInfo.InvariantCulture, out var v) ? v : -1, Bin: Path.Combine(d, "bin")))
+                .Where(c => HasTools(c.Bin))
+                .OrderByDescending(c => c.Version)
+                .Select(c => c.Bin)
+                .FirstOrDefault()
+            : null;
+    }
+
+    private static int FreeLoopbackPort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static string ReadLog(Instance instance)
+    {
+        try
+        {
+            return instance.Root is not null && File.Exists(instance.LogFile) ? File.ReadAllText(instance.LogFile) : "(none)";
+        }
+        catch (IOException)
+        {
+            return "(unreadable)";
+        }
+    }
+
+    private static async Task RunCheckedAsync(string file, IReadOnlyList<string> args, bool asPostgres, string workingDirectory)
+    {
+        var (exitCode, output) = await RunAsync(file, args, asPostgres, workingDirectory);
+        if (exitCode != 0)
+        {
+            throw new InvalidOperationException($"{file} {string.Join(' ', args)} exited with {exitCode}: {output}");
+        }
+    }
+
+    private static async Task<(int ExitCode, string Output)> RunAsync(string file, IReadOnlyList<string> args, bool asPostgres, string workingDirectory)
+    {
+        var start = new ProcessStartInfo(asPostgres ? "runuser" : file)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = workingDirectory,
+        };
+        if (asPostgres)
+        {
+            foreach (var arg in new[] { "-u", OsUser, "--", file })
+            {
+                start.ArgumentList.Add(arg);
+            }
+        }
+
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        using var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {start.FileName}.");
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(CommandTimeout);
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            return (-1, $"timed out after {CommandTimeout}");
+        }
+
+        return (process.ExitCode, (await stdout + await stderr).Trim());
+    }
+
+    private sealed class Instance
+    {
+        public string? Root { get; init; }
+
+        public string? Bin { get; init; }
+
+        public bool AsPostgres { get; init; }
+
+        public string DataDir => Path.Combine(Root!, "data");
+
+        public string LogFile => Path.Combine(Root!, "server.log");
+
+        public string? AdminConnectionString { get; set; }
+
+        public string? Unavailable { get; init; }
+
+        public string? Failure { get; set; }
+    }
+}

@@ -1,0 +1,26 @@
+using System.Diagnostics.CodeAnalysis;
+
+namespace Portcullis.Storage.Tests;
+
+/// <summary>
+/// What a test does when an outside service it needs (PostgreSQL, …) is not on the machine: skip, loudly, on a developer's
+/// machine; fail when <c>PORTCULLIS_REQUIRE_SERVICES=1</c> (CI sets it), so a missing install step can never turn a run green
+/// by skipping. Copy this file into other test projects as it is.
+/// </summary>
+public static class ServiceRequirement
+{
+    public const string Variable = "PORTCULLIS_REQUIRE_SERVICES";
+
+    public static bool IsRequired => Environment.GetEnvironmentVariable(Variable) == "1";
+
+    [DoesNotReturn]
+    public static void SkipOrFail(string reason)
+    {
+        if (IsRequired)
+        {
+            Assert.Fail($"{reason} ({Variable}=1: a missing service fails the run instead of skipping it.)");
+        }
+
+        Assert.Skip($"{reason} (Set {Variable}=1 to make this a failure.)");
+    }
+}

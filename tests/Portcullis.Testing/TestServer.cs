@@ -1,0 +1,114 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using Portcullis.Client;
+using Portcullis.Core.Applications;
+using Portcullis.Server.Hosting;
+using Xunit;
+
+namespace Portcullis.Testing;
+
+/// <summary>
+/// The real server on Kestrel on a loopback port (port 0), with its own SQLite file and a <see cref="FakeTimeProvider"/>
+/// starting at the real time. One bootstrap application per auth method.
+/// </summary>
+public class TestServer : IAsyncLifetime
+{
+    private readonly string _directory = Path.Combine(Path.GetTempPath(), "portcullis-tests", Guid.NewGuid().ToString("N"));
+    private WebApplication? _app;
+
+    public FakeTimeProvider Clock { get; } = new(DateTimeOffset.UtcNow);
+
+    public string BaseUrl { get; private set; } = "";
+
+    public IServiceProvider Services => _app?.Services ?? throw new InvalidOperationException("Server not started.");
+
+    /// <summary>Apps by auth method, each with its secret.</summary>
+    public Dictionary<TokenEndpointAuthMethod, (string AppId, string Secret)> Apps { get; } = [];
+
+    public (string AppId, string Secret) PostApp => Apps[TokenEndpointAuthMethod.ClientSecretPost];
+
+    /// <summary>Extra configuration (key, value) a derived fixture wants, e.g. the PostgreSQL provider.</summary>
+    protected virtual IEnumerable<KeyValuePair<string, string?>> Configuration() => [];
+
+    public virtual async ValueTask InitializeAsync()
+    {
+        Directory.CreateDirectory(_directory);
+        var postId = "post-" + Guid.NewGuid().ToString("N")[..12];
+        var postSecret = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
+        string[] args =
+        [
+            "--urls", "http://127.0.0.1:0",
+            "--environment", "Testing",
+            "--Portcullis:Storage:Provider", "Sqlite",
+            "--Portcullis:Storage:ConnectionString", $"Data Source={Path.Combine(_directory, "portcullis.db")}",
+            "--Portcullis:Bootstrap:AppId", postId,
+            "--Portcullis:Bootstrap:AppSecret", postSecret,
+            "--Logging:LogLevel:Default", "Warning",
+        ];
+        args = [.. args, .. Configuration().SelectMany(kv => new[] { "--" + kv.Key, kv.Value ?? "" })];
+
+        _app = PortcullisApp.Build(args, builder => builder.Services.AddSingleton<TimeProvider>(Clock));
+        await PortcullisApp.StartAsync(_app);
+        BaseUrl = PortcullisApp.Addresses(_app).First(a => a.StartsWith("http://127.0.0.1:", StringComparison.Ordinal));
+        Apps[TokenEndpointAuthMethod.ClientSecretPost] = (postId, postSecret);
+        Apps[TokenEndpointAuthMethod.ClientSecretBasic] = await CreateAppAsync(TokenEndpointAuthMethod.ClientSecretBasic);
+        Apps[TokenEndpointAuthMethod.None] = await CreateAppAsync(TokenEndpointAuthMethod.None);
+    }
+
+    public async Task<(string AppId, string Secret)> CreateAppAsync(TokenEndpointAuthMethod method, string? pool = null)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        var created = await scope.ServiceProvider.GetRequiredService<ApplicationService>()
+            .CreateAsync(new NewApplication($"{method} app", PoolName: pool, AuthMethod: method), CancellationToken.None);
+        return (created.Value.Application.Id, created.Value.Secret);
+    }
+
+    /// <summary>A client for the app registered with <paramref name="method"/>, configured to authenticate the same way.</summary>
+    public AuthenticationClient Client(TokenEndpointAuthMethod method = TokenEndpointAuthMethod.ClientSecretPost, string? lang = null)
+    {
+        var (appId, secret) = Apps[method];
+        return Client(appId, secret, ToClient(method), lang);
+    }
+
+    public AuthenticationClient Client(string appId, string? secret, Portcullis.Client.TokenEndPointAuthMethod method, string? lang = null) =>
+        new(new AuthenticationClientOptions
+        {
+            AppId = appId,
+            AppSecret = secret,
+            AppHost = BaseUrl,
+            TokenEndPointAuthMethod = method,
+            IntrospectionEndPointAuthMethod = method,
+            RevocationEndPointAuthMethod = method,
+            Lang = lang,
+        });
+
+    public HttpClient RawHttp() => new() { BaseAddress = new Uri(BaseUrl + "/") };
+
+    public static Portcullis.Client.TokenEndPointAuthMethod ToClient(TokenEndpointAuthMethod method) => method switch
+    {
+        TokenEndpointAuthMethod.ClientSecretPost => Portcullis.Client.TokenEndPointAuthMethod.ClientSecretPost,
+        TokenEndpointAuthMethod.ClientSecretBasic => Portcullis.Client.TokenEndPointAuthMethod.ClientSecretBasic,
+        TokenEndpointAuthMethod.None => Portcullis.Client.TokenEndPointAuthMethod.None,
+    };
+
+    public virtual async ValueTask DisposeAsync()
+    {
+        if (_app is not null)
+        {
+            await _app.StopAsync();
+            await _app.DisposeAsync();
+        }
+
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        try
+        {
+            Directory.Delete(_directory, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+
+        GC.SuppressFinalize(this);
+    }
+}

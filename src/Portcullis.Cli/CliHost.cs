@@ -51,8 +51,9 @@ internal sealed class CliHost : IAsyncDisposable
         builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
         builder.Logging.AddFilter<ConsoleLoggerProvider>(null, LogLevel.Warning);
-        // EF logs every failed command and save at Error, including the unique violations the stores turn into results
-        // ("user already exists"). The CLI reports failures itself, from the result or the exception, so these are noise.
+        // EF logs every failed connection, command and save at Error, including the unique violations the stores turn into
+        // results ("user already exists"). The CLI reports failures itself, from the result or the exception: these are noise.
+        builder.Logging.AddFilter<ConsoleLoggerProvider>(DbLoggerCategory.Database.Connection.Name, LogLevel.None);
         builder.Logging.AddFilter<ConsoleLoggerProvider>(DbLoggerCategory.Database.Command.Name, LogLevel.None);
         builder.Logging.AddFilter<ConsoleLoggerProvider>(DbLoggerCategory.Update.Name, LogLevel.None);
 

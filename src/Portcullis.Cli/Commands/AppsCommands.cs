@@ -21,6 +21,13 @@ internal static class AppsCommands
     private static Command Create(CliContext cli)
     {
         var name = new Option<string>("--name") { Description = "Display name (1-100 characters)", Required = true };
+        name.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<string>() is not { Length: <= 100 } value || string.IsNullOrWhiteSpace(value))
+            {
+                r.AddError("--name must be 1-100 characters and not blank.");
+            }
+        });
         var pool = new Option<string>("--pool")
         {
             Description = "User pool name; created when it does not exist",
@@ -42,6 +49,16 @@ internal static class AppsCommands
             TokenEndpointAuthMethod.ClientSecretBasic.ToWire(),
             TokenEndpointAuthMethod.None.ToWire());
         var redirectUris = new Option<string[]>("--redirect-uri") { Description = "Allowed redirect URI (absolute); repeat for several" };
+        redirectUris.Validators.Add(r =>
+        {
+            foreach (var uri in r.GetValueOrDefault<string[]>() ?? [])
+            {
+                if (!Uri.TryCreate(uri, UriKind.Absolute, out _))
+                {
+                    r.AddError($"--redirect-uri '{uri}' is not an absolute URI.");
+                }
+            }
+        });
         var json = JsonOption();
 
         var command = new Command("create", "Create an application and print its credentials; the secret is shown once") { name, pool, method, redirectUris, json };

@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using Portcullis.Core.Applications;
@@ -161,7 +162,7 @@ public abstract partial class StoreConformanceTests : IAsyncLifetime
 
     /// <summary>Every signing key with its status, straight from the table (retired keys included).</summary>
     protected Task<Dictionary<string, SigningKeyStatus>> AllKeyStatusesAsync() =>
-        Db(db => Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.ToDictionaryAsync(db.SigningKeys, k => k.Kid, k => k.Status, Ct));
+        Db(db => db.SigningKeys.ToDictionaryAsync(k => k.Kid, k => k.Status, Ct));
 
     protected T Resolve<T>()
         where T : notnull => Host.Services.GetRequiredService<T>();

@@ -1,0 +1,32 @@
+using Portcullis.Core.Applications;
+using Portcullis.Testing;
+
+namespace Portcullis.Compat.Tests;
+
+public sealed class CompatServer : TestServer;
+
+/// <summary>authing-node-sdk@4.0.1, unchanged, against a live Portcullis: sign-up to revocation, per client auth method.</summary>
+public sealed class FoundationCompatTests(CompatServer server) : IClassFixture<CompatServer>
+{
+    [Theory]
+    [InlineData(TokenEndpointAuthMethod.ClientSecretPost, "client_secret_post")]
+    [InlineData(TokenEndpointAuthMethod.ClientSecretBasic, "client_secret_basic")]
+    [InlineData(TokenEndpointAuthMethod.None, "none")]
+    public async Task OfficialNodeSdk_FoundationFlow_Passes(TokenEndpointAuthMethod method, string wireName)
+    {
+        var (appId, secret) = server.Apps[method];
+
+        var (exit, output) = await NodeSdk.RunAsync("foundation.mjs", new Dictionary<string, string>
+        {
+            ["PORTCULLIS_APP_HOST"] = server.BaseUrl,
+            ["PORTCULLIS_APP_ID"] = appId,
+            ["PORTCULLIS_APP_SECRET"] = secret,
+            ["PORTCULLIS_AUTH_METHOD"] = wireName,
+        }, TestContext.Current.CancellationToken);
+
+        TestContext.Current.TestOutputHelper?.WriteLine(output);
+        Assert.True(exit == 0, $"foundation.mjs exited {exit}:\n{output}");
+        Assert.DoesNotContain("FAIL", output, StringComparison.Ordinal);
+        Assert.Contains("ok ", output, StringComparison.Ordinal);
+    }
+}

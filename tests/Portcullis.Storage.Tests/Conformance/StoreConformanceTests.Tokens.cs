@@ -1,0 +1,148 @@
+using Microsoft.EntityFrameworkCore;
+using Portcullis.Core.Tokens;
+
+namespace Portcullis.Storage.Tests.Conformance;
+
+public abstract partial class StoreConformanceTests
+{
+    [Fact]
+    public async Task AddRefreshToken_ThenFindByHash_RoundTripsEveryField()
+    {
+        var token = await AddRefreshTokenAsync();
+
+        Assert.Equivalent(token, await Tokens(s => s.FindRefreshTokenAsync(token.TokenHash, Ct)), strict: true);
+    }
+
+    [Fact]
+    public async Task FindRefreshToken_WithUnknownHash_ReturnsNull()
+    {
+        await AddRefreshTokenAsync();
+
+        Assert.Null(await Tokens(s => s.FindRefreshTokenAsync("unknown-hash", Ct)));
+    }
+
+    [Fact]
+    public async Task TryConsumeRefreshToken_Twice_SucceedsOnlyTheFirstTime()
+    {
+        var token = await AddRefreshTokenAsync();
+        var first = Clock.GetUtcNow().AddMinutes(1);
+
+        Assert.True(await Tokens(s => s.TryConsumeRefreshTokenAsync(token.Id, first, Ct)));
+        Assert.False(await Tokens(s => s.TryConsumeRefreshTokenAsync(token.Id, first.AddMinutes(1), Ct)));
+
+        Assert.Equal(first, (await Tokens(s => s.FindRefreshTokenAsync(token.TokenHash, Ct)))?.ConsumedAt);
+    }
+
+    [Fact]
+    public async Task TryConsumeRefreshToken_InParallel_ExactlyOneWins()
+    {
+        var token = await AddRefreshTokenAsync();
+
+        var won = await Host.InParallelAsync<ITokenStore, bool>(8,
+            (s, i) => s.TryConsumeRefreshTokenAsync(token.Id, Start.AddSeconds(i), Ct), Ct);
+
+        var winner = Assert.Single(Enumerable.Range(0, won.Length), i => won[i]);
+        Assert.Equal(Start.AddSeconds(winner), (await Tokens(s => s.FindRefreshTokenAsync(token.TokenHash, Ct)))?.ConsumedAt);
+    }
+
+    [Fact]
+    public async Task TryConsumeRefreshToken_WhenRevoked_ReturnsFalse()
+    {
+        var token = await AddRefreshTokenAsync();
+        await Tokens(s => s.RevokeRefreshFamilyAsync(token.FamilyId, Clock.GetUtcNow(), Ct));
+
+        Assert.False(await Tokens(s => s.TryConsumeRefreshTokenAsync(token.Id, Clock.GetUtcNow(), Ct)));
+        Assert.Null((await Tokens(s => s.FindRefreshTokenAsync(token.TokenHash, Ct)))?.ConsumedAt);
+    }
+
+    [Fact]
+    public async Task TryConsumeRefreshToken_WithUnknownId_ReturnsFalse()
+    {
+        await AddRefreshTokenAsync();
+
+        Assert.False(await Tokens(s => s.TryConsumeRefreshTokenAsync("unknown-id", Clock.GetUtcNow(), Ct)));
+    }
+
+    [Fact]
+    public async Task RevokeRefreshFamily_RevokesEveryTokenOfThatFamilyOnly()
+    {
+        var family = await AddRefreshTokenAsync();
+        var sibling = await AddRefreshTokenAsync(family.FamilyId);
+        var stranger = await AddRefreshTokenAsync();
+        var at = Clock.GetUtcNow().AddMinutes(3);
+
+        await Tokens(s => s.RevokeRefreshFamilyAsync(family.FamilyId, at, Ct));
+
+        Assert.Equal(at, (await Tokens(s => s.FindRefreshTokenAsync(family.TokenHash, Ct)))?.RevokedAt);
+        Assert.Equal(at, (await Tokens(s => s.FindRefreshTokenAsync(sibling.TokenHash, Ct)))?.RevokedAt);
+        Assert.Null((await Tokens(s => s.FindRefreshTokenAsync(stranger.TokenHash, Ct)))?.RevokedAt);
+        Assert.True(await Tokens(s => s.TryConsumeRefreshTokenAsync(stranger.Id, at, Ct)));
+    }
+
+    [Fact]
+    public async Task RevokeRefreshFamily_Twice_KeepsTheFirstRevocationTime()
+    {
+        var token = await AddRefreshTokenAsync();
+        var first = Clock.GetUtcNow().AddMinutes(1);
+
+        await Tokens(s => s.RevokeRefreshFamilyAsync(token.FamilyId, first, Ct));
+        await Tokens(s => s.RevokeRefreshFamilyAsync(token.FamilyId, first.AddHours(1), Ct));
+
+        Assert.Equal(first, (await Tokens(s => s.FindRefreshTokenAsync(token.TokenHash, Ct)))?.RevokedAt);
+    }
+
+    [Fact]
+    public async Task RevokeAccessToken_Twice_IsIdempotent()
+    {
+        var revoked = new RevokedAccessToken { Jti = "jti-1", ExpiresAt = Clock.GetUtcNow().AddHours(2) };
+
+        await Tokens(s => s.RevokeAccessTokenAsync(revoked, Ct));
+        await Tokens(s => s.RevokeAccessTokenAsync(new RevokedAccessToken { Jti = "jti-1", ExpiresAt = revoked.ExpiresAt }, Ct));
+
+        Assert.True(await Tokens(s => s.IsAccessTokenRevokedAsync("jti-1", Ct)));
+        Assert.Equal(1, await Db(db => db.RevokedAccessTokens.CountAsync(Ct)));
+    }
+
+    [Fact]
+    public async Task RevokeAccessToken_InParallel_IsIdempotent()
+    {
+        var expiresAt = Clock.GetUtcNow().AddHours(2);
+
+        await Host.InParallelAsync<ITokenStore, bool>(8, async (s, _) =>
+        {
+            await s.RevokeAccessTokenAsync(new RevokedAccessToken { Jti = "jti-race", ExpiresAt = expiresAt }, Ct);
+            return true;
+        }, Ct);
+
+        Assert.True(await Tokens(s => s.IsAccessTokenRevokedAsync("jti-race", Ct)));
+        Assert.Equal(1, await Db(db => db.RevokedAccessTokens.CountAsync(Ct)));
+    }
+
+    [Fact]
+    public async Task IsAccessTokenRevoked_ForUnknownJti_ReturnsFalse()
+    {
+        await Tokens(s => s.RevokeAccessTokenAsync(new RevokedAccessToken { Jti = "jti-1", ExpiresAt = Clock.GetUtcNow().AddHours(1) }, Ct));
+
+        Assert.False(await Tokens(s => s.IsAccessTokenRevokedAsync("jti-2", Ct)));
+    }
+
+    [Fact]
+    public async Task PurgeExpired_RemovesOnlyRowsPastExpiry()
+    {
+        var now = Clock.GetUtcNow();
+        var expired = await AddRefreshTokenAsync(expiresAt: now.AddTicks(-10));
+        var expiringNow = await AddRefreshTokenAsync(expiresAt: now);
+        var live = await AddRefreshTokenAsync(expiresAt: now.AddMinutes(1));
+        await Tokens(s => s.RevokeAccessTokenAsync(new RevokedAccessToken { Jti = "old", ExpiresAt = now.AddSeconds(-1) }, Ct));
+        await Tokens(s => s.RevokeAccessTokenAsync(new RevokedAccessToken { Jti = "new", ExpiresAt = now.AddSeconds(1) }, Ct));
+
+        var purged = await Tokens(s => s.PurgeExpiredAsync(now, Ct));
+
+        Assert.Equal(2, purged);
+        Assert.Null(await Tokens(s => s.FindRefreshTokenAsync(expired.TokenHash, Ct)));
+        Assert.NotNull(await Tokens(s => s.FindRefreshTokenAsync(expiringNow.TokenHash, Ct)));
+        Assert.NotNull(await Tokens(s => s.FindRefreshTokenAsync(live.TokenHash, Ct)));
+        Assert.False(await Tokens(s => s.IsAccessTokenRevokedAsync("old", Ct)));
+        Assert.True(await Tokens(s => s.IsAccessTokenRevokedAsync("new", Ct)));
+    }
+}

@@ -29,7 +29,7 @@ internal sealed class CliContext(TextReader input)
         {
             try
             {
-                await using var host = await CliHost.OpenAsync(parse.GetValue(StorageProvider), parse.GetValue(ConnectionString), ct);
+                await using var host = await CliHost.OpenAsync(parse.GetValue(StorageProvider), parse.GetValue(ConnectionString), parse.InvocationConfiguration.Error, ct);
                 return await body(parse, host.Services, ct);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)

@@ -3,7 +3,6 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Console;
 using Microsoft.Extensions.Options;
 using Portcullis.Core;
 using Portcullis.Core.Passwords;
@@ -30,7 +29,7 @@ internal sealed class CliHost : IAsyncDisposable
 
     public IServiceProvider Services => _scope.ServiceProvider;
 
-    public static async Task<CliHost> OpenAsync(StorageProvider? provider, string? connectionString, CancellationToken ct)
+    public static async Task<CliHost> OpenAsync(StorageProvider? provider, string? connectionString, TextWriter error, CancellationToken ct)
     {
         var builder = Host.CreateApplicationBuilder();
         var overrides = new Dictionary<string, string?>();
@@ -48,14 +47,13 @@ internal sealed class CliHost : IAsyncDisposable
 
         // stdout carries only the command's output; warnings and errors go to stderr, everything below is dropped.
         builder.Logging.ClearProviders();
-        builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
-        builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
-        builder.Logging.AddFilter<ConsoleLoggerProvider>(null, LogLevel.Warning);
+        builder.Logging.AddProvider(new CliLoggerProvider(error));
+        builder.Logging.AddFilter<CliLoggerProvider>(null, LogLevel.Warning);
         // EF logs every failed connection, command and save at Error, including the unique violations the stores turn into
         // results ("user already exists"). The CLI reports failures itself, from the result or the exception: these are noise.
-        builder.Logging.AddFilter<ConsoleLoggerProvider>(DbLoggerCategory.Database.Connection.Name, LogLevel.None);
-        builder.Logging.AddFilter<ConsoleLoggerProvider>(DbLoggerCategory.Database.Command.Name, LogLevel.None);
-        builder.Logging.AddFilter<ConsoleLoggerProvider>(DbLoggerCategory.Update.Name, LogLevel.None);
+        builder.Logging.AddFilter<CliLoggerProvider>(DbLoggerCategory.Database.Connection.Name, LogLevel.None);
+        builder.Logging.AddFilter<CliLoggerProvider>(DbLoggerCategory.Database.Command.Name, LogLevel.None);
+        builder.Logging.AddFilter<CliLoggerProvider>(DbLoggerCategory.Update.Name, LogLevel.None);
 
         builder.Services.AddPortcullisCore();
         // Same section as the server, so users created here are hashed with the operator's Argon2id parameters.

@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using Portcullis.Contracts.Accounts;
 using Portcullis.Contracts.Envelope;
+using Portcullis.Contracts.Mfa;
 using Portcullis.Contracts.Oidc;
 
 namespace Portcullis.Contracts;
@@ -21,4 +22,14 @@ namespace Portcullis.Contracts;
 [JsonSerializable(typeof(JsonWebKeySetDto))]
 [JsonSerializable(typeof(UserInfoResponse))]
 [JsonSerializable(typeof(OpenIdConfiguration))]
+[JsonSerializable(typeof(SendEnrollFactorRequestDto))]
+[JsonSerializable(typeof(ApiResponse<SendEnrollFactorRequestDataDto>))]
+[JsonSerializable(typeof(EnrollFactorDto))]
+[JsonSerializable(typeof(ApiResponse<List<FactorDto>>))]
+[JsonSerializable(typeof(ApiResponse<FactorDto>))]
+[JsonSerializable(typeof(ApiResponse<List<FactorTypeDto>>))]
+[JsonSerializable(typeof(ResetFactorDto))]
+[JsonSerializable(typeof(MfaOtpVerifyDto))]
+[JsonSerializable(typeof(ApiResponse<MfaOtpVerifyDataDto>))]
+[JsonSerializable(typeof(ApiResponse<UploadedPhotoDto>))]
 public sealed partial class PortcullisJsonContext : JsonSerializerContext;

@@ -1,6 +1,8 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Portcullis.Core.Applications;
+using Portcullis.Core.Factors;
+using Portcullis.Core.Factors.Limits;
 using Portcullis.Core.Passwords;
 using Portcullis.Core.Users;
 
@@ -17,6 +19,9 @@ public static class CoreServiceCollectionExtensions
         services.AddScoped<AccountService>();
         services.AddScoped<ApplicationService>();
         services.AddScoped<ClientAuthenticator>();
+        services.AddScoped<AttemptGuard>();
+        services.AddScoped<EnrollmentService>();
+        services.AddScoped<FactorService>();
         return services;
     }
 }

@@ -2,6 +2,10 @@ using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using Portcullis.Core.Applications;
+using Portcullis.Core.Audit;
+using Portcullis.Core.Factors;
+using Portcullis.Core.Factors.Limits;
+using Portcullis.Storage.Configurations;
 using Portcullis.Core.Pools;
 using Portcullis.Core.Tokens;
 using Portcullis.Core.Users;
@@ -28,18 +32,33 @@ public sealed class PortcullisDbContext(DbContextOptions<PortcullisDbContext> op
 
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
+    public DbSet<Factor> Factors => Set<Factor>();
+
+    public DbSet<EnrollmentRequest> EnrollmentRequests => Set<EnrollmentRequest>();
+
+    public DbSet<AttemptCounter> AttemptCounters => Set<AttemptCounter>();
+
+    public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
+
+    internal DbSet<SendSlot> SendSlots => Set<SendSlot>();
+
+    internal DbSet<FacePhotoRecord> FacePhotos => Set<FacePhotoRecord>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(PortcullisDbContext).Assembly);
 
         if (Database.IsSqlite())
         {
-            // SQLite has no date type: store instants as ordered integers so comparisons and ORDER BY translate.
+            // SQLite has no date type: store instants as UTC ticks, so comparisons and ORDER BY translate, order by the instant
+            // whatever the offset, and keep full precision (EF's DateTimeOffsetToBinaryConverter keeps only 100 µs and orders
+            // by local time). Read back as UTC, like PostgreSQL's timestamptz.
+            var utcTicks = new ValueConverter<DateTimeOffset, long>(v => v.UtcTicks, v => new DateTimeOffset(v, TimeSpan.Zero));
             foreach (var property in modelBuilder.Model.GetEntityTypes().SelectMany(t => t.GetProperties()))
             {
                 if (property.ClrType == typeof(DateTimeOffset) || property.ClrType == typeof(DateTimeOffset?))
                 {
-                    property.SetValueConverter(new DateTimeOffsetToBinaryConverter());
+                    property.SetValueConverter(utcTicks);
                 }
             }
         }

@@ -6,7 +6,11 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Portcullis.Core.Applications;
+using Portcullis.Core.Audit;
 using Portcullis.Core.Common;
+using Portcullis.Core.Factors;
+using Portcullis.Core.Factors.Face;
+using Portcullis.Core.Factors.Limits;
 using Portcullis.Core.Pools;
 using Portcullis.Core.Tokens;
 using Portcullis.Core.Users;
@@ -43,6 +47,12 @@ public static class StorageServiceCollectionExtensions
         services.AddScoped<IUserStore, EfUserStore>();
         services.AddScoped<ISigningKeyStore, EfSigningKeyStore>();
         services.AddScoped<ITokenStore, EfTokenStore>();
+        services.AddScoped<IFactorStore, EfFactorStore>();
+        services.AddScoped<IEnrollmentStore, EfEnrollmentStore>();
+        services.AddScoped<IAttemptCounterStore, EfAttemptCounterStore>();
+        services.AddScoped<ISendThrottleStore, EfSendThrottleStore>();
+        services.AddScoped<IAuditLog, EfAuditLog>();
+        services.AddScoped<IFacePhotoStore, EfFacePhotoStore>();
         services.AddScoped<DatabaseInitializer>();
         return services;
     }

@@ -26,6 +26,7 @@ public sealed class PostgreSqlServer : IAsyncDisposable
     private static readonly TimeSpan CommandTimeout = TimeSpan.FromMinutes(2);
 
     private readonly Lazy<Task<Instance>> _instance = new(StartAsync);
+    private int _warned;
 
     /// <summary>Creates an empty database and returns its connection string. Skips (or fails, see <see cref="ServiceRequirement"/>) without PostgreSQL.</summary>
     public async Task<string> CreateDatabaseAsync(CancellationToken ct)
@@ -33,6 +34,12 @@ public sealed class PostgreSqlServer : IAsyncDisposable
         var instance = await _instance.Value;
         if (instance.Unavailable is { } reason)
         {
+            if (Interlocked.Exchange(ref _warned, 1) == 0)
+            {
+                // Once per run, at any verbosity: skipped tests otherwise only show their reason at "normal" verbosity.
+                await Console.Error.WriteLineAsync($"WARNING: PostgreSQL store tests are not running. {reason}");
+            }
+
             ServiceRequirement.SkipOrFail(reason);
         }
 
@@ -82,11 +89,11 @@ public sealed class PostgreSqlServer : IAsyncDisposable
 
     private static async Task<Instance> StartAsync()
     {
-        var bin = FindBinaries();
+        var (bin, searched) = FindBinaries();
         if (bin is null)
         {
             return new Instance { Unavailable = "PostgreSQL not found: install Debian's package postgresql (apt-get install postgresql) "
-                + $"or set {BinVariable} to a folder holding initdb and pg_ctl. Searched PATH and /usr/lib/postgresql/*/bin." };
+                + $"or set {BinVariable} to a folder holding initdb and pg_ctl. Searched {searched}." };
         }
 
         var asRoot = Environment.UserName == "root";
@@ -170,13 +177,13 @@ public sealed class PostgreSqlServer : IAsyncDisposable
         }
     }
 
-    private static string? FindBinaries()
+    private static (string? Bin, string Searched) FindBinaries()
     {
         static bool HasTools(string dir) => File.Exists(Path.Combine(dir, "initdb")) && File.Exists(Path.Combine(dir, "pg_ctl"));
 
         if (Environment.GetEnvironmentVariable(BinVariable) is { Length: > 0 } configured)
         {
-            return HasTools(configured) ? configured : null;
+            return (HasTools(configured) ? configured : null, $"{configured} ({BinVariable})");
         }
 
         var onPath = (Environment.GetEnvironmentVariable("PATH") ?? "")
@@ -184,11 +191,11 @@ public sealed class PostgreSqlServer : IAsyncDisposable
             .FirstOrDefault(HasTools);
         if (onPath is not null)
         {
-            return onPath;
+            return (onPath, "PATH");
         }
 
         const string debian = "/usr/lib/postgresql";
-        return Directory.Exists(debian)
+        var newest = Directory.Exists(debian)
             ? Directory.GetDirectories(debian)
                 .Select(d => (Version: double.TryParse(Path.GetFileName(d), System.Globalization.CultureInfo.InvariantCulture, out var v) ? v : -1, Bin: Path.Combine(d, "bin")))
                 .Where(c => HasTools(c.Bin))
@@ -196,6 +203,7 @@ public sealed class PostgreSqlServer : IAsyncDisposable
                 .Select(c => c.Bin)
                 .FirstOrDefault()
             : null;
+        return (newest, $"PATH and {debian}/*/bin");
     }
 
     private static int FreeLoopbackPort()

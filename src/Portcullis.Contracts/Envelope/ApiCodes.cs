@@ -13,6 +13,11 @@ public static class ApiCodes
     public const int NotLoggedIn = 2020;
     public const int UserAlreadyExists = 2026;
     public const int BadCredentials = 2333;
+    public const int CodeWrong = 2001;
+    public const int SendThrottled = 2080;
+    public const int WrongTotp = 6001;
+    public const int WrongRecoveryCode = 6002;
+    public const int TotpNotBound = 6003;
 
     // Portcullis' (GenAuth documents none for these).
     public const int MalformedRequest = 9400;
@@ -26,4 +31,17 @@ public static class ApiCodes
     public const int UnsupportedMediaType = 9415;
     public const int RateLimited = 9429;
     public const int InternalError = 9500;
+    public const int DeliveryFailed = 9602;
+
+    // Portcullis' MFA codes (GenAuth documents none for these; spec §7 left them open).
+    public const int EnrollmentTokenInvalid = 9610;
+    public const int EnrollmentTokenExpired = 9611;
+    public const int EnrollmentTokenExhausted = 9612;
+    public const int FactorTypeMismatch = 9613;
+    public const int FactorAlreadyBound = 9614;
+    public const int FactorNotFound = 9615;
+    public const int FactorNotAvailable = 9616;
+    public const int FactorLocked = 9617;
+    public const int InvalidPhoto = 9620;
+    public const int PhotoRefused = 9621;
 }

@@ -13,4 +13,21 @@ public enum ErrorKind
     UserDisabled,
     NotLoggedIn,
     WeakPassword,
+
+    // MFA (see docs/errors.md for statusCodes and apiCodes).
+    EnrollmentTokenInvalid,
+    EnrollmentTokenExpired,
+    EnrollmentTokenExhausted,
+    FactorTypeMismatch,
+    WrongTotp,
+    WrongCode,
+    FactorAlreadyBound,
+    FactorNotFound,
+    FactorNotAvailable,
+    FactorLocked,
+    SendThrottled,
+    TotpNotBound,
+    DeliveryFailed,
+    InvalidPhoto,
+    PhotoRefused,
 }

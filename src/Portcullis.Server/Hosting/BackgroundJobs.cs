@@ -1,10 +1,11 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Portcullis.Core.Factors;
 using Portcullis.Core.Tokens;
 using Portcullis.Server.Tokens;
 
 namespace Portcullis.Server.Hosting;
 
-/// <summary>Deletes expired refresh tokens and revocation entries every hour so those tables do not grow without bound.</summary>
+/// <summary>Deletes expired refresh tokens, revocation entries and enrollment requests every hour so those tables do not grow without bound.</summary>
 public sealed class ExpiredTokenPurger(IServiceScopeFactory scopes, TimeProvider clock, ILogger<ExpiredTokenPurger> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -15,7 +16,9 @@ public sealed class ExpiredTokenPurger(IServiceScopeFactory scopes, TimeProvider
             try
             {
                 await using var scope = scopes.CreateAsyncScope();
-                var purged = await scope.ServiceProvider.GetRequiredService<ITokenStore>().PurgeExpiredAsync(clock.GetUtcNow(), stoppingToken);
+                var now = clock.GetUtcNow();
+                var purged = await scope.ServiceProvider.GetRequiredService<ITokenStore>().PurgeExpiredAsync(now, stoppingToken)
+                    + await scope.ServiceProvider.GetRequiredService<IEnrollmentStore>().PurgeExpiredAsync(now.AddHours(-1), stoppingToken);
                 logger.LogInformation("Purged {Count} expired token records", purged);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)

@@ -30,6 +30,8 @@ public static class PortcullisApp
 
         app.MapAccountEndpoints();
         app.MapOidcEndpoints();
+        app.MapMfaEndpoints();
+        app.MapDevEndpoints();
 
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") });

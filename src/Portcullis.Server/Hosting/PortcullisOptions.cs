@@ -20,6 +20,9 @@ public sealed class PortcullisOptions
 
     /// <summary>With no application and no bootstrap, create a demo application at first start and print its credentials.</summary>
     public bool CreateDemoApp { get; set; } = true;
+
+    /// <summary>Serve <c>/dev/outbox</c> (messages with their codes). Unset: on in the Development environment only.</summary>
+    public bool? DevOutbox { get; set; }
 }
 
 /// <summary><c>Portcullis:Bootstrap</c>: an application created (idempotently) at every start; what tests and containers use.</summary>

@@ -3,7 +3,12 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
 using Portcullis.Contracts;
 using Portcullis.Core;
+using Portcullis.Core.Factors;
+using Portcullis.Core.Factors.Face;
 using Portcullis.Core.Passwords;
+using Portcullis.Server.Adapters;
+using Portcullis.Server.Adapters.Face;
+using Portcullis.Server.Endpoints;
 using Portcullis.Core.Tokens;
 using Portcullis.Server.Http;
 using Portcullis.Server.Tokens;
@@ -35,6 +40,16 @@ public static class ServiceRegistration
         services.AddSingleton<IssuerResolver>();
         services.AddScoped<TokenService>();
         services.AddScoped<AppResolver>();
+        services.AddScoped<MfaCallers>();
+
+        services.AddOptions<MfaOptions>().BindConfiguration(MfaOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<FaceOptions>().BindConfiguration(FaceOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<RecordingMessageSender>();
+        services.AddSingleton<ISmsSender>(sp => sp.GetRequiredService<RecordingMessageSender>());
+        services.AddSingleton<IEmailSender>(sp => sp.GetRequiredService<RecordingMessageSender>());
+        services.AddScoped<IFacePhotoSource, FacePhotoSource>();
+        services.AddHttpClient(FacePhotoSource.HttpClientName)
+            .ConfigurePrimaryHttpMessageHandler(sp => FacePhotoSource.CreateHandler(sp.GetRequiredService<IOptions<FaceOptions>>()));
         services.AddScoped<StartupInitializer>();
         services.AddHostedService<ExpiredTokenPurger>();
 

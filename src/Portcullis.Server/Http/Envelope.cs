@@ -22,6 +22,14 @@ public static class Envelope
 
     public static IResult Fail(HttpContext context, Error error) => Fail(context, ErrorCatalogue.For(error.Kind), error.Detail);
 
+    /// <summary>A business error that still carries a payload (e.g. <c>{verified: false}</c>).</summary>
+    public static IResult Fail<T>(HttpContext context, Error error, T data)
+    {
+        var plain = Build(context, ErrorCatalogue.For(error.Kind), error.Detail);
+        var body = new ApiResponse<T> { StatusCode = plain.StatusCode, ApiCode = plain.ApiCode, Message = plain.Message, RequestId = plain.RequestId, Data = data };
+        return TypedResults.Json(body, (System.Text.Json.Serialization.Metadata.JsonTypeInfo<ApiResponse<T>>)PortcullisJsonContext.Default.GetTypeInfo(typeof(ApiResponse<T>))!);
+    }
+
     public static IResult Fail(HttpContext context, ErrorKind kind, string? detail = null) => Fail(context, ErrorCatalogue.For(kind), detail);
 
     /// <summary>A catalogue error on HTTP 200 (business) or on <paramref name="httpStatus"/> (transport).</summary>

@@ -24,6 +24,21 @@ public static class ErrorCatalogue
         ErrorKind.UserNotFound => new(404, ApiCodes.UserNotFound, "User not found", "用户不存在"),
         ErrorKind.UserDisabled => new(403, ApiCodes.UserLocked, "The account is suspended", "账号已被禁用"),
         ErrorKind.NotLoggedIn => new(401, ApiCodes.NotLoggedIn, "Not logged in: the access token is missing, invalid, expired or revoked", "尚未登录，无访问权限"),
+        ErrorKind.EnrollmentTokenInvalid => new(400, ApiCodes.EnrollmentTokenInvalid, "The enrollmentToken is invalid or has already been used", "enrollmentToken 无效或已被使用"),
+        ErrorKind.EnrollmentTokenExpired => new(400, ApiCodes.EnrollmentTokenExpired, "The enrollmentToken has expired: request a new one", "enrollmentToken 已过期，请重新发起绑定请求"),
+        ErrorKind.EnrollmentTokenExhausted => new(403, ApiCodes.EnrollmentTokenExhausted, "Too many wrong codes for this enrollmentToken: request a new one", "验证码错误次数过多，请重新发起绑定请求"),
+        ErrorKind.FactorTypeMismatch => new(400, ApiCodes.FactorTypeMismatch, "The enrollmentToken was issued for factor type {0}", "该 enrollmentToken 属于 {0} 类型的认证因素"),
+        ErrorKind.WrongTotp => new(400, ApiCodes.WrongTotp, "Wrong security code, please try again", "安全码错误，请重新输入"),
+        ErrorKind.WrongCode => new(400, ApiCodes.CodeWrong, "Wrong or expired verification code", "验证码错误或已过期"),
+        ErrorKind.FactorAlreadyBound => new(409, ApiCodes.FactorAlreadyBound, "A {0} factor is already bound: reset it first", "已绑定 {0} 认证因素，请先解绑"),
+        ErrorKind.FactorNotFound => new(404, ApiCodes.FactorNotFound, "Factor not found", "认证因素不存在"),
+        ErrorKind.FactorNotAvailable => new(400, ApiCodes.FactorNotAvailable, "The {0} factor is not available for this application", "该应用未开启 {0} 认证因素"),
+        ErrorKind.FactorLocked => new(403, ApiCodes.FactorLocked, "Too many failed attempts: locked until {0}", "失败次数过多，已锁定至 {0}"),
+        ErrorKind.SendThrottled => new(422, ApiCodes.SendThrottled, "One code per recipient per minute: retry in {0} seconds", "每个接收方每分钟只能发送一次验证码，请 {0} 秒后重试"),
+        ErrorKind.TotpNotBound => new(400, ApiCodes.TotpNotBound, "No OTP factor is bound", "尚未绑定 OTP 认证因素"),
+        ErrorKind.DeliveryFailed => new(503, ApiCodes.DeliveryFailed, "The message could not be sent: try again later", "消息发送失败，请稍后重试"),
+        ErrorKind.InvalidPhoto => new(400, ApiCodes.InvalidPhoto, "The photo is not a usable image: {0}", "照片不是可用的图片：{0}"),
+        ErrorKind.PhotoRefused => new(400, ApiCodes.PhotoRefused, "The photo link was refused: {0}", "照片链接被拒绝：{0}"),
     };
 
     public static readonly CatalogueEntry MalformedJson = new(400, ApiCodes.MalformedRequest, "The request body is not valid JSON of the expected shape", "请求体不是合法的 JSON 或字段类型错误");

@@ -1,0 +1,39 @@
+namespace Portcullis.Core.Audit;
+
+/// <summary>A security event (ASVS 16.3.1): who, what, which factor, the outcome. Never a code, seed, token or photo.</summary>
+public sealed class AuditEvent
+{
+    public long Id { get; init; }
+
+    public DateTimeOffset At { get; init; }
+
+    public required string Type { get; init; }
+
+    public string? UserId { get; init; }
+
+    public string? AppId { get; init; }
+
+    public string? FactorType { get; init; }
+
+    public required string Outcome { get; init; }
+
+    public string? Detail { get; init; }
+}
+
+public static class AuditTypes
+{
+    public const string EnrollRequested = "mfa.enroll.requested";
+    public const string Enrolled = "mfa.enroll.completed";
+    public const string EnrollFailed = "mfa.enroll.failed";
+    public const string Reset = "mfa.factor.reset";
+    public const string Verified = "mfa.verify.succeeded";
+    public const string VerifyFailed = "mfa.verify.failed";
+    public const string LockedOut = "mfa.lockout";
+}
+
+public interface IAuditLog
+{
+    Task WriteAsync(AuditEvent auditEvent, CancellationToken ct);
+
+    Task<IReadOnlyList<AuditEvent>> ListForUserAsync(string userId, int take, CancellationToken ct);
+}

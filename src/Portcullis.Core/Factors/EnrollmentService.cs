@@ -1,0 +1,334 @@
+using System.Security.Cryptography;
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Portcullis.Core.Applications;
+using Portcullis.Core.Audit;
+using Portcullis.Core.Common;
+using Portcullis.Core.Factors.Face;
+using Portcullis.Core.Factors.Limits;
+using Portcullis.Core.Factors.Otp;
+using Portcullis.Core.Users;
+
+namespace Portcullis.Core.Factors;
+
+/// <summary>Who is enrolling, through which application, and in which language messages go out.</summary>
+public sealed record MfaCaller(User User, Application App, string PoolName, string Language);
+
+public sealed record EnrollmentProfile(string? PhoneNumber, string? PhoneCountryCode, string? Email);
+
+public sealed record EnrollmentData(string? PassCode, string? Photo, bool IsExternalPhoto);
+
+/// <summary>What the first step answers: the token, and for OTP the key URI and the recovery code (shown once).</summary>
+public sealed record EnrollmentStarted(string EnrollmentToken, string? OtpKeyUri, string? RecoveryCode);
+
+/// <summary>
+/// Two-step factor binding: <see cref="RequestAsync"/> issues an enrollment token (and sends a code, or offers a TOTP seed),
+/// <see cref="EnrollAsync"/> checks the token and the code and binds the factor. See Factors/README.md for the rules.
+/// </summary>
+public sealed partial class EnrollmentService(
+    IEnrollmentStore enrollments,
+    IFactorStore factors,
+    ISendThrottleStore throttle,
+    ISmsSender sms,
+    IEmailSender email,
+    IFacePhotoSource photos,
+    IFacePhotoStore photoStore,
+    IEnumerable<IFaceMatcher> faceMatchers,
+    AttemptGuard guard,
+    IAuditLog audit,
+    ISecretProtector protector,
+    IOptions<MfaOptions> options,
+    TimeProvider clock,
+    ILogger<EnrollmentService> logger)
+{
+    public const string BindChannel = "CHANNEL_BIND_MFA";
+
+    public bool FaceAvailable => faceMatchers.Any();
+
+    public async Task<Result<EnrollmentStarted>> RequestAsync(MfaCaller caller, FactorType type, EnrollmentProfile profile, CancellationToken ct)
+    {
+        if (!IsOffered(caller.App, type))
+        {
+            return Result<EnrollmentStarted>.Fail(ErrorKind.FactorNotAvailable, type.ToWire());
+        }
+
+        if (await factors.FindByTypeAsync(caller.User.Id, type, ct) is not null)
+        {
+            return Result<EnrollmentStarted>.Fail(ErrorKind.FactorAlreadyBound, type.ToWire());
+        }
+
+        var o = options.Value;
+        var now = clock.GetUtcNow();
+        var token = Codes.NewEnrollmentToken();
+        var id = Ids.NewId();
+        var expires = now.AddSeconds(o.EnrollmentTokenLifetimeSeconds);
+
+        switch (type)
+        {
+            case FactorType.Otp:
+            {
+                var seed = TotpVerifier.NewSeed();
+                var recovery = Codes.NewRecoveryCode();
+                var account = caller.User.Email ?? caller.User.Username ?? caller.User.Phone ?? caller.User.Id;
+                var uri = TotpVerifier.KeyUri(seed, caller.PoolName, account);
+                await enrollments.AddAsync(NewRequest(id, token, caller, type, now, expires) with
+                {
+                    ProtectedSecret = protector.Protect(Convert.ToBase64String(seed)),
+                    RecoveryCodeHash = SecretHash.Hash(Codes.NormaliseRecoveryCode(recovery)),
+                }, ct);
+                CryptographicOperations.ZeroMemory(seed.AsSpan());
+                await AuditAsync(caller, AuditTypes.EnrollRequested, type, "issued", null, ct);
+                return Result<EnrollmentStarted>.Ok(new EnrollmentStarted(token, uri, recovery));
+            }
+
+            case FactorType.Sms:
+            {
+                var countryCode = string.IsNullOrWhiteSpace(profile.PhoneCountryCode) ? o.DefaultPhoneCountryCode : profile.PhoneCountryCode.Trim();
+                var phone = Normalise.Phone(profile.PhoneNumber);
+                if (phone is null)
+                {
+                    return Result<EnrollmentStarted>.Fail(ErrorKind.InvalidArgument, "profile.phoneNumber");
+                }
+
+                if (!CountryCode().IsMatch(countryCode))
+                {
+                    return Result<EnrollmentStarted>.Fail(ErrorKind.InvalidArgument, "profile.phoneCountryCode");
+                }
+
+                var code = Codes.NewNumericCode();
+                var sent = await SendOnceAsync($"SMS:{countryCode}{phone}", now, () => sms.SendAsync(
+                    new SmsMessage(countryCode, phone, new CodeMessage(BindChannel, code, o.CodeLifetimeMinutes, caller.Language)), ct),
+                    () => enrollments.AddAsync(NewRequest(id, token, caller, type, now, expires) with
+                    {
+                        PhoneNumber = phone,
+                        PhoneCountryCode = countryCode,
+                        CodeHash = SecretHash.Hash(code),
+                    }, ct), ct);
+                if (sent is { } refused)
+                {
+                    return refused;
+                }
+
+                await AuditAsync(caller, AuditTypes.EnrollRequested, type, "code sent", null, ct);
+                return Result<EnrollmentStarted>.Ok(new EnrollmentStarted(token, null, null));
+            }
+
+            case FactorType.Email:
+            {
+                var address = Normalise.Email(profile.Email);
+                if (address is null)
+                {
+                    return Result<EnrollmentStarted>.Fail(ErrorKind.InvalidArgument, "profile.email");
+                }
+
+                var code = Codes.NewNumericCode();
+                var sent = await SendOnceAsync($"EMAIL:{address}", now, () => email.SendAsync(
+                    new EmailMessage(address, new CodeMessage(BindChannel, code, o.CodeLifetimeMinutes, caller.Language)), ct),
+                    () => enrollments.AddAsync(NewRequest(id, token, caller, type, now, expires) with
+                    {
+                        Email = address,
+                        CodeHash = SecretHash.Hash(code),
+                    }, ct), ct);
+                if (sent is { } refused)
+                {
+                    return refused;
+                }
+
+                await AuditAsync(caller, AuditTypes.EnrollRequested, type, "code sent", null, ct);
+                return Result<EnrollmentStarted>.Ok(new EnrollmentStarted(token, null, null));
+            }
+
+            case FactorType.Face:
+                await enrollments.AddAsync(NewRequest(id, token, caller, type, now, expires), ct);
+                await AuditAsync(caller, AuditTypes.EnrollRequested, type, "issued", null, ct);
+                return Result<EnrollmentStarted>.Ok(new EnrollmentStarted(token, null, null));
+        }
+
+        return Result<EnrollmentStarted>.Fail(ErrorKind.InvalidArgument, "factorType");
+    }
+
+    public async Task<Result<Factor>> EnrollAsync(MfaCaller caller, FactorType type, string? token, EnrollmentData data, CancellationToken ct)
+    {
+        if (string.IsNullOrEmpty(token) || token.Length > 512)
+        {
+            return Result<Factor>.Fail(ErrorKind.InvalidArgument, "enrollmentToken");
+        }
+
+        var request = await enrollments.FindByTokenHashAsync(Ids.HashToken(token), ct);
+        var now = clock.GetUtcNow();
+
+        // Unknown, foreign and used tokens answer alike: a token reveals nothing to anyone but its owner.
+        if (request is null || request.UserId != caller.User.Id || request.AppId != caller.App.Id || request.ConsumedAt is not null)
+        {
+            await AuditAsync(caller, AuditTypes.EnrollFailed, type, "invalid token", null, ct);
+            return Result<Factor>.Fail(ErrorKind.EnrollmentTokenInvalid);
+        }
+
+        if (request.ExpiresAt <= now)
+        {
+            return Result<Factor>.Fail(ErrorKind.EnrollmentTokenExpired);
+        }
+
+        if (request.Type != type)
+        {
+            return Result<Factor>.Fail(ErrorKind.FactorTypeMismatch, request.Type.ToWire());
+        }
+
+        if (!IsOffered(caller.App, type))
+        {
+            return Result<Factor>.Fail(ErrorKind.FactorNotAvailable, type.ToWire());
+        }
+
+        if (!await enrollments.TryReserveAttemptAsync(request.Id, options.Value.MaxAttemptsPerEnrollmentToken, ct))
+        {
+            return Result<Factor>.Fail(ErrorKind.EnrollmentTokenExhausted);
+        }
+
+        var scope = type.ToWire();
+        if (await guard.ReserveAsync(caller.User.Id, scope, ct) is { } locked)
+        {
+            return locked;
+        }
+
+        var checkedData = await CheckAsync(caller, request, data, now, ct);
+        if (!checkedData.Succeeded)
+        {
+            if (checkedData.Error!.Kind is ErrorKind.WrongCode or ErrorKind.WrongTotp)
+            {
+                await AuditAsync(caller, AuditTypes.EnrollFailed, type, "wrong code", null, ct);
+                return await guard.FailAsync(caller.User.Id, caller.App.Id, scope, checkedData.Error, ct);
+            }
+
+            return checkedData.Error;
+        }
+
+        var factor = checkedData.Value;
+        switch (await factors.BindAsync(request.Id, now, factor, ct))
+        {
+            case BindOutcome.TokenAlreadyUsed:
+                return Result<Factor>.Fail(ErrorKind.EnrollmentTokenInvalid);
+            case BindOutcome.AlreadyBound:
+                return Result<Factor>.Fail(ErrorKind.FactorAlreadyBound, scope);
+        }
+
+        await guard.SucceedAsync(caller.User.Id, scope, ct);
+        await AuditAsync(caller, AuditTypes.Enrolled, type, "bound", factor.Id, ct);
+        logger.LogInformation("User {UserId} bound an {FactorType} factor", caller.User.Id, scope);
+        return Result<Factor>.Ok(factor);
+    }
+
+    public bool IsOffered(Application app, FactorType type) =>
+        app.EnabledFactors.Contains(type) && (type != FactorType.Face || FaceAvailable);
+
+    /// <summary>Checks the code (or photo) and builds the factor it would bind.</summary>
+    private async Task<Result<Factor>> CheckAsync(MfaCaller caller, EnrollmentRequest request, EnrollmentData data, DateTimeOffset now, CancellationToken ct)
+    {
+        var factor = new Factor { Id = Ids.NewId(), UserId = caller.User.Id, AppId = caller.App.Id, Type = request.Type, CreatedAt = now };
+        switch (request.Type)
+        {
+            case FactorType.Otp:
+            {
+                var seed = Convert.FromBase64String(protector.Unprotect(request.ProtectedSecret!));
+                var step = TotpVerifier.MatchStep(seed, data.PassCode, now);
+                CryptographicOperations.ZeroMemory(seed.AsSpan());
+                return step is null
+                    ? Result<Factor>.Fail(ErrorKind.WrongTotp)
+                    : Result<Factor>.Ok(new Factor
+                    {
+                        Id = factor.Id, UserId = factor.UserId, AppId = factor.AppId, Type = factor.Type, CreatedAt = now,
+                        ProtectedSecret = request.ProtectedSecret,
+                        LastAcceptedStep = step,
+                        RecoveryCodeHash = request.RecoveryCodeHash,
+                    });
+            }
+
+            case FactorType.Sms or FactorType.Email:
+                if (data.PassCode is not { Length: 6 } code || !SecretHash.Verify(code, request.CodeHash!))
+                {
+                    return Result<Factor>.Fail(ErrorKind.WrongCode);
+                }
+
+                return Result<Factor>.Ok(new Factor
+                {
+                    Id = factor.Id, UserId = factor.UserId, AppId = factor.AppId, Type = factor.Type, CreatedAt = now,
+                    PhoneNumber = request.PhoneNumber,
+                    PhoneCountryCode = request.PhoneCountryCode,
+                    Email = request.Email,
+                });
+
+            case FactorType.Face:
+            {
+                if (string.IsNullOrWhiteSpace(data.Photo))
+                {
+                    return Result<Factor>.Fail(ErrorKind.InvalidArgument, "enrollmentData.photo");
+                }
+
+                var photo = await photos.LoadAsync(caller.User.Id, data.Photo, data.IsExternalPhoto, ct);
+                if (!photo.Succeeded)
+                {
+                    return photo.Error!;
+                }
+
+                var key = await photoStore.SaveAsync(caller.User.Id, photo.Value, ct);
+                return Result<Factor>.Ok(new Factor
+                {
+                    Id = factor.Id, UserId = factor.UserId, AppId = factor.AppId, Type = factor.Type, CreatedAt = now,
+                    PhotoKey = key,
+                    PhotoHash = Convert.ToHexStringLower(SHA256.HashData(photo.Value.Bytes)),
+                });
+            }
+        }
+
+        return Result<Factor>.Fail(ErrorKind.InvalidArgument, "factorType");
+    }
+
+    /// <summary>One message per recipient per interval; the slot is given back when the provider fails, and the code is not spent.</summary>
+    private async Task<Result<EnrollmentStarted>?> SendOnceAsync(string throttleKey, DateTimeOffset now, Func<Task> send, Func<Task> persist, CancellationToken ct)
+    {
+        var wait = await throttle.TryAcquireAsync(throttleKey, TimeSpan.FromSeconds(options.Value.SendIntervalSeconds), now, ct);
+        if (wait is { } retryAfter)
+        {
+            return Result<EnrollmentStarted>.Fail(ErrorKind.SendThrottled, Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        await persist();
+        try
+        {
+            await send();
+            return null;
+        }
+        catch (MessageDeliveryException ex)
+        {
+            logger.LogWarning(ex, "Delivery failed for an enrollment code");
+            await throttle.ReleaseAsync(throttleKey, now, ct);
+            return Result<EnrollmentStarted>.Fail(ErrorKind.DeliveryFailed);
+        }
+    }
+
+    private EnrollmentRequest NewRequest(string id, string token, MfaCaller caller, FactorType type, DateTimeOffset now, DateTimeOffset expires) => new()
+    {
+        Id = id,
+        TokenHash = Ids.HashToken(token),
+        UserId = caller.User.Id,
+        AppId = caller.App.Id,
+        Type = type,
+        CreatedAt = now,
+        ExpiresAt = expires,
+    };
+
+    private Task AuditAsync(MfaCaller caller, string eventType, FactorType type, string outcome, string? detail, CancellationToken ct) =>
+        audit.WriteAsync(new AuditEvent
+        {
+            At = clock.GetUtcNow(),
+            Type = eventType,
+            UserId = caller.User.Id,
+            AppId = caller.App.Id,
+            FactorType = type.ToWire(),
+            Outcome = outcome,
+            Detail = detail,
+        }, ct);
+
+    [GeneratedRegex(@"^\+[1-9][0-9]{0,3}$")]
+    private static partial Regex CountryCode();
+}

@@ -1,0 +1,108 @@
+using Microsoft.Extensions.Logging;
+using Portcullis.Core.Applications;
+using Portcullis.Core.Audit;
+using Portcullis.Core.Common;
+using Portcullis.Core.Factors.Limits;
+using Portcullis.Core.Factors.Otp;
+
+namespace Portcullis.Core.Factors;
+
+/// <summary>Bound factors: list, read, unbind, what is left to bind, and TOTP verification.</summary>
+public sealed class FactorService(
+    IFactorStore factors,
+    EnrollmentService enrollment,
+    AttemptGuard guard,
+    IAuditLog audit,
+    ISecretProtector protector,
+    TimeProvider clock,
+    ILogger<FactorService> logger)
+{
+    public Task<IReadOnlyList<Factor>> ListAsync(string userId, CancellationToken ct) => factors.ListAsync(userId, ct);
+
+    public async Task<Result<Factor>> GetAsync(string userId, string? factorId, CancellationToken ct)
+    {
+        if (string.IsNullOrWhiteSpace(factorId) || factorId.Length > 64)
+        {
+            return Result<Factor>.Fail(ErrorKind.InvalidArgument, "factorId");
+        }
+
+        // Another user's factor answers exactly like one that does not exist.
+        var factor = await factors.FindAsync(userId, factorId, ct);
+        return factor is null ? Result<Factor>.Fail(ErrorKind.FactorNotFound) : Result<Factor>.Ok(factor);
+    }
+
+    public async Task<Result<Factor>> ResetAsync(string userId, string appId, string? factorId, CancellationToken ct)
+    {
+        var factor = await GetAsync(userId, factorId, ct);
+        if (!factor.Succeeded)
+        {
+            return factor;
+        }
+
+        if (!await factors.DeleteAsync(userId, factor.Value.Id, ct))
+        {
+            return Result<Factor>.Fail(ErrorKind.FactorNotFound);
+        }
+
+        await audit.WriteAsync(new AuditEvent
+        {
+            At = clock.GetUtcNow(),
+            Type = AuditTypes.Reset,
+            UserId = userId,
+            AppId = appId,
+            FactorType = factor.Value.Type.ToWire(),
+            Outcome = "unbound",
+            Detail = factor.Value.Id,
+        }, ct);
+        logger.LogInformation("User {UserId} unbound factor {FactorId}", userId, factor.Value.Id);
+        return factor;
+    }
+
+    /// <summary>The factors the application offers that the user has not bound yet, in a stable order.</summary>
+    public async Task<IReadOnlyList<FactorType>> ListToEnrollAsync(Application app, string userId, CancellationToken ct)
+    {
+        var bound = (await factors.ListAsync(userId, ct)).Select(f => f.Type).ToHashSet();
+        return [.. Enum.GetValues<FactorType>().Where(t => enrollment.IsOffered(app, t) && !bound.Contains(t))];
+    }
+
+    /// <summary>
+    /// Checks a TOTP against the user's bound OTP factor: ±1 step, each step accepted once (compare-and-set on the factor,
+    /// so a replay fails on every node), failures counted towards the lockout.
+    /// </summary>
+    public async Task<Result<bool>> VerifyTotpAsync(string userId, string appId, string? code, CancellationToken ct)
+    {
+        var factor = await factors.FindByTypeAsync(userId, FactorType.Otp, ct);
+        if (factor?.ProtectedSecret is null)
+        {
+            return Result<bool>.Fail(ErrorKind.TotpNotBound);
+        }
+
+        const string scope = "OTP";
+        if (await guard.ReserveAsync(userId, scope, ct) is { } locked)
+        {
+            return locked;
+        }
+
+        var seed = Convert.FromBase64String(protector.Unprotect(factor.ProtectedSecret));
+        var step = TotpVerifier.MatchStep(seed, code, clock.GetUtcNow());
+        System.Security.Cryptography.CryptographicOperations.ZeroMemory(seed);
+        var accepted = step is { } s && await factors.TryAdvanceTotpStepAsync(factor.Id, s, ct);
+        await audit.WriteAsync(new AuditEvent
+        {
+            At = clock.GetUtcNow(),
+            Type = accepted ? AuditTypes.Verified : AuditTypes.VerifyFailed,
+            UserId = userId,
+            AppId = appId,
+            FactorType = scope,
+            Outcome = accepted ? "verified" : step is null ? "wrong code" : "replayed code",
+        }, ct);
+
+        if (!accepted)
+        {
+            return await guard.FailAsync(userId, appId, scope, new Error(ErrorKind.WrongTotp), ct);
+        }
+
+        await guard.SucceedAsync(userId, scope, ct);
+        return Result<bool>.Ok(true);
+    }
+}

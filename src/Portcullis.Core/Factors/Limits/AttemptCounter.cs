@@ -1,0 +1,54 @@
+namespace Portcullis.Core.Factors.Limits;
+
+/// <summary>
+/// Consecutive failures of one (user, factor type), shared by every endpoint that checks a code of that type and by every
+/// node (it lives in the database). Sending a new code never resets it; only a correct code does.
+/// </summary>
+public sealed class AttemptCounter
+{
+    public required string UserId { get; init; }
+
+    /// <summary>The factor type (OTP, SMS, EMAIL, FACE, RECOVERY) the counter guards.</summary>
+    public required string Scope { get; init; }
+
+    /// <summary>Attempts reserved and not yet cleared by a success.</summary>
+    public int Failures { get; set; }
+
+    public DateTimeOffset? LockedUntil { get; set; }
+
+    /// <summary>How many times the counter locked: each lock lasts twice as long as the one before (capped).</summary>
+    public int Lockouts { get; set; }
+}
+
+/// <summary>The outcome of asking to check one more code.</summary>
+public readonly record struct AttemptReservation(bool Allowed, DateTimeOffset? LockedUntil)
+{
+    public static AttemptReservation Granted => new(true, null);
+
+    public static AttemptReservation Locked(DateTimeOffset? until) => new(false, until);
+}
+
+public interface IAttemptCounterStore
+{
+    /// <summary>
+    /// Atomically counts one attempt if the counter is below <paramref name="max"/> and not locked at <paramref name="now"/>.
+    /// Reserving before checking the code is what keeps parallel guesses from slipping past the limit (ZITADEL GHSA-7h8m).
+    /// </summary>
+    Task<AttemptReservation> TryReserveAsync(string userId, string scope, int max, DateTimeOffset now, CancellationToken ct);
+
+    /// <summary>After a wrong code: if the counter reached <paramref name="max"/>, locks it until the returned time.</summary>
+    Task<DateTimeOffset?> LockIfExhaustedAsync(string userId, string scope, int max, TimeSpan baseLockout, TimeSpan maxLockout, DateTimeOffset now, CancellationToken ct);
+
+    /// <summary>After a correct code: the failures and the backoff start again.</summary>
+    Task ResetAsync(string userId, string scope, CancellationToken ct);
+}
+
+/// <summary>One message per recipient per channel per interval, shared by every node.</summary>
+public interface ISendThrottleStore
+{
+    /// <summary>Takes the slot for <paramref name="key"/>; null when granted, else how long until the next send is allowed.</summary>
+    Task<TimeSpan?> TryAcquireAsync(string key, TimeSpan interval, DateTimeOffset now, CancellationToken ct);
+
+    /// <summary>Gives the slot back when the message could not be sent, so a provider failure does not cost the user a minute.</summary>
+    Task ReleaseAsync(string key, DateTimeOffset acquiredAt, CancellationToken ct);
+}

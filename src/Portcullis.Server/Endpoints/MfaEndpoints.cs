@@ -1,0 +1,222 @@
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
+using Portcullis.Contracts.Mfa;
+using Portcullis.Core.Applications;
+using Portcullis.Core.Common;
+using Portcullis.Core.Factors;
+using Portcullis.Core.Factors.Face;
+using Portcullis.Core.Pools;
+using Portcullis.Core.Users;
+using Portcullis.Server.Adapters;
+using Portcullis.Server.Adapters.Face;
+using Portcullis.Server.Http;
+using Portcullis.Server.Tokens;
+
+namespace Portcullis.Server.Endpoints;
+
+/// <summary>MFA factor enrollment and management for the signed-in user (spec §2; rules in Core/Factors/README.md).</summary>
+public static class MfaEndpoints
+{
+    public static IEndpointRouteBuilder MapMfaEndpoints(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/api/v3").WithTags("MFA");
+        group.MapPost("/send-enroll-factor-request", SendEnrollFactorRequestAsync).WithSummary("Step 1 of binding a factor: an enrollmentToken (valid one minute), a code sent, or a TOTP seed offered.");
+        group.MapPost("/enroll-factor", EnrollFactorAsync).WithSummary("Step 2: the enrollmentToken and the code (FACE: a photo) bind the factor.");
+        group.MapGet("/list-enrolled-factors", ListEnrolledFactorsAsync).WithSummary("The user's bound factors.");
+        group.MapGet("/get-factor", GetFactorAsync).WithSummary("One bound factor.");
+        group.MapPost("/reset-factor", ResetFactorAsync).WithSummary("Unbind a factor.");
+        group.MapGet("/list-factors-to-enroll", ListFactorsToEnrollAsync).WithSummary("Factors the application offers that the user has not bound.");
+        group.MapPost("/mfa-totp-verify", MfaTotpVerifyAsync).WithSummary("Check a TOTP against the bound OTP factor (issues no token).");
+        group.MapPost("/upload-face-photo", UploadFacePhotoAsync).WithSummary("Portcullis extension: upload a face photo (raw image body); answers the key to pass as enrollmentData.photo.")
+            .DisableAntiforgery();
+        return routes;
+    }
+
+    private static async Task<IResult> SendEnrollFactorRequestAsync(HttpContext context, [FromBody] SendEnrollFactorRequestDto dto, MfaCallers callers, EnrollmentService enrollment)
+    {
+        var caller = await callers.ResolveAsync(context);
+        if (!caller.Succeeded)
+        {
+            return Envelope.Fail(context, caller.Error!);
+        }
+
+        if (!FactorTypes.TryParse(dto.FactorType, out var type))
+        {
+            return Envelope.Fail(context, ErrorKind.InvalidArgument, "factorType");
+        }
+
+        var profile = new EnrollmentProfile(dto.Profile?.PhoneNumber, dto.Profile?.PhoneCountryCode, dto.Profile?.Email);
+        var started = await enrollment.RequestAsync(caller.Value, type, profile, context.RequestAborted);
+        if (!started.Succeeded)
+        {
+            return Envelope.Fail(context, started.Error!);
+        }
+
+        var value = started.Value;
+        return Envelope.Ok(context, new SendEnrollFactorRequestDataDto
+        {
+            EnrollmentToken = value.EnrollmentToken,
+            OtpData = value.OtpKeyUri is null ? null : new OtpEnrollmentDataDto
+            {
+                QrCodeUri = value.OtpKeyUri,
+                QrCodeDataUrl = QrCodes.ToPngDataUrl(value.OtpKeyUri),
+                RecoveryCode = value.RecoveryCode!,
+            },
+        });
+    }
+
+    private static async Task<IResult> EnrollFactorAsync(HttpContext context, [FromBody] EnrollFactorDto dto, MfaCallers callers, EnrollmentService enrollment)
+    {
+        var caller = await callers.ResolveAsync(context);
+        if (!caller.Succeeded)
+        {
+            return Envelope.Fail(context, caller.Error!);
+        }
+
+        if (!FactorTypes.TryParse(dto.FactorType, out var type))
+        {
+            return Envelope.Fail(context, ErrorKind.InvalidArgument, "factorType");
+        }
+
+        var data = dto.EnrollmentData;
+        var bound = await enrollment.EnrollAsync(caller.Value, type, dto.EnrollmentToken,
+            new EnrollmentData(data?.PassCode, data?.Photo, data?.IsExternalPhoto ?? false), context.RequestAborted);
+        return bound.Succeeded ? Envelope.Ok(context) : Envelope.Fail(context, bound.Error!);
+    }
+
+    private static async Task<IResult> ListEnrolledFactorsAsync(HttpContext context, MfaCallers callers, FactorService factors)
+    {
+        var caller = await callers.ResolveAsync(context);
+        if (!caller.Succeeded)
+        {
+            return Envelope.Fail(context, caller.Error!);
+        }
+
+        var list = await factors.ListAsync(caller.Value.User.Id, context.RequestAborted);
+        return Envelope.Ok(context, list.Select(ToDto).ToList());
+    }
+
+    private static async Task<IResult> GetFactorAsync(HttpContext context, string? factorId, MfaCallers callers, FactorService factors)
+    {
+        var caller = await callers.ResolveAsync(context);
+        if (!caller.Succeeded)
+        {
+            return Envelope.Fail(context, caller.Error!);
+        }
+
+        var factor = await factors.GetAsync(caller.Value.User.Id, factorId, context.RequestAborted);
+        return factor.Succeeded ? Envelope.Ok(context, ToDto(factor.Value)) : Envelope.Fail(context, factor.Error!);
+    }
+
+    private static async Task<IResult> ResetFactorAsync(HttpContext context, [FromBody] ResetFactorDto dto, MfaCallers callers, FactorService factors)
+    {
+        var caller = await callers.ResolveAsync(context);
+        if (!caller.Succeeded)
+        {
+            return Envelope.Fail(context, caller.Error!);
+        }
+
+        var reset = await factors.ResetAsync(caller.Value.User.Id, caller.Value.App.Id, dto.FactorId, context.RequestAborted);
+        return reset.Succeeded ? Envelope.Ok(context) : Envelope.Fail(context, reset.Error!);
+    }
+
+    private static async Task<IResult> ListFactorsToEnrollAsync(HttpContext context, MfaCallers callers, FactorService factors)
+    {
+        var caller = await callers.ResolveAsync(context);
+        if (!caller.Succeeded)
+        {
+            return Envelope.Fail(context, caller.Error!);
+        }
+
+        var types = await factors.ListToEnrollAsync(caller.Value.App, caller.Value.User.Id, context.RequestAborted);
+        return Envelope.Ok(context, types.Select(t => new FactorTypeDto { FactorType = t.ToWire() }).ToList());
+    }
+
+    private static async Task<IResult> MfaTotpVerifyAsync(HttpContext context, [FromBody] MfaOtpVerifyDto dto, MfaCallers callers, FactorService factors)
+    {
+        var caller = await callers.ResolveAsync(context);
+        if (!caller.Succeeded)
+        {
+            return Envelope.Fail(context, caller.Error!);
+        }
+
+        var verified = await factors.VerifyTotpAsync(caller.Value.User.Id, caller.Value.App.Id, dto.Totp, context.RequestAborted);
+        return verified.Succeeded
+            ? Envelope.Ok(context, new MfaOtpVerifyDataDto { Verified = true })
+            : Envelope.Fail(context, verified.Error!, new MfaOtpVerifyDataDto { Verified = false });
+    }
+
+    private static async Task<IResult> UploadFacePhotoAsync(HttpContext context, MfaCallers callers, EnrollmentService enrollment,
+        IFacePhotoStore store, IOptions<FaceOptions> options)
+    {
+        var caller = await callers.ResolveAsync(context);
+        if (!caller.Succeeded)
+        {
+            return Envelope.Fail(context, caller.Error!);
+        }
+
+        if (!enrollment.IsOffered(caller.Value.App, FactorType.Face))
+        {
+            return Envelope.Fail(context, ErrorKind.FactorNotAvailable, "FACE");
+        }
+
+        var max = options.Value.MaxPhotoBytes;
+        if (context.Request.ContentLength > max)
+        {
+            return Envelope.Fail(context, ErrorKind.InvalidPhoto, $"larger than {max} bytes");
+        }
+
+        using var buffer = new MemoryStream();
+        var chunk = new byte[81920];
+        int read;
+        while ((read = await context.Request.Body.ReadAsync(chunk, context.RequestAborted)) > 0)
+        {
+            if (buffer.Length + read > max)
+            {
+                return Envelope.Fail(context, ErrorKind.InvalidPhoto, $"larger than {max} bytes");
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+
+        var photo = ImageDecoder.Decode(buffer.ToArray(), options.Value.MaxDimension);
+        if (!photo.Succeeded)
+        {
+            return Envelope.Fail(context, photo.Error!);
+        }
+
+        var key = await store.SaveAsync(caller.Value.User.Id, photo.Value, context.RequestAborted);
+        return Envelope.Ok(context, new UploadedPhotoDto { Key = key });
+    }
+
+    private static FactorDto ToDto(Factor factor) => new()
+    {
+        FactorId = factor.Id,
+        FactorType = factor.Type.ToWire(),
+        Profile = new FactorProfile { PhoneNumber = factor.PhoneNumber, PhoneCountryCode = factor.PhoneCountryCode, Email = factor.Email },
+    };
+}
+
+/// <summary>Turns the caller's access token into the user, application, pool and language the MFA services need.</summary>
+public sealed class MfaCallers(TokenService tokens, IssuerResolver issuer, IApplicationStore apps, IUserPoolStore pools, IUserStore users)
+{
+    public async Task<Result<MfaCaller>> ResolveAsync(HttpContext context)
+    {
+        var access = await CallerAuthentication.AuthenticateUserAsync(context, tokens, issuer);
+        if (!access.Succeeded)
+        {
+            return access.Error!;
+        }
+
+        var ct = context.RequestAborted;
+        var app = await apps.FindAsync(access.Value.AppId, ct);
+        var user = app is null ? null : await users.FindByIdAsync(app.PoolId, access.Value.Subject, ct);
+        var pool = app is null ? null : await pools.FindAsync(app.PoolId, ct);
+        if (app is null || user is null || pool is null || user.Status != UserStatus.Activated)
+        {
+            return Result<MfaCaller>.Fail(ErrorKind.NotLoggedIn);
+        }
+
+        return Result<MfaCaller>.Ok(new MfaCaller(user, app, pool.Name, context.WantsChinese() ? "zh-CN" : "en-US"));
+    }
+}

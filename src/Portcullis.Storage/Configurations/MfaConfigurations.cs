@@ -1,0 +1,130 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Portcullis.Core.Audit;
+using Portcullis.Core.Factors;
+using Portcullis.Core.Factors.Limits;
+
+namespace Portcullis.Storage.Configurations;
+
+internal sealed class FactorConfiguration : IEntityTypeConfiguration<Factor>
+{
+    public void Configure(EntityTypeBuilder<Factor> b)
+    {
+        b.ToTable("mfa_factors");
+        b.HasKey(f => f.Id);
+        b.Property(f => f.Id).HasMaxLength(64);
+        b.Property(f => f.UserId).HasMaxLength(64);
+        b.Property(f => f.AppId).HasMaxLength(64);
+        b.Property(f => f.Type).HasConversion<string>().HasMaxLength(16);
+        b.Property(f => f.PhoneNumber).HasMaxLength(20);
+        b.Property(f => f.PhoneCountryCode).HasMaxLength(8);
+        b.Property(f => f.Email).HasMaxLength(254);
+        b.Property(f => f.ProtectedSecret).HasMaxLength(1000);
+        b.Property(f => f.RecoveryCodeHash).HasMaxLength(200);
+        b.Property(f => f.PhotoKey).HasMaxLength(64);
+        b.Property(f => f.PhotoHash).HasMaxLength(64);
+
+        // One factor per type per user: the database, not a racy read, refuses a second one.
+        b.HasIndex(f => new { f.UserId, f.Type }).IsUnique();
+        b.HasOne<Core.Users.User>().WithMany().HasForeignKey(f => f.UserId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class EnrollmentRequestConfiguration : IEntityTypeConfiguration<EnrollmentRequest>
+{
+    public void Configure(EntityTypeBuilder<EnrollmentRequest> b)
+    {
+        b.ToTable("mfa_enrollment_requests");
+        b.HasKey(r => r.Id);
+        b.Property(r => r.Id).HasMaxLength(64);
+        b.Property(r => r.TokenHash).HasMaxLength(64);
+        b.Property(r => r.UserId).HasMaxLength(64);
+        b.Property(r => r.AppId).HasMaxLength(64);
+        b.Property(r => r.Type).HasConversion<string>().HasMaxLength(16);
+        b.Property(r => r.PhoneNumber).HasMaxLength(20);
+        b.Property(r => r.PhoneCountryCode).HasMaxLength(8);
+        b.Property(r => r.Email).HasMaxLength(254);
+        b.Property(r => r.CodeHash).HasMaxLength(200);
+        b.Property(r => r.ProtectedSecret).HasMaxLength(1000);
+        b.Property(r => r.RecoveryCodeHash).HasMaxLength(200);
+        b.HasIndex(r => r.TokenHash).IsUnique();
+        b.HasIndex(r => r.ExpiresAt);
+    }
+}
+
+internal sealed class AttemptCounterConfiguration : IEntityTypeConfiguration<AttemptCounter>
+{
+    public void Configure(EntityTypeBuilder<AttemptCounter> b)
+    {
+        b.ToTable("mfa_attempt_counters");
+        b.HasKey(c => new { c.UserId, c.Scope });
+        b.Property(c => c.UserId).HasMaxLength(64);
+        b.Property(c => c.Scope).HasMaxLength(16);
+    }
+}
+
+internal sealed class SendSlotConfiguration : IEntityTypeConfiguration<SendSlot>
+{
+    public void Configure(EntityTypeBuilder<SendSlot> b)
+    {
+        b.ToTable("send_slots");
+        b.HasKey(s => s.Key);
+        b.Property(s => s.Key).HasMaxLength(300);
+    }
+}
+
+internal sealed class AuditEventConfiguration : IEntityTypeConfiguration<AuditEvent>
+{
+    public void Configure(EntityTypeBuilder<AuditEvent> b)
+    {
+        b.ToTable("audit_events");
+        b.HasKey(e => e.Id);
+        b.Property(e => e.Id).ValueGeneratedOnAdd();
+        b.Property(e => e.Type).HasMaxLength(64);
+        b.Property(e => e.UserId).HasMaxLength(64);
+        b.Property(e => e.AppId).HasMaxLength(64);
+        b.Property(e => e.FactorType).HasMaxLength(16);
+        b.Property(e => e.Outcome).HasMaxLength(64);
+        b.Property(e => e.Detail).HasMaxLength(500);
+        b.HasIndex(e => new { e.UserId, e.At });
+    }
+}
+
+internal sealed class FacePhotoRecordConfiguration : IEntityTypeConfiguration<FacePhotoRecord>
+{
+    public void Configure(EntityTypeBuilder<FacePhotoRecord> b)
+    {
+        b.ToTable("face_photos");
+        b.HasKey(p => p.Key);
+        b.Property(p => p.Key).HasMaxLength(64);
+        b.Property(p => p.UserId).HasMaxLength(64);
+        b.Property(p => p.ContentType).HasMaxLength(64);
+        b.HasIndex(p => p.UserId);
+    }
+}
+
+/// <summary>The last time a message went to one recipient on one channel.</summary>
+internal sealed class SendSlot
+{
+    public required string Key { get; init; }
+
+    public DateTimeOffset LastSentAt { get; set; }
+}
+
+/// <summary>An enrolled face photo; <see cref="ProtectedBytes"/> is encrypted (biometric data is a secret at rest).</summary>
+internal sealed class FacePhotoRecord
+{
+    public required string Key { get; init; }
+
+    public required string UserId { get; init; }
+
+    public required string ContentType { get; init; }
+
+    public int Width { get; init; }
+
+    public int Height { get; init; }
+
+    public required string ProtectedBytes { get; init; }
+
+    public DateTimeOffset CreatedAt { get; init; }
+}

@@ -1,0 +1,60 @@
+using Microsoft.EntityFrameworkCore;
+using Portcullis.Core.Factors.Limits;
+
+namespace Portcullis.Storage.Stores;
+
+/// <summary>Every change is a single conditional UPDATE, so parallel requests on any node cannot slip past the limit.</summary>
+internal sealed class EfAttemptCounterStore(PortcullisDbContext db) : IAttemptCounterStore
+{
+    public async Task<AttemptReservation> TryReserveAsync(string userId, string scope, int max, DateTimeOffset now, CancellationToken ct)
+    {
+        if (!await db.AttemptCounters.AnyAsync(c => c.UserId == userId && c.Scope == scope, ct))
+        {
+            await UniqueViolation.TryInsertAsync(db, new AttemptCounter { UserId = userId, Scope = scope }, ct);
+            db.ChangeTracker.Clear();
+        }
+
+        var reserved = await db.AttemptCounters
+            .Where(c => c.UserId == userId && c.Scope == scope && c.Failures < max && (c.LockedUntil == null || c.LockedUntil <= now))
+            .ExecuteUpdateAsync(s => s.SetProperty(c => c.Failures, c => c.Failures + 1), ct);
+        if (reserved == 1)
+        {
+            return AttemptReservation.Granted;
+        }
+
+        var counter = await db.AttemptCounters.AsNoTracking().FirstAsync(c => c.UserId == userId && c.Scope == scope, ct);
+        return AttemptReservation.Locked(counter.LockedUntil is { } until && until > now ? until : now);
+    }
+
+    public async Task<DateTimeOffset?> LockIfExhaustedAsync(string userId, string scope, int max, TimeSpan baseLockout, TimeSpan maxLockout, DateTimeOffset now, CancellationToken ct)
+    {
+        for (var attempt = 0; attempt < 5; attempt++)
+        {
+            var counter = await db.AttemptCounters.AsNoTracking().FirstOrDefaultAsync(c => c.UserId == userId && c.Scope == scope, ct);
+            if (counter is null || counter.Failures < max)
+            {
+                return null;
+            }
+
+            var lockout = TimeSpan.FromTicks(Math.Min(maxLockout.Ticks, baseLockout.Ticks * (1L << Math.Min(counter.Lockouts, 20))));
+            var until = now + lockout;
+            var lockouts = counter.Lockouts;
+            var locked = await db.AttemptCounters
+                .Where(c => c.UserId == userId && c.Scope == scope && c.Failures >= max && c.Lockouts == lockouts)
+                .ExecuteUpdateAsync(s => s
+                    .SetProperty(c => c.Failures, 0)
+                    .SetProperty(c => c.LockedUntil, until)
+                    .SetProperty(c => c.Lockouts, lockouts + 1), ct);
+            if (locked == 1)
+            {
+                return until;
+            }
+        }
+
+        return null;
+    }
+
+    public Task ResetAsync(string userId, string scope, CancellationToken ct) =>
+        db.AttemptCounters.Where(c => c.UserId == userId && c.Scope == scope)
+            .ExecuteUpdateAsync(s => s.SetProperty(c => c.Failures, 0).SetProperty(c => c.Lockouts, 0).SetProperty(c => c.LockedUntil, (DateTimeOffset?)null), ct);
+}

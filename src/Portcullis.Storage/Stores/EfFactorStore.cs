@@ -1,0 +1,46 @@
+using Microsoft.EntityFrameworkCore;
+using Portcullis.Core.Applications;
+using Portcullis.Core.Factors;
+
+namespace Portcullis.Storage.Stores;
+
+internal sealed class EfFactorStore(PortcullisDbContext db) : IFactorStore
+{
+    public async Task<IReadOnlyList<Factor>> ListAsync(string userId, CancellationToken ct) =>
+        await db.Factors.AsNoTracking().Where(f => f.UserId == userId).OrderBy(f => f.CreatedAt).ThenBy(f => f.Id).ToListAsync(ct);
+
+    public Task<Factor?> FindAsync(string userId, string factorId, CancellationToken ct) =>
+        db.Factors.AsNoTracking().FirstOrDefaultAsync(f => f.UserId == userId && f.Id == factorId, ct);
+
+    public Task<Factor?> FindByTypeAsync(string userId, FactorType type, CancellationToken ct) =>
+        db.Factors.AsNoTracking().FirstOrDefaultAsync(f => f.UserId == userId && f.Type == type, ct);
+
+    public async Task<BindOutcome> BindAsync(string enrollmentId, DateTimeOffset at, Factor factor, CancellationToken ct)
+    {
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var consumed = await db.EnrollmentRequests
+            .Where(r => r.Id == enrollmentId && r.ConsumedAt == null)
+            .ExecuteUpdateAsync(s => s.SetProperty(r => r.ConsumedAt, at), ct);
+        if (consumed != 1)
+        {
+            return BindOutcome.TokenAlreadyUsed;
+        }
+
+        if (!await UniqueViolation.TryInsertAsync(db, factor, ct))
+        {
+            return BindOutcome.AlreadyBound;
+        }
+
+        db.Entry(factor).State = EntityState.Detached;
+        await tx.CommitAsync(ct);
+        return BindOutcome.Bound;
+    }
+
+    public async Task<bool> DeleteAsync(string userId, string factorId, CancellationToken ct) =>
+        await db.Factors.Where(f => f.UserId == userId && f.Id == factorId).ExecuteDeleteAsync(ct) == 1;
+
+    public async Task<bool> TryAdvanceTotpStepAsync(string factorId, long step, CancellationToken ct) =>
+        await db.Factors
+            .Where(f => f.Id == factorId && (f.LastAcceptedStep == null || f.LastAcceptedStep < step))
+            .ExecuteUpdateAsync(s => s.SetProperty(f => f.LastAcceptedStep, step), ct) == 1;
+}

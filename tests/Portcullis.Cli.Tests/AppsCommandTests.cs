@@ -1,0 +1,101 @@
+using System.Text.Json;
+
+namespace Portcullis.Cli.Tests;
+
+public sealed class AppsCommandTests : IDisposable
+{
+    private readonly CliRunner _cli = new();
+
+    public void Dispose() => _cli.Dispose();
+
+    [Fact]
+    public async Task AppsCreate_OnFreshDatabase_MigratesAndPrintsCredentials()
+    {
+        var result = await _cli.RunAsync("apps", "create", "--name", "Portal", "--redirect-uri", "https://a.example/cb", "--redirect-uri", "https://b.example/cb");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.True(File.Exists(_cli.DatabasePath));
+        Assert.Matches(@"appId:\s+[0-9a-f]{24}\n", result.Stdout.ReplaceLineEndings("\n"));
+        Assert.Matches(@"appSecret:\s+[0-9a-f]{32}\n", result.Stdout.ReplaceLineEndings("\n"));
+        Assert.Contains("pool:       Portcullis (", result.Stdout, StringComparison.Ordinal);
+        Assert.Contains("authMethod: client_secret_post", result.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AppsCreate_Json_HasTheDocumentedShapeAndNoProtectedSecret()
+    {
+        var result = await _cli.RunAsync("apps", "create", "--name", "SPA", "--pool", "Customers", "--auth-method", "none", "--redirect-uri", "http://localhost:3000/cb", "--json");
+
+        var app = result.Json();
+        Assert.Equal(
+            ["appId", "name", "poolId", "poolName", "tokenEndpointAuthMethod", "redirectUris", "enabledFactors", "createdAt", "appSecret"],
+            app.EnumerateObject().Select(p => p.Name));
+        Assert.Equal("SPA", app.GetProperty("name").GetString());
+        Assert.Equal("Customers", app.GetProperty("poolName").GetString());
+        Assert.Equal("none", app.GetProperty("tokenEndpointAuthMethod").GetString());
+        Assert.Equal(["http://localhost:3000/cb"], app.GetProperty("redirectUris").EnumerateArray().Select(u => u.GetString()));
+        Assert.Equal(["OTP", "SMS", "EMAIL"], app.GetProperty("enabledFactors").EnumerateArray().Select(f => f.GetString()));
+        Assert.Matches("^[0-9a-f]{32}$", app.GetProperty("appSecret").GetString());
+        // Data Protection payloads start with CfDJ8: the encrypted form must never be printed.
+        Assert.DoesNotContain("CfDJ8", result.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AppsShow_RevealsTheSecretOnlyWithShowSecret()
+    {
+        var created = await _cli.CreateAppAsync();
+        var appId = created.GetProperty("appId").GetString()!;
+
+        var hidden = (await _cli.RunAsync("apps", "show", appId, "--json")).Json();
+        var revealed = (await _cli.RunAsync("apps", "show", appId, "--json", "--show-secret")).Json();
+        var text = await _cli.RunAsync("apps", "show", appId);
+
+        Assert.Equal(appId, hidden.GetProperty("appId").GetString());
+        Assert.False(hidden.TryGetProperty("appSecret", out _));
+        Assert.Equal(created.GetProperty("appSecret").GetString(), revealed.GetProperty("appSecret").GetString());
+        Assert.Equal(created.GetProperty("poolId").GetString(), revealed.GetProperty("poolId").GetString());
+        Assert.DoesNotContain("appSecret", text.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AppsList_Json_ListsEveryAppWithItsPool()
+    {
+        var first = await _cli.CreateAppAsync();
+        var second = await _cli.CreateAppAsync("--pool", "Partners");
+
+        var list = (await _cli.RunAsync("apps", "list", "--json")).Json();
+
+        Assert.Equal(JsonValueKind.Array, list.ValueKind);
+        var byId = list.EnumerateArray().ToDictionary(a => a.GetProperty("appId").GetString()!, a => a.GetProperty("poolName").GetString());
+        Assert.Equal("Portcullis", byId[first.GetProperty("appId").GetString()!]);
+        Assert.Equal("Partners", byId[second.GetProperty("appId").GetString()!]);
+        Assert.All(list.EnumerateArray(), a => Assert.False(a.TryGetProperty("appSecret", out _)));
+    }
+
+    [Fact]
+    public async Task AppsShow_UnknownApp_FailsWithApplicationNotFound()
+    {
+        var result = await _cli.RunAsync("apps", "show", "no-such-app", "--json");
+
+        result.AssertFailed("error: application not found");
+    }
+
+    [Theory]
+    [InlineData("--auth-method", "private_key_jwt", "'private_key_jwt' not recognized")]
+    [InlineData("--redirect-uri", "not-a-uri", "--redirect-uri 'not-a-uri' is not an absolute URI")]
+    [InlineData("--pool", " ", "--pool must be 1-100 characters")]
+    public async Task AppsCreate_InvalidArgument_FailsOnStderrOnly(string option, string value, string expectedError)
+    {
+        var result = await _cli.RunAsync("apps", "create", "--name", "x", option, value);
+
+        result.AssertFailed(expectedError);
+    }
+
+    [Fact]
+    public async Task AppsCreate_WithoutName_FailsOnStderrOnly()
+    {
+        var result = await _cli.RunAsync("apps", "create");
+
+        result.AssertFailed("--name");
+    }
+}

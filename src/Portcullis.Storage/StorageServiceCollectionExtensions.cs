@@ -2,6 +2,8 @@ using System.Data.Common;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -58,7 +60,17 @@ public static class StorageServiceCollectionExtensions
     }
 
     /// <summary>Points a context at the configured provider and its own migrations assembly (also used by design-time factories and tests).</summary>
-    public static DbContextOptionsBuilder Configure(DbContextOptionsBuilder options, StorageOptions storage) => storage.Provider switch
+    public static DbContextOptionsBuilder Configure(DbContextOptionsBuilder options, StorageOptions storage)
+    {
+        // A unique-index refusal is an expected outcome (UniqueViolation turns it into "already exists"); other database
+        // errors propagate and are logged once, with the requestId, by the HTTP edge. So EF need not log them at Error.
+        options.ConfigureWarnings(w => w.Log(
+            (CoreEventId.SaveChangesFailed, LogLevel.Debug),
+            (RelationalEventId.CommandError, LogLevel.Debug)));
+        return ConfigureProvider(options, storage);
+    }
+
+    private static DbContextOptionsBuilder ConfigureProvider(DbContextOptionsBuilder options, StorageOptions storage) => storage.Provider switch
     {
         StorageProvider.Sqlite => options.UseSqlite(storage.EffectiveConnectionString, o => o.MigrationsAssembly(SqliteMigrationsAssembly)),
         StorageProvider.PostgreSql => options.UseNpgsql(storage.EffectiveConnectionString, o => o.MigrationsAssembly(PostgreSqlMigrationsAssembly)),

@@ -36,8 +36,9 @@ public sealed class PostgreSqlServer : IAsyncDisposable
         {
             if (Interlocked.Exchange(ref _warned, 1) == 0)
             {
-                // Once per run, at any verbosity: skipped tests otherwise only show their reason at "normal" verbosity.
-                await Console.Error.WriteLineAsync($"WARNING: PostgreSQL store tests are not running. {reason}");
+                // Once per run, at any verbosity (xunit.runner.json turns diagnostic messages on): the runner otherwise shows a
+                // skipped test's reason only at "normal" verbosity.
+                TestContext.Current.SendDiagnosticMessage($"WARNING: the PostgreSQL store tests are skipped. {reason}");
             }
 
             ServiceRequirement.SkipOrFail(reason);

@@ -3,6 +3,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using Portcullis.Client;
 using Portcullis.Core.Applications;
+using Portcullis.Core.Factors.Face;
+using Portcullis.Server.Adapters;
 using Portcullis.Server.Hosting;
 using Xunit;
 
@@ -28,6 +30,14 @@ public class TestServer : IAsyncLifetime
 
     public (string AppId, string Secret) PostApp => Apps[TokenEndpointAuthMethod.ClientSecretPost];
 
+    /// <summary>The recording SMS/email sender: where tests read the codes that were "sent".</summary>
+    public RecordingMessageSender Outbox => Services.GetRequiredService<RecordingMessageSender>();
+
+    /// <summary>Services a derived fixture adds or replaces (a face matcher, a failing sender…).</summary>
+    protected virtual void ConfigureServices(IServiceCollection services)
+    {
+    }
+
     /// <summary>Extra configuration (key, value) a derived fixture wants, e.g. the PostgreSQL provider.</summary>
     protected virtual IEnumerable<KeyValuePair<string, string?>> Configuration() => [];
 
@@ -48,7 +58,11 @@ public class TestServer : IAsyncLifetime
         ];
         args = [.. args, .. Configuration().SelectMany(kv => new[] { "--" + kv.Key, kv.Value ?? "" })];
 
-        _app = PortcullisApp.Build(args, builder => builder.Services.AddSingleton<TimeProvider>(Clock));
+        _app = PortcullisApp.Build(args, builder =>
+        {
+            builder.Services.AddSingleton<TimeProvider>(Clock);
+            ConfigureServices(builder.Services);
+        });
         await PortcullisApp.StartAsync(_app);
         BaseUrl = PortcullisApp.Addresses(_app).First(a => a.StartsWith("http://127.0.0.1:", StringComparison.Ordinal));
         Apps[TokenEndpointAuthMethod.ClientSecretPost] = (postId, postSecret);

@@ -38,6 +38,11 @@ public sealed class ApplicationService(
             return Result<CreatedApplication>.Fail(ErrorKind.InvalidArgument, "name");
         }
 
+        if (request.PoolName is { } poolName && (string.IsNullOrWhiteSpace(poolName) || poolName.Length > 100))
+        {
+            return Result<CreatedApplication>.Fail(ErrorKind.InvalidArgument, "pool");
+        }
+
         if (request.AppId is { } id && !IsValidAppId(id))
         {
             return Result<CreatedApplication>.Fail(ErrorKind.InvalidArgument, "appId");

@@ -1,0 +1,71 @@
+using OtpNet;
+using Portcullis.Client;
+using Portcullis.Contracts.Mfa;
+using Portcullis.Core.Factors.Otp;
+using Portcullis.Testing;
+using static Portcullis.Server.Tests.Scenarios;
+
+namespace Portcullis.Server.Tests;
+
+/// <summary>Intent helpers for MFA tests.</summary>
+public static class MfaScenarios
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public static string NewPhone() => "1" + System.Security.Cryptography.RandomNumberGenerator.GetInt32(300_000_000, 999_999_999).ToString(System.Globalization.CultureInfo.InvariantCulture) + "0";
+
+    /// <summary>The seed inside an otpauth URI.</summary>
+    public static byte[] SeedFrom(string otpauthUri)
+    {
+        var query = new Uri(otpauthUri).Query.TrimStart('?').Split('&').Select(p => p.Split('=')).ToDictionary(p => p[0], p => Uri.UnescapeDataString(p[1]));
+        return Base32Encoding.ToBytes(query["secret"]);
+    }
+
+    public static async Task<(SendEnrollFactorRequestDataDto Data, byte[] Seed)> StartOtpAsync(AuthenticationClient client)
+    {
+        var started = await client.SendEnrollFactorRequestAsync(new SendEnrollFactorRequestDto { FactorType = "OTP", Profile = new() }, Ct);
+        AssertOk(started);
+        return (started.Data!, SeedFrom(started.Data!.OtpData!.QrCodeUri));
+    }
+
+    /// <summary>Binds an OTP factor with the current code; answers the seed and the recovery code.</summary>
+    public static async Task<(byte[] Seed, string RecoveryCode)> EnrollOtpAsync(AuthenticationClient client, TestServer server)
+    {
+        var (data, seed) = await StartOtpAsync(client);
+        var enrolled = await client.EnrollFactorAsync(new EnrollFactorDto
+        {
+            FactorType = "OTP",
+            EnrollmentToken = data.EnrollmentToken,
+            EnrollmentData = new() { PassCode = TotpVerifier.Compute(seed, server.Clock.GetUtcNow()) },
+        }, Ct);
+        AssertOk(enrolled);
+        return (seed, data.OtpData!.RecoveryCode);
+    }
+
+    /// <summary>Starts an SMS enrollment and answers the token with the code the recording sender saw.</summary>
+    public static async Task<(string Token, string Code)> StartSmsAsync(AuthenticationClient client, TestServer server, string phone, string? countryCode = null)
+    {
+        var started = await client.SendEnrollFactorRequestAsync(new SendEnrollFactorRequestDto
+        {
+            FactorType = "SMS",
+            Profile = new() { PhoneNumber = phone, PhoneCountryCode = countryCode },
+        }, Ct);
+        AssertOk(started);
+        var message = server.Outbox.LastTo((countryCode ?? "+86") + phone) ?? throw new InvalidOperationException("no SMS recorded");
+        return (started.Data!.EnrollmentToken, message.Code);
+    }
+
+    public static async Task<(string Token, string Code)> StartEmailAsync(AuthenticationClient client, TestServer server, string email)
+    {
+        var started = await client.SendEnrollFactorRequestAsync(new SendEnrollFactorRequestDto { FactorType = "EMAIL", Profile = new() { Email = email } }, Ct);
+        AssertOk(started);
+        var message = server.Outbox.LastTo(email) ?? throw new InvalidOperationException("no email recorded");
+        return (started.Data!.EnrollmentToken, message.Code);
+    }
+
+    public static Task<Contracts.Envelope.ApiResponse> EnrollAsync(AuthenticationClient client, string type, string token, string? code) =>
+        client.EnrollFactorAsync(new EnrollFactorDto { FactorType = type, EnrollmentToken = token, EnrollmentData = new() { PassCode = code } }, Ct);
+
+    /// <summary>A code that is certainly not <paramref name="right"/>.</summary>
+    public static string Wrong(string right) => right == "000000" ? "111111" : "000000";
+}

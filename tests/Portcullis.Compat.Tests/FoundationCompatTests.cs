@@ -3,7 +3,11 @@ using Portcullis.Testing;
 
 namespace Portcullis.Compat.Tests;
 
-public sealed class CompatServer : TestServer;
+/// <summary>A server on the system clock: the scripts compute TOTP codes from the real time.</summary>
+public sealed class CompatServer : TestServer
+{
+    protected override bool UseFakeClock => false;
+}
 
 /// <summary>authing-node-sdk@4.0.1, unchanged, against a live Portcullis: sign-up to revocation, per client auth method.</summary>
 public sealed class FoundationCompatTests(CompatServer server) : IClassFixture<CompatServer>

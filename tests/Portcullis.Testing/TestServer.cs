@@ -30,6 +30,12 @@ public class TestServer : IAsyncLifetime
 
     public (string AppId, string Secret) PostApp => Apps[TokenEndpointAuthMethod.ClientSecretPost];
 
+    /// <summary>
+    /// Whether the server runs on <see cref="Clock"/> (frozen until a test advances it). Fixtures whose clients compute
+    /// time-based codes from the real clock (the node SDK scripts) run the server on the system clock instead.
+    /// </summary>
+    protected virtual bool UseFakeClock => true;
+
     /// <summary>The recording SMS/email sender: where tests read the codes that were "sent".</summary>
     public RecordingMessageSender Outbox => Services.GetRequiredService<RecordingMessageSender>();
 
@@ -60,7 +66,11 @@ public class TestServer : IAsyncLifetime
 
         _app = PortcullisApp.Build(args, builder =>
         {
-            builder.Services.AddSingleton<TimeProvider>(Clock);
+            if (UseFakeClock)
+            {
+                builder.Services.AddSingleton<TimeProvider>(Clock);
+            }
+
             ConfigureServices(builder.Services);
         });
         await PortcullisApp.StartAsync(_app);

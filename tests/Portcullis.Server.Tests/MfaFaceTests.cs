@@ -1,0 +1,132 @@
+using Microsoft.Extensions.DependencyInjection;
+using Portcullis.Contracts.Envelope;
+using Portcullis.Contracts.Mfa;
+using Portcullis.Core.Factors.Face;
+using Portcullis.Server.Adapters;
+using Portcullis.Testing;
+using static Portcullis.Server.Tests.Scenarios;
+
+namespace Portcullis.Server.Tests;
+
+/// <summary>FACE binding once a matcher is installed: uploaded photos, and external links refused by the SSRF rules.</summary>
+public sealed class MfaFaceTests(MfaFaceTests.Server server) : IClassFixture<MfaFaceTests.Server>
+{
+    public sealed class Server : TestServer
+    {
+        protected override void ConfigureServices(IServiceCollection services) => services.AddSingleton<IFaceMatcher, EqualPhotoMatcher>();
+
+        protected override IEnumerable<KeyValuePair<string, string?>> Configuration() => [new("Portcullis:Face:MaxPhotoBytes", "65536")];
+    }
+
+    /// <summary>A stand-in matcher for tests: same pixels, same face.</summary>
+    private sealed class EqualPhotoMatcher : IFaceMatcher
+    {
+        public Task<bool> MatchAsync(FacePhoto enrolled, FacePhoto candidate, CancellationToken ct) => Task.FromResult(enrolled.Bytes.SequenceEqual(candidate.Bytes));
+    }
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private static byte[] APng() => Convert.FromBase64String(QrCodes.ToPngDataUrl("a face, honestly")["data:image/png;base64,".Length..]);
+
+    [Fact]
+    public async Task Face_WithAMatcher_IsOffered_AndAnUploadedPhotoBindsIt()
+    {
+        using var client = server.Client();
+        await SignUpAndSignInAsync(client);
+        Assert.Contains("FACE", (await client.ListFactorsToEnrollAsync(Ct)).Data!.Select(f => f.FactorType));
+
+        var uploaded = await client.UploadFacePhotoAsync(APng(), "image/png", Ct);
+        AssertOk(uploaded);
+        var started = await client.SendEnrollFactorRequestAsync(new SendEnrollFactorRequestDto { FactorType = "FACE", Profile = new() }, Ct);
+        AssertOk(started);
+        var enrolled = await client.EnrollFactorAsync(new EnrollFactorDto
+        {
+            FactorType = "FACE",
+            EnrollmentToken = started.Data!.EnrollmentToken,
+            EnrollmentData = new() { Photo = uploaded.Data!.Key, IsExternalPhoto = false },
+        }, Ct);
+
+        AssertOk(enrolled);
+        Assert.Equal("FACE", Assert.Single((await client.ListEnrolledFactorsAsync(Ct)).Data!).FactorType);
+    }
+
+    [Fact]
+    public async Task Upload_OfSomethingThatIsNotAnImage_IsRefused()
+    {
+        using var client = server.Client();
+        await SignUpAndSignInAsync(client);
+
+        var answer = await client.UploadFacePhotoAsync("GIF89a but not really"u8.ToArray(), "image/gif", Ct);
+
+        AssertError(answer, 400, ApiCodes.InvalidPhoto);
+    }
+
+    [Fact]
+    public async Task Upload_LargerThanTheLimit_IsRefused()
+    {
+        using var client = server.Client();
+        await SignUpAndSignInAsync(client);
+
+        var answer = await client.UploadFacePhotoAsync(new byte[70_000], "image/png", Ct);
+
+        AssertError(answer, 400, ApiCodes.InvalidPhoto);
+        Assert.Contains("65536", answer.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("http://example.com/face.png")]
+    [InlineData("https://127.0.0.1/face.png")]
+    [InlineData("https://10.1.2.3/face.png")]
+    [InlineData("https://169.254.169.254/latest/meta-data")]
+    [InlineData("https://[::1]/face.png")]
+    [InlineData("https://localhost/face.png")]
+    [InlineData("file:///etc/passwd")]
+    public async Task ExternalPhoto_OnAPrivateAddressOrNotHttps_IsRefused(string link)
+    {
+        using var client = server.Client();
+        await SignUpAndSignInAsync(client);
+        var started = await client.SendEnrollFactorRequestAsync(new SendEnrollFactorRequestDto { FactorType = "FACE" }, Ct);
+
+        var answer = await client.EnrollFactorAsync(new EnrollFactorDto
+        {
+            FactorType = "FACE",
+            EnrollmentToken = started.Data!.EnrollmentToken,
+            EnrollmentData = new() { Photo = link, IsExternalPhoto = true },
+        }, Ct);
+
+        AssertError(answer, 400, ApiCodes.PhotoRefused);
+        Assert.Empty((await client.ListEnrolledFactorsAsync(Ct)).Data!);
+    }
+
+    [Fact]
+    public async Task PhotoKey_OfAnotherUser_IsNotUsable()
+    {
+        using var alice = server.Client();
+        await SignUpAndSignInAsync(alice);
+        var key = (await alice.UploadFacePhotoAsync(APng(), "image/png", Ct)).Data!.Key;
+        using var mallory = server.Client();
+        await SignUpAndSignInAsync(mallory);
+        var started = await mallory.SendEnrollFactorRequestAsync(new SendEnrollFactorRequestDto { FactorType = "FACE" }, Ct);
+
+        var answer = await mallory.EnrollFactorAsync(new EnrollFactorDto
+        {
+            FactorType = "FACE",
+            EnrollmentToken = started.Data!.EnrollmentToken,
+            EnrollmentData = new() { Photo = key },
+        }, Ct);
+
+        AssertError(answer, 400, ApiCodes.InvalidPhoto);
+    }
+
+    [Fact]
+    public async Task Face_WithoutAPhoto_AnswersInvalidArgument()
+    {
+        using var client = server.Client();
+        await SignUpAndSignInAsync(client);
+        var started = await client.SendEnrollFactorRequestAsync(new SendEnrollFactorRequestDto { FactorType = "FACE" }, Ct);
+
+        var answer = await client.EnrollFactorAsync(new EnrollFactorDto { FactorType = "FACE", EnrollmentToken = started.Data!.EnrollmentToken, EnrollmentData = new() }, Ct);
+
+        AssertError(answer, 400, ApiCodes.InvalidArgument);
+    }
+}

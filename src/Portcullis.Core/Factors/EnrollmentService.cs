@@ -98,7 +98,7 @@ public sealed partial class EnrollmentService(
 
                 var code = Codes.NewNumericCode();
                 var sent = await SendOnceAsync($"SMS:{countryCode}{phone}", now, () => sms.SendAsync(
-                    new SmsMessage(countryCode, phone, new CodeMessage(BindChannel, code, o.CodeLifetimeMinutes, caller.Language)), ct),
+                    new SmsMessage(id, countryCode, phone, new CodeMessage(BindChannel, code, o.CodeLifetimeMinutes, caller.Language)), ct),
                     () => enrollments.AddAsync(NewRequest(id, token, caller, type, now, expires) with
                     {
                         PhoneNumber = phone,
@@ -124,7 +124,7 @@ public sealed partial class EnrollmentService(
 
                 var code = Codes.NewNumericCode();
                 var sent = await SendOnceAsync($"EMAIL:{address}", now, () => email.SendAsync(
-                    new EmailMessage(address, new CodeMessage(BindChannel, code, o.CodeLifetimeMinutes, caller.Language)), ct),
+                    new EmailMessage(id, address, new CodeMessage(BindChannel, code, o.CodeLifetimeMinutes, caller.Language)), ct),
                     () => enrollments.AddAsync(NewRequest(id, token, caller, type, now, expires) with
                     {
                         Email = address,

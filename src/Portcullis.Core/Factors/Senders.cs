@@ -1,27 +1,35 @@
 namespace Portcullis.Core.Factors;
 
-/// <summary>Why a code is being sent (GenAuth's channel names, e.g. CHANNEL_BIND_MFA).</summary>
+/// <summary>What a code message says and why (GenAuth's channel names, e.g. CHANNEL_BIND_MFA), in which language.</summary>
 public sealed record CodeMessage(string Channel, string Code, int LifetimeMinutes, string Language);
 
-public sealed record SmsMessage(string PhoneCountryCode, string PhoneNumber, CodeMessage Content)
+/// <summary>A text message. <see cref="MessageId"/> is stable across retries: providers use it as an idempotency key.</summary>
+public sealed record SmsMessage(string MessageId, string PhoneCountryCode, string PhoneNumber, CodeMessage Content)
 {
     public string E164 => PhoneCountryCode + PhoneNumber;
 }
 
-public sealed record EmailMessage(string To, CodeMessage Content);
+public sealed record EmailMessage(string MessageId, string To, CodeMessage Content);
 
-/// <summary>Sends text messages. Implementations: a recording outbox (development), later real providers.</summary>
+/// <summary>
+/// Sends text messages: one attempt, no retries (the outbox dispatcher retries). Throws <see cref="MessageDeliveryException"/>
+/// when the provider refuses or fails. Implementations: the recording outbox (development), webhook, Twilio.
+/// </summary>
 public interface ISmsSender
 {
     Task SendAsync(SmsMessage message, CancellationToken ct);
 }
 
+/// <summary>Sends email: one attempt, no retries. Implementations: the recording outbox, SMTP (MailKit).</summary>
 public interface IEmailSender
 {
     Task SendAsync(EmailMessage message, CancellationToken ct);
 }
 
-/// <summary>A provider refused or failed to take the message: the caller hears about it and the code is not spent.</summary>
+/// <summary>
+/// A provider refused or failed to take the message. <see cref="IsTransient"/>: worth retrying (timeouts, connection errors,
+/// HTTP 5xx/429, SMTP 4xx); otherwise permanent (HTTP 4xx, SMTP 5xx, bad configuration).
+/// </summary>
 public sealed class MessageDeliveryException : Exception
 {
     public MessageDeliveryException()
@@ -37,4 +45,12 @@ public sealed class MessageDeliveryException : Exception
         : base(message, innerException)
     {
     }
+
+    public MessageDeliveryException(string message, bool isTransient, Exception? innerException = null)
+        : base(message, innerException)
+    {
+        IsTransient = isTransient;
+    }
+
+    public bool IsTransient { get; }
 }

@@ -56,7 +56,8 @@ public sealed class PasswordHasher : IDisposable
 
     public async Task<PasswordVerification> VerifyAsync(string hashed, string password, CancellationToken ct)
     {
-        if (!TryParse(hashed, out var m, out var t, out var p, out var salt, out var expected))
+        // Konscious refuses an empty password (ArgumentException); no stored hash can be of one, since sign-up requires 8 characters.
+        if (password.Length == 0 || !TryParse(hashed, out var m, out var t, out var p, out var salt, out var expected))
         {
             return PasswordVerification.Failed;
         }
@@ -72,9 +73,11 @@ public sealed class PasswordHasher : IDisposable
             : PasswordVerification.SuccessRehashNeeded;
     }
 
-    /// <summary>Spends the same work as a real verification, so unknown accounts answer in about the same time (no enumeration).</summary>
-    public Task BurnAsync(string password, CancellationToken ct) =>
-        ComputeAsync(password, new byte[SaltBytes], _options.MemoryKiB, _options.Iterations, _options.Parallelism, HashBytes, ct);
+    /// <summary>Spends the same work as a real verification, so unknown accounts answer in about the same time (no enumeration).
+    /// An empty password is refused without work by <see cref="VerifyAsync"/> too, so it answers alike for every account.</summary>
+    public Task BurnAsync(string password, CancellationToken ct) => password.Length == 0
+        ? Task.CompletedTask
+        : ComputeAsync(password, new byte[SaltBytes], _options.MemoryKiB, _options.Iterations, _options.Parallelism, HashBytes, ct);
 
     private async Task<byte[]> ComputeAsync(string password, byte[] salt, int m, int t, int p, int length, CancellationToken ct)
     {

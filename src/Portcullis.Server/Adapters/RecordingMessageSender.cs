@@ -24,14 +24,14 @@ public sealed class RecordingMessageSender(TimeProvider clock, ILogger<Recording
     public Task SendAsync(SmsMessage message, CancellationToken ct)
     {
         var text = MessageTexts.Sms(message.Content);
-        Record(new RecordedMessage(Guid.NewGuid().ToString("N"), clock.GetUtcNow(), message.Content.Channel, "sms", message.E164, message.Content.Code, text));
+        Record(new RecordedMessage(message.MessageId, clock.GetUtcNow(), message.Content.Channel, "sms", message.E164, message.Content.Code, text));
         return Task.CompletedTask;
     }
 
     public Task SendAsync(EmailMessage message, CancellationToken ct)
     {
         var text = MessageTexts.Email(message.Content);
-        Record(new RecordedMessage(Guid.NewGuid().ToString("N"), clock.GetUtcNow(), message.Content.Channel, "email", message.To, message.Content.Code, text));
+        Record(new RecordedMessage(message.MessageId, clock.GetUtcNow(), message.Content.Channel, "email", message.To, message.Content.Code, text));
         return Task.CompletedTask;
     }
 

@@ -44,6 +44,6 @@ public sealed class AttemptGuard(IAttemptCounterStore counters, IAuditLog audit,
 
     public Task SucceedAsync(string userId, string scope, CancellationToken ct) => counters.ResetAsync(userId, scope, ct);
 
-    private static Error LockedError(DateTimeOffset? until) =>
-        new(ErrorKind.FactorLocked, (until ?? DateTimeOffset.UtcNow).ToUniversalTime().ToString("yyyy-MM-dd HH:mm:ss 'UTC'", System.Globalization.CultureInfo.InvariantCulture));
+    private Error LockedError(DateTimeOffset? until) =>
+        new(ErrorKind.FactorLocked, (until ?? clock.GetUtcNow()).ToUniversalTime().ToString("yyyy-MM-dd HH:mm:ss 'UTC'", System.Globalization.CultureInfo.InvariantCulture));
 }

@@ -16,6 +16,8 @@ namespace Portcullis.Contracts;
 [JsonSerializable(typeof(ApiResponse<LoginTokenDto>))]
 [JsonSerializable(typeof(SignUpDto))]
 [JsonSerializable(typeof(SignInDto))]
+[JsonSerializable(typeof(SendSmsDto))]
+[JsonSerializable(typeof(SendEmailDto))]
 [JsonSerializable(typeof(TokenResponse))]
 [JsonSerializable(typeof(OAuthErrorResponse))]
 [JsonSerializable(typeof(IntrospectionResponse))]

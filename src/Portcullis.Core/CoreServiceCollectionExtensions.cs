@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Portcullis.Core.Applications;
+using Portcullis.Core.Delivery;
 using Portcullis.Core.Factors;
 using Portcullis.Core.Factors.Limits;
 using Portcullis.Core.Passwords;
@@ -22,6 +23,8 @@ public static class CoreServiceCollectionExtensions
         services.AddScoped<AttemptGuard>();
         services.AddScoped<EnrollmentService>();
         services.AddScoped<FactorService>();
+        services.AddScoped<CodeDelivery>();
+        services.AddScoped<PassCodeService>();
         return services;
     }
 }

@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using Portcullis.Core.Applications;
 using Portcullis.Core.Audit;
+using Portcullis.Core.Delivery;
 using Portcullis.Core.Factors;
 using Portcullis.Core.Factors.Limits;
 using Portcullis.Storage.Configurations;
@@ -41,6 +42,12 @@ public sealed class PortcullisDbContext(DbContextOptions<PortcullisDbContext> op
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
 
     internal DbSet<SendSlot> SendSlots => Set<SendSlot>();
+
+    public DbSet<OutboxMessage> OutboxMessages => Set<OutboxMessage>();
+
+    public DbSet<PassCode> PassCodes => Set<PassCode>();
+
+    internal DbSet<RateCounter> RateCounters => Set<RateCounter>();
 
     internal DbSet<FacePhotoRecord> FacePhotos => Set<FacePhotoRecord>();
 

@@ -10,6 +10,7 @@ using Microsoft.Extensions.Options;
 using Portcullis.Core.Applications;
 using Portcullis.Core.Audit;
 using Portcullis.Core.Common;
+using Portcullis.Core.Delivery;
 using Portcullis.Core.Factors;
 using Portcullis.Core.Factors.Face;
 using Portcullis.Core.Factors.Limits;
@@ -55,6 +56,9 @@ public static class StorageServiceCollectionExtensions
         services.AddScoped<ISendThrottleStore, EfSendThrottleStore>();
         services.AddScoped<IAuditLog, EfAuditLog>();
         services.AddScoped<IFacePhotoStore, EfFacePhotoStore>();
+        services.AddScoped<IOutboxStore, EfOutboxStore>();
+        services.AddScoped<IPassCodeStore, EfPassCodeStore>();
+        services.AddScoped<IRateCounterStore, EfRateCounterStore>();
         services.AddScoped<DatabaseInitializer>();
         return services;
     }

@@ -32,6 +32,9 @@ public static class ApiCodes
     public const int RateLimited = 9429;
     public const int InternalError = 9500;
     public const int DeliveryFailed = 9602;
+    public const int DeliveryRefused = 9603;
+    public const int SmsCountryRefused = 9622;
+    public const int InvalidChannel = 9623;
 
     // Portcullis' MFA codes (GenAuth documents none for these; spec §7 left them open).
     public const int EnrollmentTokenInvalid = 9610;

@@ -31,7 +31,10 @@ public sealed class ClientAuthenticator(ISecretProtector protector)
 
         if (app.TokenEndpointAuthMethod == TokenEndpointAuthMethod.None)
         {
-            return Result<Application>.Ok(app);
+            // A public client holds no secret; one that sends a secret is misconfigured or not who it claims (OpenIddict refuses it too).
+            return presented.BasicSecret is { Length: > 0 } || presented.BodySecret is not null
+                ? Fail("public clients (none) must not send a client_secret")
+                : Result<Application>.Ok(app);
         }
 
         var secret = protector.Unprotect(app.ProtectedSecret);

@@ -30,4 +30,10 @@ public enum ErrorKind
     DeliveryFailed,
     InvalidPhoto,
     PhotoRefused,
+
+    // Delivery.
+    SmsCountryRefused,
+    RateLimited,
+    DeliveryRefused,
+    InvalidChannel,
 }

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using Portcullis.Core.Applications;
 using Portcullis.Core.Audit;
 using Portcullis.Core.Common;
+using Portcullis.Core.Delivery;
 using Portcullis.Core.Factors.Face;
 using Portcullis.Core.Factors.Limits;
 using Portcullis.Core.Factors.Otp;
@@ -13,7 +14,7 @@ using Portcullis.Core.Users;
 namespace Portcullis.Core.Factors;
 
 /// <summary>Who is enrolling, through which application, and in which language messages go out.</summary>
-public sealed record MfaCaller(User User, Application App, string PoolName, string Language);
+public sealed record MfaCaller(User User, Application App, string PoolName, string Language, string? ClientIp = null);
 
 public sealed record EnrollmentProfile(string? PhoneNumber, string? PhoneCountryCode, string? Email);
 
@@ -29,9 +30,7 @@ public sealed record EnrollmentStarted(string EnrollmentToken, string? OtpKeyUri
 public sealed partial class EnrollmentService(
     IEnrollmentStore enrollments,
     IFactorStore factors,
-    ISendThrottleStore throttle,
-    ISmsSender sms,
-    IEmailSender email,
+    CodeDelivery delivery,
     IFacePhotoSource photos,
     IFacePhotoStore photoStore,
     IEnumerable<IFaceMatcher> faceMatchers,
@@ -97,15 +96,11 @@ public sealed partial class EnrollmentService(
                 }
 
                 var code = Codes.NewNumericCode();
-                var sent = await SendOnceAsync($"SMS:{countryCode}{phone}", now, () => sms.SendAsync(
-                    new SmsMessage(id, countryCode, phone, new CodeMessage(BindChannel, code, o.CodeLifetimeMinutes, caller.Language)), ct),
-                    () => enrollments.AddAsync(NewRequest(id, token, caller, type, now, expires) with
-                    {
-                        PhoneNumber = phone,
-                        PhoneCountryCode = countryCode,
-                        CodeHash = SecretHash.Hash(code),
-                    }, ct), ct);
-                if (sent is { } refused)
+                var refused = await delivery.DeliverAsync(
+                    new DeliveryRequest(MessageKind.Sms, countryCode + phone, countryCode, phone, BindChannel, code, caller.Language, caller.User.Id, caller.ClientIp),
+                    NewRequest(id, token, caller, type, now, expires) with { PhoneNumber = phone, PhoneCountryCode = countryCode, CodeHash = SecretHash.Hash(code) },
+                    ct);
+                if (refused is not null)
                 {
                     return refused;
                 }
@@ -123,14 +118,11 @@ public sealed partial class EnrollmentService(
                 }
 
                 var code = Codes.NewNumericCode();
-                var sent = await SendOnceAsync($"EMAIL:{address}", now, () => email.SendAsync(
-                    new EmailMessage(id, address, new CodeMessage(BindChannel, code, o.CodeLifetimeMinutes, caller.Language)), ct),
-                    () => enrollments.AddAsync(NewRequest(id, token, caller, type, now, expires) with
-                    {
-                        Email = address,
-                        CodeHash = SecretHash.Hash(code),
-                    }, ct), ct);
-                if (sent is { } refused)
+                var refused = await delivery.DeliverAsync(
+                    new DeliveryRequest(MessageKind.Email, address, null, null, BindChannel, code, caller.Language, caller.User.Id, caller.ClientIp),
+                    NewRequest(id, token, caller, type, now, expires) with { Email = address, CodeHash = SecretHash.Hash(code) },
+                    ct);
+                if (refused is not null)
                 {
                     return refused;
                 }
@@ -281,29 +273,6 @@ public sealed partial class EnrollmentService(
         }
 
         return Result<Factor>.Fail(ErrorKind.InvalidArgument, "factorType");
-    }
-
-    /// <summary>One message per recipient per interval; the slot is given back when the provider fails, and the code is not spent.</summary>
-    private async Task<Result<EnrollmentStarted>?> SendOnceAsync(string throttleKey, DateTimeOffset now, Func<Task> send, Func<Task> persist, CancellationToken ct)
-    {
-        var wait = await throttle.TryAcquireAsync(throttleKey, TimeSpan.FromSeconds(options.Value.SendIntervalSeconds), now, ct);
-        if (wait is { } retryAfter)
-        {
-            return Result<EnrollmentStarted>.Fail(ErrorKind.SendThrottled, Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture));
-        }
-
-        await persist();
-        try
-        {
-            await send();
-            return null;
-        }
-        catch (MessageDeliveryException ex)
-        {
-            logger.LogWarning(ex, "Delivery failed for an enrollment code");
-            await throttle.ReleaseAsync(throttleKey, now, ct);
-            return Result<EnrollmentStarted>.Fail(ErrorKind.DeliveryFailed);
-        }
     }
 
     private EnrollmentRequest NewRequest(string id, string token, MfaCaller caller, FactorType type, DateTimeOffset now, DateTimeOffset expires) => new()

@@ -138,7 +138,8 @@ public sealed class PasswordHasher : IDisposable
             return false;
         }
 
-        return m > 0 && t > 0 && p > 0 && salt.Length >= 8 && hash.Length >= 16;
+        // Bounds on what a stored hash may ask for: an imported hash must not make a sign-in allocate gigabytes.
+        return m is > 0 and <= 1024 * 1024 && t is > 0 and <= 16 && p is > 0 and <= 16 && salt.Length >= 8 && hash.Length is >= 16 and <= 128;
     }
 
     private static string B64(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=');

@@ -97,6 +97,54 @@ public sealed class AccountService(IUserStore users, PasswordHasher hasher, Time
 
     public Task<User?> FindAsync(string poolId, string userId, CancellationToken ct) => users.FindByIdAsync(poolId, userId, ct);
 
+    /// <summary>Creates a passwordless user whose email or phone was just proven with a code (PASSCODE sign-up).</summary>
+    public async Task<Result<User>> SignUpWithVerifiedRecipientAsync(string poolId, string? email, string? phone, string? phoneCountryCode,
+        string? nickname, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var user = new User
+        {
+            Id = Ids.NewId(),
+            PoolId = poolId,
+            Email = email,
+            EmailVerified = email is not null,
+            Phone = phone,
+            PhoneCountryCode = phone is null ? null : phoneCountryCode,
+            PhoneVerified = phone is not null,
+            Nickname = Trim(nickname, 100),
+            CreatedAt = now,
+            UpdatedAt = now,
+        };
+        if (!await users.TryCreateAsync(user, ct))
+        {
+            return Result<User>.Fail(ErrorKind.UserAlreadyExists);
+        }
+
+        logger.LogInformation("User {UserId} signed up with a pass code in pool {PoolId}", user.Id, poolId);
+        return Result<User>.Ok(user);
+    }
+
+    /// <summary>After a pass code proved the caller holds this email or phone: the user it belongs to, signed in.</summary>
+    public async Task<Result<User>> SignInWithVerifiedRecipientAsync(string poolId, UserLookup by, string value, string? phoneCountryCode, CancellationToken ct)
+    {
+        var user = await users.FindAsync(poolId, by, value, ct);
+        if (user is null || (by == UserLookup.Phone && user.PhoneCountryCode is { } cc && phoneCountryCode is not null && cc != phoneCountryCode))
+        {
+            return Result<User>.Fail(ErrorKind.BadCredentials);
+        }
+
+        if (user.Status != UserStatus.Activated)
+        {
+            return Result<User>.Fail(ErrorKind.UserDisabled);
+        }
+
+        var now = clock.GetUtcNow();
+        await users.RecordSignInAsync(user.Id, now, null, ct);
+        user.LoginsCount++;
+        user.LastLogin = now;
+        return Result<User>.Ok(user);
+    }
+
     private async Task<User?> FindByIdentifierAsync(string poolId, UserLookup? by, string identifier, CancellationToken ct)
     {
         if (by is { } lookup)

@@ -56,5 +56,6 @@ public static class MessageTexts
         ? $"{content.Code} 是您的验证码，{content.LifetimeMinutes} 分钟内有效。请勿告诉他人。"
         : $"{content.Code} is your verification code. It expires in {content.LifetimeMinutes} minutes. Do not share it.";
 
-    public static string Email(CodeMessage content) => Sms(content);
+    /// <summary>The plain-text part of the built-in email template (the code on the first line).</summary>
+    public static string Email(CodeMessage content) => Adapters.Email.EmailTemplates.BuiltIn.Render(content).Text;
 }

@@ -1,4 +1,7 @@
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
+using Portcullis.Core.Delivery;
+using Portcullis.Core.Factors;
 using Portcullis.Contracts.Accounts;
 using Portcullis.Core.Applications;
 using Portcullis.Core.Common;
@@ -22,7 +25,8 @@ public static class AccountEndpoints
         return routes;
     }
 
-    private static async Task<IResult> SignUpAsync(HttpContext context, [FromBody] SignUpDto dto, AppResolver resolver, AccountService accounts)
+    private static async Task<IResult> SignUpAsync(HttpContext context, [FromBody] SignUpDto dto, AppResolver resolver, AccountService accounts,
+        PassCodeService passCodes, IOptions<MfaOptions> mfa)
     {
         var app = await resolver.ResolveAsync(context);
         if (!app.Succeeded)
@@ -35,7 +39,23 @@ public static class AccountEndpoints
             case Connections.Password:
                 break;
             case Connections.PassCode:
-                return Envelope.Fail(context, ErrorKind.UnsupportedConnection, "PASSCODE (not yet available in Portcullis)");
+            {
+                if (!TryPassCodeRecipient(dto.PassCodePayload, mfa.Value, out var recipient, out var lookup, out var value, out var cc))
+                {
+                    return Envelope.Fail(context, ErrorKind.InvalidArgument, "passCodePayload.email or passCodePayload.phone");
+                }
+
+                var wrong = await passCodes.VerifyAsync(app.Value.PoolId, Channels.Register, recipient, dto.PassCodePayload!.PassCode, context.RequestAborted);
+                if (wrong is not null)
+                {
+                    return Envelope.Fail(context, wrong);
+                }
+
+                var user = await accounts.SignUpWithVerifiedRecipientAsync(app.Value.PoolId, lookup == UserLookup.Email ? value : null,
+                    lookup == UserLookup.Phone ? value : null, cc, dto.Profile?.Nickname, context.RequestAborted);
+                return user.Succeeded ? Envelope.Ok(context, user.Value.ToDto()) : Envelope.Fail(context, user.Error!);
+            }
+
             default:
                 return Envelope.Fail(context, ErrorKind.InvalidArgument, "connection");
         }
@@ -51,7 +71,8 @@ public static class AccountEndpoints
     }
 
     private static async Task<IResult> SignInAsync(HttpContext context, [FromBody] SignInDto dto, AppResolver resolver,
-        ClientAuthenticator clients, AccountService accounts, TokenService tokens, IssuerResolver issuer, TimeProvider clock)
+        ClientAuthenticator clients, AccountService accounts, TokenService tokens, IssuerResolver issuer, TimeProvider clock,
+        PassCodeService passCodes, IOptions<MfaOptions> mfa)
     {
         var credentials = CallerAuthentication.ClientCredentials(context, dto.ClientId, dto.ClientSecret);
         var app = await resolver.ResolveAsync(context, credentials);
@@ -71,7 +92,34 @@ public static class AccountEndpoints
             case Connections.Password:
                 break;
             case Connections.PassCode:
-                return Envelope.Fail(context, ErrorKind.UnsupportedConnection, "PASSCODE (not yet available in Portcullis)");
+            {
+                if (!TryPassCodeRecipient(dto.PassCodePayload, mfa.Value, out var recipient, out var lookup, out var value, out var cc))
+                {
+                    return Envelope.Fail(context, ErrorKind.InvalidArgument, "passCodePayload.email or passCodePayload.phone");
+                }
+
+                var passScope = NormaliseScope(dto.Options?.Scope);
+                if (passScope is null)
+                {
+                    return Envelope.Fail(context, ErrorKind.InvalidArgument, "options.scope");
+                }
+
+                var wrong = await passCodes.VerifyAsync(app.Value.PoolId, Channels.Login, recipient, dto.PassCodePayload!.PassCode, context.RequestAborted);
+                if (wrong is not null)
+                {
+                    return Envelope.Fail(context, wrong);
+                }
+
+                var found = await accounts.SignInWithVerifiedRecipientAsync(app.Value.PoolId, lookup, value, cc, context.RequestAborted);
+                if (!found.Succeeded)
+                {
+                    return Envelope.Fail(context, found.Error!);
+                }
+
+                string[] amr = lookup == UserLookup.Phone ? ["sms"] : ["otp"];
+                return TokenAnswer(context, await tokens.IssueForUserAsync(issuer.Issuer(context), app.Value, found.Value, passScope, clock.GetUtcNow(), amr, null, context.RequestAborted));
+            }
+
             case "LDAP" or "AD":
                 return Envelope.Fail(context, ErrorKind.UnsupportedConnection, dto.Connection);
             default:
@@ -109,15 +157,46 @@ public static class AccountEndpoints
         }
 
         var issued = await tokens.IssueForUserAsync(issuer.Issuer(context), app.Value, user.Value, scope, clock.GetUtcNow(), ["pwd"], null, context.RequestAborted);
-        return Envelope.Ok(context, new LoginTokenDto
+        return TokenAnswer(context, issued);
+    }
+
+    private static IResult TokenAnswer(HttpContext context, IssuedTokens issued) => Envelope.Ok(context, new LoginTokenDto
+    {
+        Scope = issued.Scope,
+        AccessToken = issued.AccessToken,
+        IdToken = issued.IdToken,
+        RefreshToken = issued.RefreshToken,
+        TokenType = "bearer",
+        ExpireIn = issued.ExpiresIn,
+    });
+
+    /// <summary>The recipient a PASSCODE payload names: an email, or a phone with its calling code.</summary>
+    private static bool TryPassCodeRecipient(PassCodePayload? payload, MfaOptions options, out string recipient, out UserLookup lookup, out string value, out string? cc)
+    {
+        recipient = value = "";
+        cc = null;
+        lookup = UserLookup.Email;
+        if (payload is null)
         {
-            Scope = issued.Scope,
-            AccessToken = issued.AccessToken,
-            IdToken = issued.IdToken,
-            RefreshToken = issued.RefreshToken,
-            TokenType = "bearer",
-            ExpireIn = issued.ExpiresIn,
-        });
+            return false;
+        }
+
+        if (payload.Email is not null)
+        {
+            value = recipient = Normalise.Email(payload.Email) ?? "";
+            return value.Length > 0;
+        }
+
+        lookup = UserLookup.Phone;
+        if (!CodeEndpoints.TryPhone(payload.Phone, payload.PhoneCountryCode, options, out var callingCode, out var phone))
+        {
+            return false;
+        }
+
+        cc = callingCode;
+        value = phone;
+        recipient = callingCode + phone;
+        return true;
     }
 
     private static async Task<IResult> GetProfileAsync(HttpContext context, TokenService tokens, IssuerResolver issuer,

@@ -217,6 +217,6 @@ public sealed class MfaCallers(TokenService tokens, IssuerResolver issuer, IAppl
             return Result<MfaCaller>.Fail(ErrorKind.NotLoggedIn);
         }
 
-        return Result<MfaCaller>.Ok(new MfaCaller(user, app, pool.Name, context.WantsChinese() ? "zh-CN" : "en-US"));
+        return Result<MfaCaller>.Ok(new MfaCaller(user, app, pool.Name, context.WantsChinese() ? "zh-CN" : "en-US", context.Connection.RemoteIpAddress?.ToString()));
     }
 }

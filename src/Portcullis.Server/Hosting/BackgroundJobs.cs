@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Portcullis.Core.Delivery;
 using Portcullis.Core.Factors;
 using Portcullis.Core.Tokens;
 using Portcullis.Server.Tokens;
@@ -18,7 +19,10 @@ public sealed class ExpiredTokenPurger(IServiceScopeFactory scopes, TimeProvider
                 await using var scope = scopes.CreateAsyncScope();
                 var now = clock.GetUtcNow();
                 var purged = await scope.ServiceProvider.GetRequiredService<ITokenStore>().PurgeExpiredAsync(now, stoppingToken)
-                    + await scope.ServiceProvider.GetRequiredService<IEnrollmentStore>().PurgeExpiredAsync(now.AddHours(-1), stoppingToken);
+                    + await scope.ServiceProvider.GetRequiredService<IEnrollmentStore>().PurgeExpiredAsync(now.AddHours(-1), stoppingToken)
+                    + await scope.ServiceProvider.GetRequiredService<IPassCodeStore>().PurgeAsync(now.AddHours(-1), stoppingToken)
+                    + await scope.ServiceProvider.GetRequiredService<IRateCounterStore>().PurgeAsync(now.AddHours(-1), stoppingToken)
+                    + await scope.ServiceProvider.GetRequiredService<IOutboxStore>().PurgeAsync(now.AddMinutes(-15), now.AddDays(-7), stoppingToken);
                 logger.LogInformation("Purged {Count} expired token records", purged);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)

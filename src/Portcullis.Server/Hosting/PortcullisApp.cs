@@ -31,6 +31,7 @@ public static class PortcullisApp
         app.MapAccountEndpoints();
         app.MapOidcEndpoints();
         app.MapMfaEndpoints();
+        app.MapCodeEndpoints();
         app.MapDevEndpoints();
 
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });

@@ -3,11 +3,15 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
 using Portcullis.Contracts;
 using Portcullis.Core;
+using Portcullis.Core.Delivery;
 using Portcullis.Core.Factors;
 using Portcullis.Core.Factors.Face;
 using Portcullis.Core.Passwords;
 using Portcullis.Server.Adapters;
+using Portcullis.Server.Adapters.Email;
 using Portcullis.Server.Adapters.Face;
+using Portcullis.Server.Adapters.Sms;
+using Portcullis.Server.Delivery;
 using Portcullis.Server.Endpoints;
 using Portcullis.Core.Tokens;
 using Portcullis.Server.Http;
@@ -47,6 +51,17 @@ public static class ServiceRegistration
         services.AddSingleton<RecordingMessageSender>();
         services.AddSingleton<ISmsSender>(sp => sp.GetRequiredService<RecordingMessageSender>());
         services.AddSingleton<IEmailSender>(sp => sp.GetRequiredService<RecordingMessageSender>());
+
+        // Real providers replace the recording sender when configured (Portcullis:Email:Provider smtp; Portcullis:Sms:Provider webhook|twilio).
+        services.AddEmailDelivery(configuration);
+        services.AddSmsDelivery(configuration);
+        services.AddOptions<DeliveryOptions>().BindConfiguration(DeliveryOptions.Section).ValidateDataAnnotations()
+            .Validate(o => o.SmsAllowedCountryCodes.Concat(o.SmsDeniedCountryCodes).All(c => System.Text.RegularExpressions.Regex.IsMatch(c, @"^\+[1-9][0-9]{0,3}$")),
+                "Portcullis:Delivery:SmsAllowedCountryCodes and SmsDeniedCountryCodes take calling codes such as +86.")
+            .ValidateOnStart();
+        services.AddScoped<OutboxDispatcher>();
+        services.AddScoped<IMessageDispatcher>(sp => sp.GetRequiredService<OutboxDispatcher>());
+        services.AddHostedService<OutboxBackgroundService>();
         services.AddScoped<IFacePhotoSource, FacePhotoSource>();
         services.AddHttpClient(FacePhotoSource.HttpClientName)
             .ConfigurePrimaryHttpMessageHandler(sp => FacePhotoSource.CreateHandler(sp.GetRequiredService<IOptions<FaceOptions>>()));

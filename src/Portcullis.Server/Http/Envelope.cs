@@ -20,7 +20,18 @@ public static class Envelope
         return TypedResults.Json(body, (System.Text.Json.Serialization.Metadata.JsonTypeInfo<ApiResponse<T>>)PortcullisJsonContext.Default.GetTypeInfo(typeof(ApiResponse<T>))!);
     }
 
-    public static IResult Fail(HttpContext context, Error error) => Fail(context, ErrorCatalogue.For(error.Kind), error.Detail);
+    public static IResult Fail(HttpContext context, Error error)
+    {
+        var entry = ErrorCatalogue.For(error.Kind);
+        if (entry.StatusCode != 429)
+        {
+            return Fail(context, entry, error.Detail);
+        }
+
+        // Throttling is the one documented non-200 business answer (spec §1.3): HTTP 429 with Retry-After.
+        context.Response.Headers.RetryAfter = error.Detail ?? "60";
+        return Fail(context, entry, error.Detail, httpStatus: 429);
+    }
 
     /// <summary>A business error that still carries a payload (e.g. <c>{verified: false}</c>).</summary>
     public static IResult Fail<T>(HttpContext context, Error error, T data)

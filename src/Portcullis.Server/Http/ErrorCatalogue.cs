@@ -39,6 +39,10 @@ public static class ErrorCatalogue
         ErrorKind.DeliveryFailed => new(503, ApiCodes.DeliveryFailed, "The message could not be sent: try again later", "消息发送失败，请稍后重试"),
         ErrorKind.InvalidPhoto => new(400, ApiCodes.InvalidPhoto, "The photo is not a usable image: {0}", "照片不是可用的图片：{0}"),
         ErrorKind.PhotoRefused => new(400, ApiCodes.PhotoRefused, "The photo link was refused: {0}", "照片链接被拒绝：{0}"),
+        ErrorKind.SmsCountryRefused => new(400, ApiCodes.SmsCountryRefused, "Text messages to country code {0} are not allowed", "不支持向国家/地区代码 {0} 发送短信"),
+        ErrorKind.RateLimited => new(429, ApiCodes.RateLimited, "Too many requests: retry in {0} seconds", "您的请求已超过最大数量限制，请 {0} 秒后重试"),
+        ErrorKind.DeliveryRefused => new(602, ApiCodes.DeliveryRefused, "The message provider refused the message", "消息服务商拒绝发送该消息"),
+        ErrorKind.InvalidChannel => new(400, ApiCodes.InvalidChannel, "Unknown channel: {0}", "不支持的验证码场景：{0}"),
     };
 
     public static readonly CatalogueEntry MalformedJson = new(400, ApiCodes.MalformedRequest, "The request body is not valid JSON of the expected shape", "请求体不是合法的 JSON 或字段类型错误");

@@ -19,7 +19,7 @@ public abstract partial class StoreConformanceTests
     }
 
     [Fact]
-    public async Task TryCreateApplication_WithDefaultFactors_RoundTripsOtpSmsEmail()
+    public async Task TryCreateApplication_WithDefaultFactors_RoundTripsEveryFactorType()
     {
         var pool = await CreatePoolAsync();
         var app = NewApp(pool.Id);
@@ -27,7 +27,8 @@ public abstract partial class StoreConformanceTests
         await Apps(s => s.TryCreateAsync(app, Ct));
 
         var found = await Apps(s => s.FindAsync(app.Id, Ct));
-        Assert.Equal([FactorType.Otp, FactorType.Sms, FactorType.Email], found?.EnabledFactors);
+        // Spec §8: every factor by default (FACE is still only offered once a face matcher is installed).
+        Assert.Equal([FactorType.Otp, FactorType.Sms, FactorType.Email, FactorType.Face], found?.EnabledFactors);
         Assert.Equal(TokenEndpointAuthMethod.ClientSecretPost, found?.TokenEndpointAuthMethod);
     }
 

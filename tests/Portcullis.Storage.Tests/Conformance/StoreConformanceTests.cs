@@ -2,7 +2,11 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using Portcullis.Core.Applications;
+using Portcullis.Core.Audit;
 using Portcullis.Core.Common;
+using Portcullis.Core.Factors;
+using Portcullis.Core.Factors.Face;
+using Portcullis.Core.Factors.Limits;
 using Portcullis.Core.Pools;
 using Portcullis.Core.Tokens;
 using Portcullis.Core.Users;
@@ -88,6 +92,26 @@ public abstract partial class StoreConformanceTests : IAsyncLifetime
 
     protected Task Tokens(Func<ITokenStore, Task> use) => Host.UseAsync(use);
 
+    protected Task<T> Factors<T>(Func<IFactorStore, Task<T>> use) => Host.UseAsync(use);
+
+    protected Task<T> Enrollments<T>(Func<IEnrollmentStore, Task<T>> use) => Host.UseAsync(use);
+
+    protected Task Enrollments(Func<IEnrollmentStore, Task> use) => Host.UseAsync(use);
+
+    protected Task<T> Counters<T>(Func<IAttemptCounterStore, Task<T>> use) => Host.UseAsync(use);
+
+    protected Task Counters(Func<IAttemptCounterStore, Task> use) => Host.UseAsync(use);
+
+    protected Task<T> Throttle<T>(Func<ISendThrottleStore, Task<T>> use) => Host.UseAsync(use);
+
+    protected Task Throttle(Func<ISendThrottleStore, Task> use) => Host.UseAsync(use);
+
+    protected Task<T> Audit<T>(Func<IAuditLog, Task<T>> use) => Host.UseAsync(use);
+
+    protected Task Audit(Func<IAuditLog, Task> use) => Host.UseAsync(use);
+
+    protected Task<T> Photos<T>(Func<IFacePhotoStore, Task<T>> use) => Host.UseAsync(use);
+
     /// <summary>Reads the database directly, for facts no port exposes (retired keys, row counts).</summary>
     protected Task<T> Db<T>(Func<PortcullisDbContext, Task<T>> use) => Host.UseAsync(use);
 
@@ -152,6 +176,66 @@ public abstract partial class StoreConformanceTests : IAsyncLifetime
         await Tokens(s => s.AddRefreshTokenAsync(token, Ct));
         return token;
     }
+
+    /// <summary>A user in a pool of its own: factors reference users (foreign key), the other MFA tables only hold the id.</summary>
+    protected async Task<User> CreateMfaUserAsync(string? username = null) =>
+        await CreateUserAsync((await CreatePoolAsync()).Id, username: username ?? "user-" + Ids.NewId());
+
+    /// <summary>A pending enrollment as <see cref="EnrollmentService"/> writes one, with its token hash.</summary>
+    protected EnrollmentRequest NewEnrollment(string userId, FactorType type = FactorType.Otp, DateTimeOffset? expiresAt = null) => new()
+    {
+        Id = Ids.NewId(),
+        TokenHash = Ids.HashToken(Codes.NewEnrollmentToken()),
+        UserId = userId,
+        AppId = Ids.NewId(),
+        Type = type,
+        PhoneNumber = type == FactorType.Sms ? "13800000000" : null,
+        PhoneCountryCode = type == FactorType.Sms ? "+86" : null,
+        Email = type == FactorType.Email ? "ada@example.com" : null,
+        CodeHash = type is FactorType.Sms or FactorType.Email ? "hash:" + Ids.NewOpaqueToken() : null,
+        ProtectedSecret = type == FactorType.Otp ? "protected:" + Ids.NewOpaqueToken() : null,
+        RecoveryCodeHash = type == FactorType.Otp ? "hash:" + Ids.NewOpaqueToken() : null,
+        CreatedAt = Clock.GetUtcNow(),
+        ExpiresAt = expiresAt ?? Clock.GetUtcNow().AddMinutes(1),
+    };
+
+    protected async Task<EnrollmentRequest> AddEnrollmentAsync(string userId, FactorType type = FactorType.Otp, DateTimeOffset? expiresAt = null)
+    {
+        var request = NewEnrollment(userId, type, expiresAt);
+        await Enrollments(s => s.AddAsync(request, Ct));
+        return request;
+    }
+
+    /// <summary>The factor a completed enrollment of <paramref name="type"/> binds.</summary>
+    protected Factor NewFactor(string userId, FactorType type = FactorType.Otp, DateTimeOffset? createdAt = null, string? id = null) => new()
+    {
+        Id = id ?? Ids.NewId(),
+        UserId = userId,
+        AppId = Ids.NewId(),
+        Type = type,
+        PhoneNumber = type == FactorType.Sms ? "13800000000" : null,
+        PhoneCountryCode = type == FactorType.Sms ? "+86" : null,
+        Email = type == FactorType.Email ? "ada@example.com" : null,
+        ProtectedSecret = type == FactorType.Otp ? "protected:" + Ids.NewOpaqueToken() : null,
+        LastAcceptedStep = type == FactorType.Otp ? 59_000_000 : null,
+        RecoveryCodeHash = type == FactorType.Otp ? "hash:" + Ids.NewOpaqueToken() : null,
+        PhotoKey = type == FactorType.Face ? Ids.NewId() : null,
+        PhotoHash = type == FactorType.Face ? new string('a', 64) : null,
+        CreatedAt = createdAt ?? Clock.GetUtcNow(),
+    };
+
+    /// <summary>Binds a factor of <paramref name="type"/> through a fresh enrollment, as the enrollment service does.</summary>
+    protected async Task<Factor> BindFactorAsync(string userId, FactorType type = FactorType.Otp, DateTimeOffset? createdAt = null, string? id = null)
+    {
+        var request = await AddEnrollmentAsync(userId, type);
+        var factor = NewFactor(userId, type, createdAt, id);
+        Assert.Equal(BindOutcome.Bound, await Factors(s => s.BindAsync(request.Id, Clock.GetUtcNow(), factor, Ct)));
+        return factor;
+    }
+
+    /// <summary>The enrollment straight from the table (the port only finds it by token hash, which the tests know anyway).</summary>
+    protected Task<EnrollmentRequest?> FindEnrollmentAsync(EnrollmentRequest request) =>
+        Enrollments(s => s.FindByTokenHashAsync(request.TokenHash, Ct));
 
     protected SigningKey NewKey() => new()
     {

@@ -13,11 +13,26 @@ public sealed class AttemptGuard(IAttemptCounterStore counters, IAuditLog audit,
 {
     public async Task<Error?> ReserveAsync(string userId, string scope, CancellationToken ct)
     {
-        var reservation = await counters.TryReserveAsync(userId, scope, options.Value.MaxConsecutiveFailures, clock.GetUtcNow(), ct);
-        return reservation.Allowed ? null : LockedError(reservation.LockedUntil);
+        var o = options.Value;
+        var now = clock.GetUtcNow();
+        var reservation = await counters.TryReserveAsync(userId, scope, o.MaxConsecutiveFailures, now, ct);
+        if (reservation.Allowed)
+        {
+            return null;
+        }
+
+        // Refused but not locked: the attempts ran out without a recorded failure (a request that ended after reserving,
+        // e.g. cancelled or refused for another reason). Turn that into an ordinary lockout so it ends, instead of refusing forever.
+        if (reservation.LockedUntil is not { } until || until <= now)
+        {
+            until = await counters.LockIfExhaustedAsync(userId, scope, o.MaxConsecutiveFailures,
+                TimeSpan.FromMinutes(o.LockoutMinutes), TimeSpan.FromMinutes(o.MaxLockoutMinutes), now, ct) ?? now;
+        }
+
+        return LockedError(until);
     }
 
-    /// <summary>Records a wrong code; answers <paramref name="wrong"/>, or the lockout once this failure reached the limit.</summary>
+    /// <summary>Records a wrong code and answers <paramref name="wrong"/>; the failure that reaches the limit also locks, so the next attempt is refused.</summary>
     public async Task<Error> FailAsync(string userId, string? appId, string scope, Error wrong, CancellationToken ct)
     {
         var o = options.Value;

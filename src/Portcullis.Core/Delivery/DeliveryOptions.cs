@@ -1,0 +1,45 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Portcullis.Core.Delivery;
+
+/// <summary><c>Portcullis:Delivery</c>: abuse limits on sending codes (SECURITY.md, "Sends").</summary>
+public sealed class DeliveryOptions
+{
+    public const string Section = "Portcullis:Delivery";
+
+    /// <summary>Messages one client IP may trigger per hour.</summary>
+    [Range(1, 1_000_000)]
+    public int PerIpPerHour { get; set; } = 30;
+
+    /// <summary>Messages one signed-in user (or, before sign-in, one recipient) may trigger per hour.</summary>
+    [Range(1, 1_000_000)]
+    public int PerUserPerHour { get; set; } = 10;
+
+    /// <summary>SMS for the whole deployment per UTC day (toll-fraud cap).</summary>
+    [Range(1, 100_000_000)]
+    public int SmsPerDay { get; set; } = 10_000;
+
+    /// <summary>Country calling codes SMS may go to (e.g. "+86", "+1"); empty = all not denied.</summary>
+    public List<string> SmsAllowedCountryCodes { get; set; } = [];
+
+    /// <summary>Country calling codes SMS never go to.</summary>
+    public List<string> SmsDeniedCountryCodes { get; set; } = [];
+
+    /// <summary>Send inline during the request (and surface provider failures); off = only the background dispatcher sends.</summary>
+    public bool InlineDispatch { get; set; } = true;
+
+    /// <summary>Run the background dispatcher that sends pending messages (after a crash, or retries).</summary>
+    public bool DispatcherEnabled { get; set; } = true;
+
+    /// <summary>How often the background dispatcher looks for due messages.</summary>
+    [Range(100, 60_000)]
+    public int DispatcherIntervalMilliseconds { get; set; } = 1000;
+
+    /// <summary>How long a claimed message is reserved for its sender before another node may take it over.</summary>
+    [Range(5, 600)]
+    public int LeaseSeconds { get; set; } = 30;
+
+    /// <summary>Background attempts before a message is marked failed (visible to operators).</summary>
+    [Range(1, 50)]
+    public int MaxAttempts { get; set; } = 6;
+}

@@ -1,0 +1,97 @@
+namespace Portcullis.Core.Delivery;
+
+public enum OutboxStatus
+{
+    Pending,
+    Sent,
+    Failed,
+}
+
+public enum MessageKind
+{
+    Sms,
+    Email,
+}
+
+/// <summary>
+/// A message waiting to go out, written in the same transaction as the code it carries: a crash between commit and send
+/// loses nothing, because a dispatcher on any node picks up pending messages whose lease has run out. Delivery is
+/// at-least-once; <see cref="Id"/> is the idempotency key providers see.
+/// </summary>
+public sealed class OutboxMessage
+{
+    public required string Id { get; init; }
+
+    public MessageKind Kind { get; init; }
+
+    /// <summary>E.164 phone number or email address.</summary>
+    public required string Recipient { get; init; }
+
+    public string? PhoneCountryCode { get; init; }
+
+    public string? PhoneNumber { get; init; }
+
+    public required string Channel { get; init; }
+
+    public required string Language { get; init; }
+
+    /// <summary>The code, encrypted; cleared once the code's lifetime is over.</summary>
+    public string? ProtectedCode { get; set; }
+
+    public int LifetimeMinutes { get; init; }
+
+    public OutboxStatus Status { get; set; }
+
+    public int Attempts { get; set; }
+
+    /// <summary>When a dispatcher may (re)try it; a claim pushes it forward (a lease), so only one node sends at a time.</summary>
+    public DateTimeOffset NextAttemptAt { get; set; }
+
+    public string? LastError { get; set; }
+
+    public DateTimeOffset CreatedAt { get; init; }
+
+    public DateTimeOffset? SentAt { get; set; }
+}
+
+public interface IOutboxStore
+{
+    /// <summary>Inserts the message and <paramref name="alongWith"/> (the code record) in one transaction.</summary>
+    Task AddAsync(OutboxMessage message, IReadOnlyList<object> alongWith, CancellationToken ct);
+
+    /// <summary>
+    /// Claims up to <paramref name="max"/> pending messages that are due, moving each one's next attempt to
+    /// <paramref name="leaseUntil"/> with a compare-and-set, so two dispatchers never send the same message at once.
+    /// </summary>
+    Task<IReadOnlyList<OutboxMessage>> ClaimDueAsync(DateTimeOffset now, DateTimeOffset leaseUntil, int max, CancellationToken ct);
+
+    Task MarkSentAsync(string id, int attempts, DateTimeOffset at, CancellationToken ct);
+
+    Task MarkRetryAsync(string id, int attempts, DateTimeOffset nextAttemptAt, string error, CancellationToken ct);
+
+    Task MarkFailedAsync(string id, int attempts, string error, CancellationToken ct);
+
+    Task<OutboxMessage?> FindAsync(string id, CancellationToken ct);
+
+    Task<IReadOnlyList<OutboxMessage>> ListRecentAsync(int take, OutboxStatus? status, CancellationToken ct);
+
+    /// <summary>Clears codes older than <paramref name="codesBefore"/> and deletes messages older than <paramref name="rowsBefore"/>.</summary>
+    Task<int> PurgeAsync(DateTimeOffset codesBefore, DateTimeOffset rowsBefore, CancellationToken ct);
+}
+
+public enum DispatchOutcome
+{
+    Sent,
+
+    /// <summary>The provider failed in a way worth retrying later.</summary>
+    TransientFailure,
+
+    /// <summary>The provider refused the message; retrying will not help.</summary>
+    PermanentFailure,
+}
+
+/// <summary>Sends one outbox message now (with a few quick retries) and records the outcome.</summary>
+public interface IMessageDispatcher
+{
+    Task<DispatchOutcome> DispatchNowAsync(OutboxMessage message, CancellationToken ct);
+}

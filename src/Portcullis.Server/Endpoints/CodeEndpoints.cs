@@ -1,0 +1,85 @@
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
+using Portcullis.Contracts.Accounts;
+using Portcullis.Core.Common;
+using Portcullis.Core.Delivery;
+using Portcullis.Core.Factors;
+using Portcullis.Core.Users;
+using Portcullis.Server.Http;
+
+namespace Portcullis.Server.Endpoints;
+
+/// <summary>
+/// send-sms and send-email (spec §2.10): codes for sign-up, sign-in and the other channels, usable before sign-in. The answer
+/// is the same whether or not an account uses the recipient, so these endpoints reveal nothing about who is registered.
+/// </summary>
+public static partial class CodeEndpoints
+{
+    public static IEndpointRouteBuilder MapCodeEndpoints(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/api/v3").WithTags("Codes");
+        group.MapPost("/send-sms", SendSmsAsync).WithSummary("Send a 6-digit code by SMS (valid 5 minutes, one per number per channel per minute).");
+        group.MapPost("/send-email", SendEmailAsync).WithSummary("Send a 6-digit code by email (valid 5 minutes, one per address per channel per minute).");
+        return routes;
+    }
+
+    private static async Task<IResult> SendSmsAsync(HttpContext context, [FromBody] SendSmsDto dto, AppResolver resolver, PassCodeService codes, IOptions<MfaOptions> mfa)
+    {
+        var app = await resolver.ResolveAsync(context);
+        if (!app.Succeeded)
+        {
+            return Envelope.Fail(context, app.Error!);
+        }
+
+        if (dto.Channel is null || !Channels.Sms.Contains(dto.Channel))
+        {
+            return Envelope.Fail(context, ErrorKind.InvalidChannel, dto.Channel ?? "(missing)");
+        }
+
+        if (!TryPhone(dto.PhoneNumber, dto.PhoneCountryCode, mfa.Value, out var cc, out var phone))
+        {
+            return Envelope.Fail(context, ErrorKind.InvalidArgument, "phoneNumber");
+        }
+
+        var refused = await codes.SendAsync(app.Value.PoolId, MessageKind.Sms, cc + phone, cc, phone, dto.Channel, Language(context),
+            context.Connection.RemoteIpAddress?.ToString(), context.RequestAborted);
+        return refused is null ? Envelope.Ok(context) : Envelope.Fail(context, refused);
+    }
+
+    private static async Task<IResult> SendEmailAsync(HttpContext context, [FromBody] SendEmailDto dto, AppResolver resolver, PassCodeService codes)
+    {
+        var app = await resolver.ResolveAsync(context);
+        if (!app.Succeeded)
+        {
+            return Envelope.Fail(context, app.Error!);
+        }
+
+        if (dto.Channel is null || !Channels.Email.Contains(dto.Channel))
+        {
+            return Envelope.Fail(context, ErrorKind.InvalidChannel, dto.Channel ?? "(missing)");
+        }
+
+        if (Normalise.Email(dto.Email) is not { } email)
+        {
+            return Envelope.Fail(context, ErrorKind.InvalidArgument, "email");
+        }
+
+        var refused = await codes.SendAsync(app.Value.PoolId, MessageKind.Email, email, null, null, dto.Channel, Language(context),
+            context.Connection.RemoteIpAddress?.ToString(), context.RequestAborted);
+        return refused is null ? Envelope.Ok(context) : Envelope.Fail(context, refused);
+    }
+
+    /// <summary>A national number and its calling code (default from configuration), normalised.</summary>
+    public static bool TryPhone(string? number, string? countryCode, MfaOptions options, out string cc, out string phone)
+    {
+        cc = string.IsNullOrWhiteSpace(countryCode) ? options.DefaultPhoneCountryCode : countryCode.Trim();
+        phone = Normalise.Phone(number) ?? "";
+        return phone.Length > 0 && CallingCode().IsMatch(cc);
+    }
+
+    internal static string Language(HttpContext context) => context.WantsChinese() ? "zh-CN" : "en-US";
+
+    [GeneratedRegex(@"^\+[1-9][0-9]{0,3}$")]
+    private static partial Regex CallingCode();
+}

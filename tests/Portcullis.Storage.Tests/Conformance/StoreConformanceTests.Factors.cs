@@ -1,0 +1,321 @@
+using Microsoft.EntityFrameworkCore;
+using Portcullis.Core.Applications;
+using Portcullis.Core.Factors;
+
+namespace Portcullis.Storage.Tests.Conformance;
+
+/// <summary>
+/// <see cref="IFactorStore"/>: binding consumes the enrollment and inserts the factor in one transaction, one factor per type
+/// per user (decided by the database), and each TOTP step is accepted once on every node.
+/// </summary>
+public abstract partial class StoreConformanceTests
+{
+    [Fact]
+    public async Task BindFactor_ThenFind_RoundTripsEveryFieldAndConsumesTheEnrollment()
+    {
+        var user = await CreateMfaUserAsync();
+        var request = await AddEnrollmentAsync(user.Id, FactorType.Otp);
+        var factor = NewFactor(user.Id, FactorType.Otp);
+        var at = Clock.GetUtcNow().AddSeconds(20);
+
+        Assert.Equal(BindOutcome.Bound, await Factors(s => s.BindAsync(request.Id, at, factor, Ct)));
+
+        Assert.Equivalent(factor, await Factors(s => s.FindAsync(user.Id, factor.Id, Ct)), strict: true);
+        Assert.Equivalent(factor, await Factors(s => s.FindByTypeAsync(user.Id, FactorType.Otp, Ct)), strict: true);
+        Assert.Equal(at, (await FindEnrollmentAsync(request))?.ConsumedAt);
+    }
+
+    [Theory]
+    [InlineData(FactorType.Sms)]
+    [InlineData(FactorType.Email)]
+    [InlineData(FactorType.Face)]
+    public async Task BindFactor_OfEachType_RoundTripsEveryField(FactorType type)
+    {
+        var user = await CreateMfaUserAsync();
+
+        var factor = await BindFactorAsync(user.Id, type);
+
+        Assert.Equivalent(factor, await Factors(s => s.FindByTypeAsync(user.Id, type, Ct)), strict: true);
+    }
+
+    [Fact]
+    public async Task BindFactor_WithAnEnrollmentUsedBefore_ReturnsTokenAlreadyUsedAndWritesNothing()
+    {
+        var user = await CreateMfaUserAsync();
+        var request = await AddEnrollmentAsync(user.Id, FactorType.Otp);
+        var first = Clock.GetUtcNow().AddSeconds(1);
+        Assert.Equal(BindOutcome.Bound, await Factors(s => s.BindAsync(request.Id, first, NewFactor(user.Id, FactorType.Otp), Ct)));
+
+        // Another type, so only the spent token (not the one-per-type index) can refuse it.
+        var second = NewFactor(user.Id, FactorType.Sms);
+        Assert.Equal(BindOutcome.TokenAlreadyUsed,
+            await Factors(s => s.BindAsync(request.Id, first.AddSeconds(1), second, Ct)));
+
+        Assert.Null(await Factors(s => s.FindAsync(user.Id, second.Id, Ct)));
+        Assert.Single(await Factors(s => s.ListAsync(user.Id, Ct)));
+        Assert.Equal(first, (await FindEnrollmentAsync(request))?.ConsumedAt);
+    }
+
+    [Fact]
+    public async Task BindFactor_WithUnknownEnrollment_ReturnsTokenAlreadyUsedAndWritesNothing()
+    {
+        var user = await CreateMfaUserAsync();
+
+        Assert.Equal(BindOutcome.TokenAlreadyUsed,
+            await Factors(s => s.BindAsync("unknown-enrollment", Clock.GetUtcNow(), NewFactor(user.Id), Ct)));
+
+        Assert.Empty(await Factors(s => s.ListAsync(user.Id, Ct)));
+    }
+
+    [Fact]
+    public async Task BindFactor_OfATypeAlreadyBound_ReturnsAlreadyBoundAndLeavesTheEnrollmentUnconsumed()
+    {
+        var user = await CreateMfaUserAsync();
+        var bound = await BindFactorAsync(user.Id, FactorType.Sms);
+        var request = await AddEnrollmentAsync(user.Id, FactorType.Sms);
+        var second = NewFactor(user.Id, FactorType.Sms);
+
+        Assert.Equal(BindOutcome.AlreadyBound, await Factors(s => s.BindAsync(request.Id, Clock.GetUtcNow(), second, Ct)));
+
+        // Rolled back as a whole: the enrollment is still pending, so it can bind once the first factor is gone.
+        Assert.Null((await FindEnrollmentAsync(request))?.ConsumedAt);
+        Assert.Equal(bound.Id, Assert.Single(await Factors(s => s.ListAsync(user.Id, Ct))).Id);
+
+        Assert.True(await Factors(s => s.DeleteAsync(user.Id, bound.Id, Ct)));
+        Assert.Equal(BindOutcome.Bound, await Factors(s => s.BindAsync(request.Id, Clock.GetUtcNow(), second, Ct)));
+        Assert.Equal(second.Id, Assert.Single(await Factors(s => s.ListAsync(user.Id, Ct))).Id);
+    }
+
+    [Fact]
+    public async Task BindFactor_AfterAlreadyBound_LeavesTheScopeUsable()
+    {
+        // The refused insert must not leave a tracked entity, an open transaction or an aborted PostgreSQL transaction behind
+        // for the next call in the same request (or the next request that gets the pooled context).
+        var user = await CreateMfaUserAsync();
+        await BindFactorAsync(user.Id, FactorType.Otp);
+        var refused = await AddEnrollmentAsync(user.Id, FactorType.Otp);
+        var next = await AddEnrollmentAsync(user.Id, FactorType.Email);
+        var email = NewFactor(user.Id, FactorType.Email);
+
+        await Host.UseAsync<IFactorStore>(async s =>
+        {
+            Assert.Equal(BindOutcome.AlreadyBound, await s.BindAsync(refused.Id, Clock.GetUtcNow(), NewFactor(user.Id, FactorType.Otp), Ct));
+            Assert.Single(await s.ListAsync(user.Id, Ct));
+            Assert.Equal(BindOutcome.Bound, await s.BindAsync(next.Id, Clock.GetUtcNow(), email, Ct));
+        });
+
+        Assert.Equal(2, (await Factors(s => s.ListAsync(user.Id, Ct))).Count);
+        Assert.Null((await FindEnrollmentAsync(refused))?.ConsumedAt);
+        Assert.NotNull((await FindEnrollmentAsync(next))?.ConsumedAt);
+    }
+
+    [Fact]
+    public async Task BindFactor_OneEnrollmentInParallel_ExactlyOneBinds()
+    {
+        var user = await CreateMfaUserAsync();
+        var request = await AddEnrollmentAsync(user.Id, FactorType.Otp);
+        var types = Enum.GetValues<FactorType>();
+
+        // Every caller binds another type where it can, so only the compare-and-set on the enrollment decides.
+        var outcomes = await Host.InParallelAsync<IFactorStore, BindOutcome>(16,
+            (s, i) => s.BindAsync(request.Id, Start.AddSeconds(i), NewFactor(user.Id, types[i % types.Length]), Ct), Ct);
+
+        var winner = Assert.Single(Enumerable.Range(0, outcomes.Length), i => outcomes[i] == BindOutcome.Bound);
+        Assert.All(outcomes.Where((_, i) => i != winner), o => Assert.Equal(BindOutcome.TokenAlreadyUsed, o));
+        Assert.Equal(types[winner % types.Length], Assert.Single(await Factors(s => s.ListAsync(user.Id, Ct))).Type);
+        Assert.Equal(Start.AddSeconds(winner), (await FindEnrollmentAsync(request))?.ConsumedAt);
+    }
+
+    [Fact]
+    public async Task BindFactor_TwoEnrollmentsOfOneTypeInParallel_ExactlyOneBinds()
+    {
+        var user = await CreateMfaUserAsync();
+        var requests = new List<EnrollmentRequest>();
+        for (var i = 0; i < 16; i++)
+        {
+            requests.Add(await AddEnrollmentAsync(user.Id, FactorType.Otp));
+        }
+
+        var outcomes = await Host.InParallelAsync<IFactorStore, BindOutcome>(requests.Count,
+            (s, i) => s.BindAsync(requests[i].Id, Start.AddSeconds(i), NewFactor(user.Id, FactorType.Otp), Ct), Ct);
+
+        var winner = Assert.Single(Enumerable.Range(0, outcomes.Length), i => outcomes[i] == BindOutcome.Bound);
+        Assert.All(outcomes.Where((_, i) => i != winner), o => Assert.Equal(BindOutcome.AlreadyBound, o));
+        Assert.Single(await Factors(s => s.ListAsync(user.Id, Ct)));
+
+        // Only the winner's enrollment is spent; the losers' transactions rolled back their compare-and-set.
+        for (var i = 0; i < requests.Count; i++)
+        {
+            var consumedAt = (await FindEnrollmentAsync(requests[i]))?.ConsumedAt;
+            Assert.Equal(i == winner ? Start.AddSeconds(i) : null, consumedAt);
+        }
+    }
+
+    [Fact]
+    public async Task BindFactor_ForTwoUsers_BindsBoth()
+    {
+        var ada = await CreateMfaUserAsync();
+        var grace = await CreateMfaUserAsync();
+
+        await BindFactorAsync(ada.Id, FactorType.Otp);
+        await BindFactorAsync(grace.Id, FactorType.Otp);
+
+        Assert.Single(await Factors(s => s.ListAsync(ada.Id, Ct)));
+        Assert.Single(await Factors(s => s.ListAsync(grace.Id, Ct)));
+    }
+
+    [Fact]
+    public async Task FindFactor_OfAnotherUser_ReturnsNull()
+    {
+        var ada = await CreateMfaUserAsync();
+        var grace = await CreateMfaUserAsync();
+        var factor = await BindFactorAsync(ada.Id, FactorType.Otp);
+
+        Assert.Null(await Factors(s => s.FindAsync(grace.Id, factor.Id, Ct)));
+        Assert.Null(await Factors(s => s.FindByTypeAsync(grace.Id, FactorType.Otp, Ct)));
+        Assert.Null(await Factors(s => s.FindByTypeAsync(ada.Id, FactorType.Sms, Ct)));
+    }
+
+    [Fact]
+    public async Task ListFactors_ReturnsTheUsersFactorsInCreationOrder()
+    {
+        var ada = await CreateMfaUserAsync();
+        var grace = await CreateMfaUserAsync();
+
+        // Bound out of order; the two in the same instant fall back to the id.
+        var face = await BindFactorAsync(ada.Id, FactorType.Face, Start.AddMinutes(3));
+        var email = await BindFactorAsync(ada.Id, FactorType.Email, Start.AddMinutes(1), id: "bbbbbbbbbbbbbbbbbbbbbbbb");
+        var sms = await BindFactorAsync(ada.Id, FactorType.Sms, Start.AddMinutes(1), id: "aaaaaaaaaaaaaaaaaaaaaaaa");
+        var otp = await BindFactorAsync(ada.Id, FactorType.Otp, Start.AddMinutes(2));
+        await BindFactorAsync(grace.Id, FactorType.Otp, Start);
+
+        var listed = await Factors(s => s.ListAsync(ada.Id, Ct));
+
+        Assert.Equal([sms.Id, email.Id, otp.Id, face.Id], listed.Select(f => f.Id));
+        Assert.Empty(await Factors(s => s.ListAsync("unknown-user", Ct)));
+    }
+
+    [Fact]
+    public async Task DeleteFactor_OnlyDeletesTheOwnersFactor()
+    {
+        var ada = await CreateMfaUserAsync();
+        var grace = await CreateMfaUserAsync();
+        var factor = await BindFactorAsync(ada.Id, FactorType.Otp);
+
+        Assert.False(await Factors(s => s.DeleteAsync(grace.Id, factor.Id, Ct)));
+        Assert.NotNull(await Factors(s => s.FindAsync(ada.Id, factor.Id, Ct)));
+
+        Assert.True(await Factors(s => s.DeleteAsync(ada.Id, factor.Id, Ct)));
+        Assert.Null(await Factors(s => s.FindAsync(ada.Id, factor.Id, Ct)));
+
+        Assert.False(await Factors(s => s.DeleteAsync(ada.Id, factor.Id, Ct)));
+    }
+
+    [Fact]
+    public async Task DeleteFactor_ThenBindTheSameTypeAgain_Binds()
+    {
+        var user = await CreateMfaUserAsync();
+        var first = await BindFactorAsync(user.Id, FactorType.Otp);
+        Assert.True(await Factors(s => s.DeleteAsync(user.Id, first.Id, Ct)));
+
+        var second = await BindFactorAsync(user.Id, FactorType.Otp);
+
+        Assert.Equal(second.Id, (await Factors(s => s.FindByTypeAsync(user.Id, FactorType.Otp, Ct)))?.Id);
+    }
+
+    [Fact]
+    public async Task DeletingAUser_DeletesTheirFactorsOnly()
+    {
+        // mfa_factors.UserId references users with ON DELETE CASCADE; no other MFA table references users.
+        var ada = await CreateMfaUserAsync();
+        var grace = await CreateMfaUserAsync();
+        await BindFactorAsync(ada.Id, FactorType.Otp);
+        await BindFactorAsync(ada.Id, FactorType.Sms);
+        var kept = await BindFactorAsync(grace.Id, FactorType.Otp);
+
+        Assert.Equal(1, await Db(db => db.Users.Where(u => u.Id == ada.Id).ExecuteDeleteAsync(Ct)));
+
+        Assert.Empty(await Factors(s => s.ListAsync(ada.Id, Ct)));
+        Assert.Equal(kept.Id, Assert.Single(await Db(db => db.Factors.ToListAsync(Ct))).Id);
+    }
+
+    [Fact]
+    public async Task BindFactor_ForAUserThatDoesNotExist_Throws()
+    {
+        // The foreign key is enforced on both providers (SQLite only enforces it when the connection turns it on).
+        var request = await AddEnrollmentAsync("no-such-user", FactorType.Otp);
+
+        await Assert.ThrowsAsync<DbUpdateException>(() =>
+            Factors(s => s.BindAsync(request.Id, Clock.GetUtcNow(), NewFactor("no-such-user"), Ct)));
+
+        Assert.Null((await FindEnrollmentAsync(request))?.ConsumedAt);
+        Assert.Equal(0, await Db(db => db.Factors.CountAsync(Ct)));
+    }
+
+    [Fact]
+    public async Task TryAdvanceTotpStep_AcceptsOnlyLaterSteps()
+    {
+        var user = await CreateMfaUserAsync();
+        var factor = await BindFactorAsync(user.Id, FactorType.Otp);
+        var bound = factor.LastAcceptedStep!.Value;
+
+        Assert.False(await Factors(s => s.TryAdvanceTotpStepAsync(factor.Id, bound, Ct)));
+        Assert.False(await Factors(s => s.TryAdvanceTotpStepAsync(factor.Id, bound - 1, Ct)));
+        Assert.True(await Factors(s => s.TryAdvanceTotpStepAsync(factor.Id, bound + 1, Ct)));
+        Assert.False(await Factors(s => s.TryAdvanceTotpStepAsync(factor.Id, bound + 1, Ct)));
+        Assert.True(await Factors(s => s.TryAdvanceTotpStepAsync(factor.Id, bound + 5, Ct)));
+        Assert.False(await Factors(s => s.TryAdvanceTotpStepAsync(factor.Id, bound + 4, Ct)));
+
+        Assert.Equal(bound + 5, (await Factors(s => s.FindAsync(user.Id, factor.Id, Ct)))?.LastAcceptedStep);
+    }
+
+    [Fact]
+    public async Task TryAdvanceTotpStep_WithNoStepRecorded_AcceptsTheFirst()
+    {
+        var user = await CreateMfaUserAsync();
+        var request = await AddEnrollmentAsync(user.Id, FactorType.Otp);
+        var factor = NewFactor(user.Id, FactorType.Otp);
+        factor.LastAcceptedStep = null;
+        Assert.Equal(BindOutcome.Bound, await Factors(s => s.BindAsync(request.Id, Clock.GetUtcNow(), factor, Ct)));
+
+        Assert.True(await Factors(s => s.TryAdvanceTotpStepAsync(factor.Id, 0, Ct)));
+        Assert.False(await Factors(s => s.TryAdvanceTotpStepAsync(factor.Id, 0, Ct)));
+    }
+
+    [Fact]
+    public async Task TryAdvanceTotpStep_OfAnUnknownFactor_ReturnsFalse()
+    {
+        var user = await CreateMfaUserAsync();
+        await BindFactorAsync(user.Id, FactorType.Otp);
+
+        Assert.False(await Factors(s => s.TryAdvanceTotpStepAsync("unknown-factor", long.MaxValue, Ct)));
+    }
+
+    [Fact]
+    public async Task TryAdvanceTotpStep_OneStepInParallel_ExactlyOneWins()
+    {
+        var user = await CreateMfaUserAsync();
+        var factor = await BindFactorAsync(user.Id, FactorType.Otp);
+        var step = factor.LastAcceptedStep!.Value + 1;
+
+        var accepted = await Host.InParallelAsync<IFactorStore, bool>(20, (s, _) => s.TryAdvanceTotpStepAsync(factor.Id, step, Ct), Ct);
+
+        Assert.Single(accepted, a => a);
+        Assert.Equal(step, (await Factors(s => s.FindAsync(user.Id, factor.Id, Ct)))?.LastAcceptedStep);
+    }
+
+    [Fact]
+    public async Task TryAdvanceTotpStep_ManyStepsInParallel_NeverMovesBackwards()
+    {
+        var user = await CreateMfaUserAsync();
+        var factor = await BindFactorAsync(user.Id, FactorType.Otp);
+        var bound = factor.LastAcceptedStep!.Value;
+
+        var accepted = await Host.InParallelAsync<IFactorStore, bool>(16,
+            (s, i) => s.TryAdvanceTotpStepAsync(factor.Id, bound + 1 + i, Ct), Ct);
+
+        // Whatever the order, the latest step is accepted and is what stays recorded.
+        Assert.True(accepted[^1]);
+        Assert.Equal(bound + 16, (await Factors(s => s.FindAsync(user.Id, factor.Id, Ct)))?.LastAcceptedStep);
+    }
+}

@@ -82,64 +82,69 @@ public sealed partial class SmsOptionsValidator : IValidateOptions<SmsOptions>
     public ValidateOptionsResult Validate(string? name, SmsOptions options)
     {
         var failures = new List<string>();
-        var s = SmsOptions.Section;
         switch (SmsOptions.ParseProvider(options.Provider))
         {
             case null:
-                failures.Add($"{s}:Provider must be outbox, webhook or twilio (was '{options.Provider}').");
+                failures.Add($"{SmsOptions.Section}:Provider must be outbox, webhook or twilio (was '{options.Provider}').");
                 break;
 
             case SmsProvider.Outbox:
                 break;
 
             case SmsProvider.Webhook:
-            {
-                var w = options.Webhook;
-                CheckUrl(failures, $"{s}:Webhook:Url", w.Url, options.AllowHttp);
-                if (string.IsNullOrWhiteSpace(w.Secret) || w.Secret.Length < MinSecretLength)
-                {
-                    failures.Add($"{s}:Webhook:Secret is required: at least {MinSecretLength} characters (e.g. 32 random bytes in hex), shared with the receiver.");
-                }
-
-                CheckTimeout(failures, $"{s}:Webhook:TimeoutSeconds", w.TimeoutSeconds);
+                ValidateWebhook(failures, options.Webhook, options.AllowHttp);
                 break;
-            }
 
             case SmsProvider.Twilio:
-            {
-                var t = options.Twilio;
-                if (t.AccountSid is null || !AccountSid().IsMatch(t.AccountSid))
-                {
-                    failures.Add($"{s}:Twilio:AccountSid is required: AC followed by 32 hex digits.");
-                }
-
-                if (string.IsNullOrWhiteSpace(t.AuthToken))
-                {
-                    failures.Add($"{s}:Twilio:AuthToken is required.");
-                }
-
-                var hasFrom = !string.IsNullOrWhiteSpace(t.From);
-                var hasService = !string.IsNullOrWhiteSpace(t.MessagingServiceSid);
-                if (hasFrom == hasService)
-                {
-                    failures.Add($"{s}:Twilio: set exactly one of From (an E.164 number such as +15005550006) and MessagingServiceSid.");
-                }
-                else if (hasFrom && !(E164().IsMatch(t.From!) || AlphanumericSender().IsMatch(t.From!)))
-                {
-                    failures.Add($"{s}:Twilio:From must be an E.164 number such as +15005550006 (or an alphanumeric sender ID of at most 11 characters).");
-                }
-                else if (hasService && !MessagingServiceSid().IsMatch(t.MessagingServiceSid!))
-                {
-                    failures.Add($"{s}:Twilio:MessagingServiceSid must be MG followed by 32 hex digits.");
-                }
-
-                CheckUrl(failures, $"{s}:Twilio:BaseUrl", t.BaseUrl, options.AllowHttp);
-                CheckTimeout(failures, $"{s}:Twilio:TimeoutSeconds", t.TimeoutSeconds);
+                ValidateTwilio(failures, options.Twilio, options.AllowHttp);
                 break;
-            }
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    private static void ValidateWebhook(List<string> failures, WebhookSmsOptions w, bool allowHttp)
+    {
+        const string s = SmsOptions.Section + ":Webhook";
+        CheckUrl(failures, $"{s}:Url", w.Url, allowHttp);
+        if (string.IsNullOrWhiteSpace(w.Secret) || w.Secret.Length < MinSecretLength)
+        {
+            failures.Add($"{s}:Secret is required: at least {MinSecretLength} characters (e.g. 32 random bytes in hex), shared with the receiver.");
+        }
+
+        CheckTimeout(failures, $"{s}:TimeoutSeconds", w.TimeoutSeconds);
+    }
+
+    private static void ValidateTwilio(List<string> failures, TwilioSmsOptions t, bool allowHttp)
+    {
+        const string s = SmsOptions.Section + ":Twilio";
+        if (t.AccountSid is null || !AccountSid().IsMatch(t.AccountSid))
+        {
+            failures.Add($"{s}:AccountSid is required: AC followed by 32 hex digits.");
+        }
+
+        if (string.IsNullOrWhiteSpace(t.AuthToken))
+        {
+            failures.Add($"{s}:AuthToken is required.");
+        }
+
+        var hasFrom = !string.IsNullOrWhiteSpace(t.From);
+        var hasService = !string.IsNullOrWhiteSpace(t.MessagingServiceSid);
+        if (hasFrom == hasService)
+        {
+            failures.Add($"{s}: set exactly one of From (an E.164 number such as +15005550006) and MessagingServiceSid.");
+        }
+        else if (hasFrom && !(E164().IsMatch(t.From!) || AlphanumericSender().IsMatch(t.From!)))
+        {
+            failures.Add($"{s}:From must be an E.164 number such as +15005550006 (or an alphanumeric sender ID of at most 11 characters).");
+        }
+        else if (hasService && !MessagingServiceSid().IsMatch(t.MessagingServiceSid!))
+        {
+            failures.Add($"{s}:MessagingServiceSid must be MG followed by 32 hex digits.");
+        }
+
+        CheckUrl(failures, $"{s}:BaseUrl", t.BaseUrl, allowHttp);
+        CheckTimeout(failures, $"{s}:TimeoutSeconds", t.TimeoutSeconds);
     }
 
     private static void CheckUrl(List<string> failures, string key, string? value, bool allowHttp)

@@ -128,7 +128,7 @@ public sealed class AllowListTests(AllowListTests.Server server) : IClassFixture
     public async Task OnlyAllowedCountries_GetSms()
     {
         AssertOk((await server.SendSmsAsync(NewPhone(), "+86")).Envelope);
-        AssertError((await server.SendSmsAsync("2025550123", "+1")).Envelope, 400, ApiCodes.SmsCountryRefused);
+        AssertError((await server.SendSmsAsync("6502530000", "+1")).Envelope, 400, ApiCodes.SmsCountryRefused);
     }
 }
 

@@ -136,7 +136,7 @@ public sealed class MfaEnrollmentTests(MfaEnrollmentTests.Server server) : IClas
     {
         using var client = server.Client();
         await SignUpAndSignInAsync(client);
-        var phone = NewPhone();
+        var phone = NewUsPhone();
         await StartSmsAsync(client, server, phone, "+1");
 
         var again = await client.SendEnrollFactorRequestAsync(new SendEnrollFactorRequestDto { FactorType = "SMS", Profile = new() { PhoneNumber = phone, PhoneCountryCode = "+1" } }, Ct);

@@ -12,7 +12,11 @@ public static class MfaScenarios
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    public static string NewPhone() => "1" + System.Security.Cryptography.RandomNumberGenerator.GetInt32(300_000_000, 999_999_999).ToString(System.Globalization.CultureInfo.InvariantCulture) + "0";
+    /// <summary>A valid Chinese mobile number (libphonenumber checks numbers), different every time.</summary>
+    public static string NewPhone() => "138" + System.Security.Cryptography.RandomNumberGenerator.GetInt32(10_000_000, 99_999_999).ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>A valid US number, different every time.</summary>
+    public static string NewUsPhone() => "650253" + System.Security.Cryptography.RandomNumberGenerator.GetInt32(1000, 9999).ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>The seed inside an otpauth URI.</summary>
     public static byte[] SeedFrom(string otpauthUri)

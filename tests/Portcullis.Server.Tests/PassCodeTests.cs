@@ -56,7 +56,7 @@ public sealed class PassCodeTests(PassCodeTests.Server server) : IClassFixture<P
     public async Task PassCodeSignIn_BySms()
     {
         using var client = server.Client();
-        var phone = NewPhone();
+        var phone = NewUsPhone();
         using var http = server.RawHttp();
         AssertOk((await PostAsync(http, "api/v3/send-sms", $"{{\"phoneNumber\":\"{phone}\",\"channel\":\"CHANNEL_REGISTER\",\"phoneCountryCode\":\"+1\"}}")).Envelope);
         var signUp = await client.SignUpAsync(new SignUpDto { Connection = "PASSCODE", PassCodePayload = new() { Phone = phone, PhoneCountryCode = "+1", PassCode = server.Outbox.LastTo("+1" + phone)!.Code } }, Ct);
@@ -126,6 +126,7 @@ public sealed class PassCodeTests(PassCodeTests.Server server) : IClassFixture<P
     [InlineData("api/v3/send-sms", "{\"phoneNumber\":\"13800138000\",\"channel\":\"CHANNEL_NOPE\"}", 400, ApiCodes.InvalidChannel)]
     [InlineData("api/v3/send-sms", "{\"phoneNumber\":\"13800138000\"}", 400, ApiCodes.InvalidChannel)]
     [InlineData("api/v3/send-sms", "{\"phoneNumber\":\"abc\",\"channel\":\"CHANNEL_LOGIN\"}", 400, ApiCodes.InvalidArgument)]
+    [InlineData("api/v3/send-sms", "{\"phoneNumber\":\"12345\",\"channel\":\"CHANNEL_LOGIN\"}", 400, ApiCodes.InvalidArgument)]
     [InlineData("api/v3/send-email", "{\"email\":\"nope\",\"channel\":\"CHANNEL_LOGIN\"}", 400, ApiCodes.InvalidArgument)]
     [InlineData("api/v3/send-email", "{\"email\":\"a@b.co\",\"channel\":\"CHANNEL_BIND_PHONE\"}", 400, ApiCodes.InvalidChannel)]
     public async Task SendCode_WithBadInput_AnswersAClearError(string path, string body, int status, int apiCode)

@@ -6,6 +6,7 @@ using Portcullis.Core.Common;
 using Portcullis.Core.Delivery;
 using Portcullis.Core.Factors;
 using Portcullis.Core.Users;
+using Portcullis.Server.Adapters.Sms;
 using Portcullis.Server.Http;
 
 namespace Portcullis.Server.Endpoints;
@@ -70,13 +71,25 @@ public static partial class CodeEndpoints
         return refused is null ? Envelope.Ok(context) : Envelope.Fail(context, refused);
     }
 
-    /// <summary>A national number and its calling code (default from configuration), normalised.</summary>
+    /// <summary>
+    /// A national number and its calling code (default from configuration), checked and normalised with libphonenumber:
+    /// <paramref name="phone"/> is the national significant number, so <c>cc + phone</c> is E.164.
+    /// </summary>
     public static bool TryPhone(string? number, string? countryCode, MfaOptions options, out string cc, out string phone)
     {
         cc = string.IsNullOrWhiteSpace(countryCode) ? options.DefaultPhoneCountryCode : countryCode.Trim();
-        phone = Normalise.Phone(number) ?? "";
-        return phone.Length > 0 && CallingCode().IsMatch(cc);
+        phone = "";
+        if (!CallingCode().IsMatch(cc) || !PhoneNumberNormaliser.TryNormalise(cc, number, out var e164, out _) || !e164.StartsWith(cc, StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        phone = e164[cc.Length..];
+        return true;
     }
+
+    /// <summary>Whether the calling code has the +NNN shape (so an error can name the field at fault).</summary>
+    public static bool IsCallingCode(string? countryCode) => string.IsNullOrWhiteSpace(countryCode) || CallingCode().IsMatch(countryCode.Trim());
 
     internal static string Language(HttpContext context) => context.WantsChinese() ? "zh-CN" : "en-US";
 

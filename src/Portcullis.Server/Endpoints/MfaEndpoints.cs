@@ -32,7 +32,8 @@ public static class MfaEndpoints
         return routes;
     }
 
-    private static async Task<IResult> SendEnrollFactorRequestAsync(HttpContext context, [FromBody] SendEnrollFactorRequestDto dto, MfaCallers callers, EnrollmentService enrollment)
+    private static async Task<IResult> SendEnrollFactorRequestAsync(HttpContext context, [FromBody] SendEnrollFactorRequestDto dto, MfaCallers callers, EnrollmentService enrollment,
+        IOptions<MfaOptions> mfa)
     {
         var caller = await callers.ResolveAsync(context);
         if (!caller.Succeeded)
@@ -46,6 +47,21 @@ public static class MfaEndpoints
         }
 
         var profile = new EnrollmentProfile(dto.Profile?.PhoneNumber, dto.Profile?.PhoneCountryCode, dto.Profile?.Email);
+        if (type == FactorType.Sms)
+        {
+            if (!CodeEndpoints.IsCallingCode(dto.Profile?.PhoneCountryCode))
+            {
+                return Envelope.Fail(context, ErrorKind.InvalidArgument, "profile.phoneCountryCode");
+            }
+
+            if (!CodeEndpoints.TryPhone(dto.Profile?.PhoneNumber, dto.Profile?.PhoneCountryCode, mfa.Value, out var cc, out var phone))
+            {
+                return Envelope.Fail(context, ErrorKind.InvalidArgument, "profile.phoneNumber");
+            }
+
+            profile = profile with { PhoneNumber = phone, PhoneCountryCode = cc };
+        }
+
         var started = await enrollment.RequestAsync(caller.Value, type, profile, context.RequestAborted);
         if (!started.Succeeded)
         {

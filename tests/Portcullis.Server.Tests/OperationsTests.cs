@@ -54,4 +54,16 @@ public sealed class OperationsTests(ServerFixture server)
 
         Assert.True(Guid.TryParse(response.Headers.GetValues("x-request-id").Single(), out _));
     }
+
+    [Theory]
+    [InlineData("dev/outbox")]
+    [InlineData("dev/outbox.json")]
+    public async Task DevOutbox_IsNotServedOutsideDevelopment(string path)
+    {
+        using var http = server.RawHttp();
+
+        using var response = await http.GetAsync(path, Ct);
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+    }
 }

@@ -1,0 +1,71 @@
+using Microsoft.Playwright;
+using Portcullis.Testing;
+
+namespace Portcullis.Browser.Tests;
+
+public sealed class DevServer : TestServer
+{
+    protected override IEnumerable<KeyValuePair<string, string?>> Configuration() => [new("Portcullis:DevOutbox", "true")];
+}
+
+/// <summary>Every page Portcullis serves, rendered in headless Chromium.</summary>
+public sealed class PageTests(DevServer server, Chromium chromium) : IClassFixture<DevServer>, IClassFixture<Chromium>
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task DevOutbox_ShowsTheCodeThatWasJustSent()
+    {
+        var page = await chromium.NewPageAsync();
+        var email = $"outbox-{Guid.NewGuid():N}@example.com";
+        using (var http = server.RawHttp())
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "api/v3/send-email")
+            {
+                Content = new StringContent($"{{\"email\":\"{email}\",\"channel\":\"CHANNEL_LOGIN\"}}", System.Text.Encoding.UTF8, "application/json"),
+            };
+            request.Headers.Add("x-authing-app-id", server.PostApp.AppId);
+            (await http.SendAsync(request, Ct)).EnsureSuccessStatusCode();
+        }
+
+        var code = server.Outbox.LastTo(email)!.Code;
+
+        var response = await page.GotoAsync(server.BaseUrl + "/dev/outbox");
+
+        Assert.Equal(200, response!.Status);
+        Assert.Equal("Portcullis · development outbox", await page.TitleAsync());
+        var row = page.Locator("tr", new PageLocatorOptions { HasText = email });
+        Assert.Equal(1, await row.CountAsync());
+        Assert.Equal(code, (await row.Locator("td.code").InnerTextAsync()).Trim());
+        Assert.Contains("Sent", await row.InnerTextAsync(), StringComparison.Ordinal);
+        var png = await Chromium.ScreenshotAsync(page, "dev-outbox");
+        Assert.True(png.Length > 5000, "the screenshot should show a rendered page");
+    }
+
+    [Fact]
+    public async Task ApiReference_RendersTheOperations()
+    {
+        var page = await chromium.NewPageAsync();
+        var problems = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        page.Console += (_, m) => problems.Enqueue($"console {m.Type}: {m.Text}");
+        page.RequestFailed += (_, r) => problems.Enqueue($"failed {r.Url}: {r.Failure}");
+        page.Response += (_, r) => { if (r.Status >= 400) { problems.Enqueue($"HTTP {r.Status} {r.Url}"); } };
+
+        var response = await page.GotoAsync(server.BaseUrl + "/docs/", new PageGotoOptions { WaitUntil = WaitUntilState.NetworkIdle });
+
+        Assert.Equal(200, response!.Status);
+        try
+        {
+            await page.GetByText("Sign in with a password").First.WaitForAsync(new LocatorWaitForOptions { Timeout = 20_000 });
+        }
+        catch (TimeoutException)
+        {
+            await Chromium.ScreenshotAsync(page, "api-reference-failed");
+            Assert.Fail("The API reference did not render the operations:\n" + string.Join('\n', problems));
+        }
+
+        Assert.Contains("Portcullis API", await page.ContentAsync(), StringComparison.Ordinal);
+        Assert.DoesNotContain(problems, p => p.StartsWith("failed", StringComparison.Ordinal) || p.StartsWith("HTTP", StringComparison.Ordinal));
+        await Chromium.ScreenshotAsync(page, "api-reference");
+    }
+}

@@ -66,6 +66,16 @@ internal sealed record UserView(
         user.CreatedAt);
 }
 
+/// <summary>An outbox message as operators see it: never the code.</summary>
+internal sealed record OutboxView(string Id, string Kind, string Recipient, string Channel, string Status, int Attempts, string? LastError,
+    DateTimeOffset CreatedAt, DateTimeOffset? SentAt)
+{
+    public static OutboxView From(Portcullis.Core.Delivery.OutboxMessage m) => new(
+        m.Id, m.Kind.ToString().ToUpperInvariant(), m.Recipient, m.Channel, m.Status.ToString(), m.Attempts, m.LastError, m.CreatedAt, m.SentAt);
+}
+
+[JsonSerializable(typeof(OutboxView))]
+[JsonSerializable(typeof(IReadOnlyList<OutboxView>))]
 [JsonSerializable(typeof(AppView))]
 [JsonSerializable(typeof(IReadOnlyList<AppView>))]
 [JsonSerializable(typeof(UserView))]

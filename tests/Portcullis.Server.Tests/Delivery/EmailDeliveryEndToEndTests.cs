@@ -62,6 +62,36 @@ public sealed partial class EmailDeliveryEndToEndTests(EmailDeliveryEndToEndTest
         AssertOk(await EnrollAsync(client, "EMAIL", started.Data!.EnrollmentToken, SixDigits().Match(received.Subject).Value));
     }
 
+    [Fact]
+    public async Task PassCodeFromTheEmailThatArrived_SignsUpAndSignsIn()
+    {
+        using var client = server.Client();
+        using var http = server.RawHttp();
+        var email = NewEmail();
+
+        async Task<string> CodeForAsync(string channel)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "api/v3/send-email")
+            {
+                Content = new StringContent($"{{\"email\":\"{email}\",\"channel\":\"{channel}\"}}", System.Text.Encoding.UTF8, "application/json"),
+            };
+            request.Headers.Add("x-authing-app-id", server.PostApp.AppId);
+            (await http.SendAsync(request, Ct)).EnsureSuccessStatusCode();
+            var received = await server.Smtp.WaitForAsync(m => m.EnvelopeTo.Contains(email) && !Seen.Contains(m.Message.MessageId ?? ""), TimeSpan.FromSeconds(10), Ct);
+            Seen.Add(received.Message.MessageId ?? "");
+            return SixDigits().Match(received.Subject).Value;
+        }
+
+        var signUp = await client.SignUpAsync(new() { Connection = "PASSCODE", PassCodePayload = new() { Email = email, PassCode = await CodeForAsync("CHANNEL_REGISTER") } }, Ct);
+        AssertOk(signUp);
+        var signIn = await client.SignInAsync(new() { Connection = "PASSCODE", PassCodePayload = new() { Email = email, PassCode = await CodeForAsync("CHANNEL_LOGIN") } }, Ct);
+
+        AssertOk(signIn);
+        AssertOk(await client.GetProfileAsync(Ct));
+    }
+
+    private static readonly HashSet<string> Seen = [];
+
     [GeneratedRegex("[0-9]{6}")]
     private static partial Regex SixDigits();
 

@@ -20,6 +20,7 @@ public static class CliApp
         root.Subcommands.Add(AppsCommands.Build(cli));
         root.Subcommands.Add(UsersCommands.Build(cli));
         root.Subcommands.Add(OutboxCommands.Build(cli));
+        root.Subcommands.Add(KeysCommands.Build(cli));
 
         var parse = root.Parse(args);
         if (parse.Action is ParseErrorAction)

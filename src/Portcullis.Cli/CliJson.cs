@@ -74,6 +74,10 @@ internal sealed record OutboxView(string Id, string Kind, string Recipient, stri
         m.Id, m.Kind.ToString().ToUpperInvariant(), m.Recipient, m.Channel, m.Status.ToString(), m.Attempts, m.LastError, m.CreatedAt, m.SentAt);
 }
 
+internal sealed record KeyView(string Kid, string Status, DateTimeOffset CreatedAt, DateTimeOffset? RotatedAt);
+
+[JsonSerializable(typeof(KeyView))]
+[JsonSerializable(typeof(IReadOnlyList<KeyView>))]
 [JsonSerializable(typeof(OutboxView))]
 [JsonSerializable(typeof(IReadOnlyList<OutboxView>))]
 [JsonSerializable(typeof(AppView))]

@@ -33,14 +33,8 @@ public sealed class SigningKeyRing(IServiceScopeFactory scopes, ISecretProtector
     /// <summary>Creates a new current key; the former current key stays published as previous.</summary>
     public async Task<string> RotateAsync(CancellationToken ct)
     {
-        using var rsa = RSA.Create(options.Value.RsaKeySize);
-        var kid = Base64UrlEncoder.Encode(JsonWebKeyConverter.ConvertFromRSASecurityKey(new RsaSecurityKey(rsa.ExportParameters(false))).ComputeJwkThumbprint());
-        var key = new SigningKey
-        {
-            Kid = kid,
-            ProtectedPrivateKey = protector.Protect(Convert.ToBase64String(rsa.ExportPkcs8PrivateKey())),
-            CreatedAt = clock.GetUtcNow(),
-        };
+        var key = SigningKeyFactory.Create(options.Value.RsaKeySize, protector, clock.GetUtcNow());
+        var kid = key.Kid;
         await using (var scope = scopes.CreateAsyncScope())
         {
             await scope.ServiceProvider.GetRequiredService<ISigningKeyStore>().RotateToAsync(key, clock.GetUtcNow(), ct);

@@ -29,6 +29,7 @@ public static class AuditTypes
     public const string Verified = "mfa.verify.succeeded";
     public const string VerifyFailed = "mfa.verify.failed";
     public const string LockedOut = "mfa.lockout";
+    public const string RecoveryUsed = "mfa.recovery.used";
 }
 
 public interface IAuditLog

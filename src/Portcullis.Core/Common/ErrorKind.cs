@@ -21,6 +21,7 @@ public enum ErrorKind
     FactorTypeMismatch,
     WrongTotp,
     WrongCode,
+    WrongRecoveryCode,
     FactorAlreadyBound,
     FactorNotFound,
     FactorNotAvailable,

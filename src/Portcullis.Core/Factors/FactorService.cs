@@ -105,4 +105,46 @@ public sealed class FactorService(
         await guard.SucceedAsync(userId, scope, ct);
         return Result<bool>.Ok(true);
     }
+
+    /// <summary>
+    /// Spends the user's recovery code (the one issued with OTP enrollment) and answers its replacement, shown once: a code is
+    /// good for one use, compared in constant time, replaced by compare-and-set so two requests cannot both spend it, and
+    /// wrong codes count towards their own lockout. Sign-in MFA exposes this over HTTP (a later issue).
+    /// </summary>
+    public async Task<Result<string>> UseRecoveryCodeAsync(string userId, string appId, string? code, CancellationToken ct)
+    {
+        var factor = await factors.FindByTypeAsync(userId, FactorType.Otp, ct);
+        if (factor?.RecoveryCodeHash is null)
+        {
+            return Result<string>.Fail(ErrorKind.TotpNotBound);
+        }
+
+        const string scope = "RECOVERY";
+        if (await guard.ReserveAsync(userId, scope, ct) is { } locked)
+        {
+            return locked;
+        }
+
+        var replacement = Codes.NewRecoveryCode();
+        var accepted = code is { Length: <= 64 }
+            && SecretHash.Verify(Codes.NormaliseRecoveryCode(code), factor.RecoveryCodeHash)
+            && await factors.TryReplaceRecoveryCodeAsync(factor.Id, factor.RecoveryCodeHash, SecretHash.Hash(Codes.NormaliseRecoveryCode(replacement)), ct);
+        await audit.WriteAsync(new AuditEvent
+        {
+            At = clock.GetUtcNow(),
+            Type = accepted ? AuditTypes.RecoveryUsed : AuditTypes.VerifyFailed,
+            UserId = userId,
+            AppId = appId,
+            FactorType = scope,
+            Outcome = accepted ? "recovery code spent, new one issued" : "wrong recovery code",
+        }, ct);
+        if (!accepted)
+        {
+            return await guard.FailAsync(userId, appId, scope, new Error(ErrorKind.WrongRecoveryCode), ct);
+        }
+
+        await guard.SucceedAsync(userId, scope, ct);
+        logger.LogInformation("User {UserId} used a recovery code; a new one was issued", userId);
+        return Result<string>.Ok(replacement);
+    }
 }

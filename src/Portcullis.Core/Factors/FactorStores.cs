@@ -28,6 +28,9 @@ public interface IFactorStore
 
     /// <summary>Records <paramref name="step"/> as the last accepted TOTP step if it is later than the one recorded; false for a replay.</summary>
     Task<bool> TryAdvanceTotpStepAsync(string factorId, long step, CancellationToken ct);
+
+    /// <summary>Replaces the recovery code hash if it is still <paramref name="expectedHash"/>; false when another request spent it first.</summary>
+    Task<bool> TryReplaceRecoveryCodeAsync(string factorId, string expectedHash, string newHash, CancellationToken ct);
 }
 
 public interface IEnrollmentStore

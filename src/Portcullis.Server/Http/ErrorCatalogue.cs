@@ -30,6 +30,7 @@ public static class ErrorCatalogue
         ErrorKind.FactorTypeMismatch => new(400, ApiCodes.FactorTypeMismatch, "The enrollmentToken was issued for factor type {0}", "该 enrollmentToken 属于 {0} 类型的认证因素"),
         ErrorKind.WrongTotp => new(400, ApiCodes.WrongTotp, "Wrong security code, please try again", "安全码错误，请重新输入"),
         ErrorKind.WrongCode => new(400, ApiCodes.CodeWrong, "Wrong or expired verification code", "验证码错误或已过期"),
+        ErrorKind.WrongRecoveryCode => new(400, ApiCodes.WrongRecoveryCode, "Wrong recovery code, please try again", "恢复代码错误，请重新输入"),
         ErrorKind.FactorAlreadyBound => new(409, ApiCodes.FactorAlreadyBound, "A {0} factor is already bound: reset it first", "已绑定 {0} 认证因素，请先解绑"),
         ErrorKind.FactorNotFound => new(404, ApiCodes.FactorNotFound, "Factor not found", "认证因素不存在"),
         ErrorKind.FactorNotAvailable => new(400, ApiCodes.FactorNotAvailable, "The {0} factor is not available for this application", "该应用未开启 {0} 认证因素"),

@@ -43,4 +43,9 @@ internal sealed class EfFactorStore(PortcullisDbContext db) : IFactorStore
         await db.Factors
             .Where(f => f.Id == factorId && (f.LastAcceptedStep == null || f.LastAcceptedStep < step))
             .ExecuteUpdateAsync(s => s.SetProperty(f => f.LastAcceptedStep, step), ct) == 1;
+
+    public async Task<bool> TryReplaceRecoveryCodeAsync(string factorId, string expectedHash, string newHash, CancellationToken ct) =>
+        await db.Factors
+            .Where(f => f.Id == factorId && f.RecoveryCodeHash == expectedHash)
+            .ExecuteUpdateAsync(s => s.SetProperty(f => f.RecoveryCodeHash, newHash), ct) == 1;
 }

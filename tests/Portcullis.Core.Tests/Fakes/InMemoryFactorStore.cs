@@ -77,4 +77,19 @@ public sealed class InMemoryFactorStore : IFactorStore
             return Task.FromResult(true);
         }
     }
+
+    public Task<bool> TryReplaceRecoveryCodeAsync(string factorId, string expectedHash, string newHash, CancellationToken ct)
+    {
+        lock (_lock)
+        {
+            var factor = _factors.SingleOrDefault(f => f.Id == factorId);
+            if (factor is null || factor.RecoveryCodeHash != expectedHash)
+            {
+                return Task.FromResult(false);
+            }
+
+            factor.RecoveryCodeHash = newHash;
+            return Task.FromResult(true);
+        }
+    }
 }

@@ -16,6 +16,9 @@ public sealed class StorageOptions
     /// <summary>For SQLite defaults to <c>Data Source=data/portcullis.db</c>; required for PostgreSQL.</summary>
     public string? ConnectionString { get; set; }
 
+    /// <summary>SQLite only: <c>Normal</c> (default; durable across process crashes) or <c>Full</c> (also across power loss).</summary>
+    public SqliteSynchronous SqliteSynchronous { get; set; } = SqliteSynchronous.Normal;
+
     public string EffectiveConnectionString => Provider switch
     {
         StorageProvider.Sqlite => string.IsNullOrWhiteSpace(ConnectionString) ? "Data Source=data/portcullis.db" : ConnectionString,

@@ -45,6 +45,8 @@ public static class StorageServiceCollectionExtensions
             .PersistKeysToDbContext<PortcullisDbContext>();
 
         services.AddSingleton<ISecretProtector, DataProtectionSecretProtector>();
+        services.AddSingleton<ReadCache<Application>>();
+        services.AddSingleton<ReadCache<UserPool>>();
         services.AddScoped<IUserPoolStore, EfUserPoolStore>();
         services.AddScoped<IApplicationStore, EfApplicationStore>();
         services.AddScoped<IUserStore, EfUserStore>();
@@ -76,7 +78,8 @@ public static class StorageServiceCollectionExtensions
 
     private static DbContextOptionsBuilder ConfigureProvider(DbContextOptionsBuilder options, StorageOptions storage) => storage.Provider switch
     {
-        StorageProvider.Sqlite => options.UseSqlite(storage.EffectiveConnectionString, o => o.MigrationsAssembly(SqliteMigrationsAssembly)),
+        StorageProvider.Sqlite => options.UseSqlite(storage.EffectiveConnectionString, o => o.MigrationsAssembly(SqliteMigrationsAssembly))
+            .AddInterceptors(new SqlitePragmas(storage.SqliteSynchronous)),
         StorageProvider.PostgreSql => options.UseNpgsql(storage.EffectiveConnectionString, o => o.MigrationsAssembly(PostgreSqlMigrationsAssembly)),
     };
 

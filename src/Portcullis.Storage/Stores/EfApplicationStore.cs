@@ -3,10 +3,11 @@ using Portcullis.Core.Applications;
 
 namespace Portcullis.Storage.Stores;
 
-internal sealed class EfApplicationStore(PortcullisDbContext db) : IApplicationStore
+internal sealed class EfApplicationStore(PortcullisDbContext db, ReadCache<Application> cache) : IApplicationStore
 {
+    /// <summary>Cached briefly (<see cref="ReadCache{T}"/>): every request resolves its application. Callers must not mutate the result.</summary>
     public Task<Application?> FindAsync(string appId, CancellationToken ct) =>
-        db.Applications.AsNoTracking().FirstOrDefaultAsync(a => a.Id == appId, ct);
+        cache.GetOrLoadAsync(appId, () => db.Applications.AsNoTracking().FirstOrDefaultAsync(a => a.Id == appId, ct));
 
     public async Task<IReadOnlyList<Application>> ListAsync(CancellationToken ct) =>
         await db.Applications.AsNoTracking().OrderBy(a => a.Name).ThenBy(a => a.Id).ToListAsync(ct);
@@ -17,6 +18,7 @@ internal sealed class EfApplicationStore(PortcullisDbContext db) : IApplicationS
 
     public async Task UpdateAsync(Application app, CancellationToken ct)
     {
+        cache.Forget(app.Id);
         db.Applications.Update(app);
         await db.SaveChangesAsync(ct);
         db.Entry(app).State = EntityState.Detached;

@@ -8,18 +8,25 @@ internal sealed class EfAttemptCounterStore(PortcullisDbContext db) : IAttemptCo
 {
     public async Task<AttemptReservation> TryReserveAsync(string userId, string scope, int max, DateTimeOffset now, CancellationToken ct)
     {
-        if (!await db.AttemptCounters.AnyAsync(c => c.UserId == userId && c.Scope == scope, ct))
+        // The common case is one statement: the counter exists and has room. Only a first use inserts it, then retries.
+        for (var attempt = 0; attempt < 2; attempt++)
         {
-            await UniqueViolation.TryInsertAsync(db, new AttemptCounter { UserId = userId, Scope = scope }, ct);
-            db.ChangeTracker.Clear();
-        }
+            var reserved = await db.AttemptCounters
+                .Where(c => c.UserId == userId && c.Scope == scope && c.Failures < max && (c.LockedUntil == null || c.LockedUntil <= now))
+                .ExecuteUpdateAsync(s => s.SetProperty(c => c.Failures, c => c.Failures + 1), ct);
+            if (reserved == 1)
+            {
+                return AttemptReservation.Granted;
+            }
 
-        var reserved = await db.AttemptCounters
-            .Where(c => c.UserId == userId && c.Scope == scope && c.Failures < max && (c.LockedUntil == null || c.LockedUntil <= now))
-            .ExecuteUpdateAsync(s => s.SetProperty(c => c.Failures, c => c.Failures + 1), ct);
-        if (reserved == 1)
-        {
-            return AttemptReservation.Granted;
+            if (attempt == 0 && !await db.AttemptCounters.AnyAsync(c => c.UserId == userId && c.Scope == scope, ct))
+            {
+                await UniqueViolation.TryInsertAsync(db, new AttemptCounter { UserId = userId, Scope = scope }, ct);
+                db.ChangeTracker.Clear();
+                continue;
+            }
+
+            break;
         }
 
         var counter = await db.AttemptCounters.AsNoTracking().FirstAsync(c => c.UserId == userId && c.Scope == scope, ct);
@@ -55,6 +62,6 @@ internal sealed class EfAttemptCounterStore(PortcullisDbContext db) : IAttemptCo
     }
 
     public Task ResetAsync(string userId, string scope, CancellationToken ct) =>
-        db.AttemptCounters.Where(c => c.UserId == userId && c.Scope == scope)
+        db.AttemptCounters.Where(c => c.UserId == userId && c.Scope == scope && (c.Failures != 0 || c.Lockouts != 0 || c.LockedUntil != null))
             .ExecuteUpdateAsync(s => s.SetProperty(c => c.Failures, 0).SetProperty(c => c.Lockouts, 0).SetProperty(c => c.LockedUntil, (DateTimeOffset?)null), ct);
 }

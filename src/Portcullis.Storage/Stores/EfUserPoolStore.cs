@@ -3,10 +3,10 @@ using Portcullis.Core.Pools;
 
 namespace Portcullis.Storage.Stores;
 
-internal sealed class EfUserPoolStore(PortcullisDbContext db) : IUserPoolStore
+internal sealed class EfUserPoolStore(PortcullisDbContext db, ReadCache<UserPool> cache) : IUserPoolStore
 {
     public Task<UserPool?> FindAsync(string id, CancellationToken ct) =>
-        db.UserPools.AsNoTracking().FirstOrDefaultAsync(p => p.Id == id, ct);
+        cache.GetOrLoadAsync(id, () => db.UserPools.AsNoTracking().FirstOrDefaultAsync(p => p.Id == id, ct));
 
     public Task<UserPool?> FindByNameAsync(string name, CancellationToken ct) =>
         db.UserPools.AsNoTracking().FirstOrDefaultAsync(p => p.Name == name, ct);

@@ -6,7 +6,7 @@ using Npgsql;
 namespace Portcullis.Bench;
 
 /// <summary>
-/// A throwaway PostgreSQL cluster from Debian's binaries, as tests/Portcullis.Storage.Tests/PostgreSqlServer.cs makes one:
+/// A throwaway PostgreSQL cluster from Debian's binaries, as tests/Portcullis.Testing/PostgreSqlServer.cs makes one:
 /// initdb into a temporary folder and pg_ctl start on a loopback port, as the postgres OS user (runuser) when run as root.
 /// Unlike the tests' cluster it keeps PostgreSQL's durable defaults (fsync, synchronous_commit), as SQLite keeps its own.
 /// </summary>

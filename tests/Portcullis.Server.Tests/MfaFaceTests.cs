@@ -130,3 +130,34 @@ public sealed class MfaFaceTests(MfaFaceTests.Server server) : IClassFixture<Mfa
         AssertError(answer, 400, ApiCodes.InvalidArgument);
     }
 }
+
+/// <summary>Uploads with the default limits: a real photo is far larger than the 64 KiB API body limit.</summary>
+public sealed class MfaFaceUploadLimitTests(MfaFaceUploadLimitTests.Server server) : IClassFixture<MfaFaceUploadLimitTests.Server>
+{
+    public sealed class Server : TestServer
+    {
+        protected override void ConfigureServices(IServiceCollection services) => services.AddSingleton<IFaceMatcher, AnyFaceMatcher>();
+    }
+
+    private sealed class AnyFaceMatcher : IFaceMatcher
+    {
+        public Task<bool> MatchAsync(FacePhoto enrolled, FacePhoto candidate, CancellationToken ct) => Task.FromResult(false);
+    }
+
+    [Fact]
+    public async Task Upload_OfAPhotoLargerThanTheApiBodyLimit_IsAccepted()
+    {
+        using var client = server.Client();
+        await SignUpAndSignInAsync(client);
+        var noise = new byte[300 * 300 * 4];
+        System.Security.Cryptography.RandomNumberGenerator.Fill(noise);
+        using var bitmap = new SkiaSharp.SKBitmap(new SkiaSharp.SKImageInfo(300, 300, SkiaSharp.SKColorType.Rgba8888, SkiaSharp.SKAlphaType.Opaque));
+        System.Runtime.InteropServices.Marshal.Copy(noise, 0, bitmap.GetPixels(), noise.Length);
+        using var png = bitmap.Encode(SkiaSharp.SKEncodedImageFormat.Png, 100);
+        Assert.True(png.Size > 64 * 1024, "the photo must be larger than the API body limit");
+
+        var uploaded = await client.UploadFacePhotoAsync(png.ToArray(), "image/png", TestContext.Current.CancellationToken);
+
+        AssertOk(uploaded);
+    }
+}

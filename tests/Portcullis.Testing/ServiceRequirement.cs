@@ -1,24 +1,27 @@
+using System.Diagnostics.CodeAnalysis;
 using Xunit;
 
 namespace Portcullis.Testing;
 
 /// <summary>
-/// A test that needs an outside service (PostgreSQL, node, Chromium…) skips with a loud reason when it is missing — unless
-/// <c>PORTCULLIS_REQUIRE_SERVICES=1</c> (set by .ci/run), where a missing service is a failure: in CI nothing may skip.
+/// What a test does when an outside service it needs (PostgreSQL, …) is not on the machine: skip, loudly, on a developer's
+/// machine; fail when <c>PORTCULLIS_REQUIRE_SERVICES=1</c> (CI sets it), so a missing install step can never turn a run green
+/// by skipping. Shared by every test project through Portcullis.Testing.
 /// </summary>
 public static class ServiceRequirement
 {
     public const string Variable = "PORTCULLIS_REQUIRE_SERVICES";
 
-    public static bool Required => Environment.GetEnvironmentVariable(Variable) == "1";
+    public static bool IsRequired => Environment.GetEnvironmentVariable(Variable) == "1";
 
+    [DoesNotReturn]
     public static void SkipOrFail(string reason)
     {
-        if (Required)
+        if (IsRequired)
         {
-            Assert.Fail($"{reason} ({Variable}=1, so this is a failure, not a skip)");
+            Assert.Fail($"{reason} ({Variable}=1: a missing service fails the run instead of skipping it.)");
         }
 
-        Assert.Skip($"SKIPPED — {reason}. Set {Variable}=1 to make this a failure.");
+        Assert.Skip($"{reason} (Set {Variable}=1 to make this a failure.)");
     }
 }

@@ -78,7 +78,8 @@ public sealed class PassCodeService(
             return new Error(ErrorKind.WrongCode);
         }
 
-        var subject = "to:" + recipient;
+        // The lockout is keyed by recipient; a hash keeps the key within the counter's 64 characters for any address.
+        var subject = "to:" + Ids.HashToken(recipient);
         if (await guard.ReserveAsync(subject, "PASSCODE", ct) is { } locked)
         {
             return locked;

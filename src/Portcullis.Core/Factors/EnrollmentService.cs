@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using System.Text.RegularExpressions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Portcullis.Core.Applications;
@@ -27,10 +26,10 @@ public sealed record EnrollmentStarted(string EnrollmentToken, string? OtpKeyUri
 /// Two-step factor binding: <see cref="RequestAsync"/> issues an enrollment token (and sends a code, or offers a TOTP seed),
 /// <see cref="EnrollAsync"/> checks the token and the code and binds the factor. See Factors/README.md for the rules.
 /// </summary>
-public sealed partial class EnrollmentService(
+public sealed class EnrollmentService(
     IEnrollmentStore enrollments,
     IFactorStore factors,
-    CodeDelivery delivery,
+    CodeDelivery codeDelivery,
     IFacePhotoSource photos,
     IFacePhotoStore photoStore,
     IEnumerable<IFaceMatcher> faceMatchers,
@@ -90,23 +89,16 @@ public sealed partial class EnrollmentService(
                     return Result<EnrollmentStarted>.Fail(ErrorKind.InvalidArgument, "profile.phoneNumber");
                 }
 
-                if (!CountryCode().IsMatch(countryCode))
+                if (!Normalise.IsCallingCode(countryCode))
                 {
                     return Result<EnrollmentStarted>.Fail(ErrorKind.InvalidArgument, "profile.phoneCountryCode");
                 }
 
                 var code = Codes.NewNumericCode();
-                var refused = await delivery.DeliverAsync(
+                return await SendCodeAsync(caller, token,
                     new DeliveryRequest(MessageKind.Sms, countryCode + phone, countryCode, phone, BindChannel, code, caller.Language, caller.User.Id, caller.ClientIp),
                     NewRequest(id, token, caller, type, now, expires) with { PhoneNumber = phone, PhoneCountryCode = countryCode, CodeHash = SecretHash.Hash(code) },
                     ct);
-                if (refused is not null)
-                {
-                    return refused;
-                }
-
-                await AuditAsync(caller, AuditTypes.EnrollRequested, type, "code sent", null, ct);
-                return Result<EnrollmentStarted>.Ok(new EnrollmentStarted(token, null, null));
             }
 
             case FactorType.Email:
@@ -118,17 +110,10 @@ public sealed partial class EnrollmentService(
                 }
 
                 var code = Codes.NewNumericCode();
-                var refused = await delivery.DeliverAsync(
+                return await SendCodeAsync(caller, token,
                     new DeliveryRequest(MessageKind.Email, address, null, null, BindChannel, code, caller.Language, caller.User.Id, caller.ClientIp),
                     NewRequest(id, token, caller, type, now, expires) with { Email = address, CodeHash = SecretHash.Hash(code) },
                     ct);
-                if (refused is not null)
-                {
-                    return refused;
-                }
-
-                await AuditAsync(caller, AuditTypes.EnrollRequested, type, "code sent", null, ct);
-                return Result<EnrollmentStarted>.Ok(new EnrollmentStarted(token, null, null));
             }
 
             case FactorType.Face:
@@ -226,13 +211,7 @@ public sealed partial class EnrollmentService(
                 CryptographicOperations.ZeroMemory(seed.AsSpan());
                 return step is null
                     ? Result<Factor>.Fail(ErrorKind.WrongTotp)
-                    : Result<Factor>.Ok(new Factor
-                    {
-                        Id = factor.Id, UserId = factor.UserId, AppId = factor.AppId, Type = factor.Type, CreatedAt = now,
-                        ProtectedSecret = request.ProtectedSecret,
-                        LastAcceptedStep = step,
-                        RecoveryCodeHash = request.RecoveryCodeHash,
-                    });
+                    : Result<Factor>.Ok(factor with { ProtectedSecret = request.ProtectedSecret, LastAcceptedStep = step, RecoveryCodeHash = request.RecoveryCodeHash });
             }
 
             case FactorType.Sms or FactorType.Email:
@@ -241,13 +220,7 @@ public sealed partial class EnrollmentService(
                     return Result<Factor>.Fail(ErrorKind.WrongCode);
                 }
 
-                return Result<Factor>.Ok(new Factor
-                {
-                    Id = factor.Id, UserId = factor.UserId, AppId = factor.AppId, Type = factor.Type, CreatedAt = now,
-                    PhoneNumber = request.PhoneNumber,
-                    PhoneCountryCode = request.PhoneCountryCode,
-                    Email = request.Email,
-                });
+                return Result<Factor>.Ok(factor with { PhoneNumber = request.PhoneNumber, PhoneCountryCode = request.PhoneCountryCode, Email = request.Email });
 
             case FactorType.Face:
             {
@@ -263,16 +236,23 @@ public sealed partial class EnrollmentService(
                 }
 
                 var key = await photoStore.SaveAsync(caller.User.Id, photo.Value, ct);
-                return Result<Factor>.Ok(new Factor
-                {
-                    Id = factor.Id, UserId = factor.UserId, AppId = factor.AppId, Type = factor.Type, CreatedAt = now,
-                    PhotoKey = key,
-                    PhotoHash = Convert.ToHexStringLower(SHA256.HashData(photo.Value.Bytes)),
-                });
+                return Result<Factor>.Ok(factor with { PhotoKey = key, PhotoHash = Convert.ToHexStringLower(SHA256.HashData(photo.Value.Bytes)) });
             }
         }
 
         return Result<Factor>.Fail(ErrorKind.InvalidArgument, "factorType");
+    }
+
+    /// <summary>SMS and EMAIL: the request and its code go out through <see cref="CodeDelivery"/>; the token is answered only if they did.</summary>
+    private async Task<Result<EnrollmentStarted>> SendCodeAsync(MfaCaller caller, string token, DeliveryRequest delivery, EnrollmentRequest request, CancellationToken ct)
+    {
+        if (await codeDelivery.DeliverAsync(delivery, request, ct) is { } refused)
+        {
+            return refused;
+        }
+
+        await AuditAsync(caller, AuditTypes.EnrollRequested, request.Type, "code sent", null, ct);
+        return Result<EnrollmentStarted>.Ok(new EnrollmentStarted(token, null, null));
     }
 
     private EnrollmentRequest NewRequest(string id, string token, MfaCaller caller, FactorType type, DateTimeOffset now, DateTimeOffset expires) => new()
@@ -297,7 +277,4 @@ public sealed partial class EnrollmentService(
             Outcome = outcome,
             Detail = detail,
         }, ct);
-
-    [GeneratedRegex(@"^\+[1-9][0-9]{0,3}$")]
-    private static partial Regex CountryCode();
 }

@@ -6,7 +6,7 @@ namespace Portcullis.Core.Factors;
 /// A bound MFA factor: at most one per type per user (a unique index decides). OTP keeps its seed encrypted and the last
 /// accepted time step, so a code is accepted once; SMS and EMAIL keep their recipient; FACE the stored photo's key and hash.
 /// </summary>
-public sealed class Factor
+public sealed record Factor
 {
     public required string Id { get; init; }
 

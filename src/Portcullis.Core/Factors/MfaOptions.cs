@@ -35,6 +35,6 @@ public sealed class MfaOptions
     public int CodeLifetimeMinutes { get; set; } = 5;
 
     /// <summary>The country code assumed when <c>profile.phoneCountryCode</c> is absent (GenAuth: +86).</summary>
-    [RegularExpression(@"^\+[1-9][0-9]{0,3}$")]
+    [RegularExpression(Users.Normalise.CallingCodePattern)]
     public string DefaultPhoneCountryCode { get; set; } = "+86";
 }

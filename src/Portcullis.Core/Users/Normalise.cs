@@ -1,10 +1,16 @@
 using System.Net.Mail;
+using System.Text.RegularExpressions;
 
 namespace Portcullis.Core.Users;
 
 /// <summary>Canonical forms of account identifiers, so lookups and unique indexes agree. Null means "not a valid identifier".</summary>
-public static class Normalise
+public static partial class Normalise
 {
+    /// <summary>A country calling code as Portcullis takes it everywhere: '+' and 1–4 digits, no leading zero.</summary>
+    public const string CallingCodePattern = @"^\+[1-9][0-9]{0,3}$";
+
+    public static bool IsCallingCode(string? value) => value is not null && CallingCode().IsMatch(value);
+
     public static string? Email(string? email)
     {
         if (string.IsNullOrWhiteSpace(email))
@@ -51,4 +57,7 @@ public static class Normalise
         UserLookup.Username => Username(value),
         UserLookup.Phone => Phone(value),
     };
+
+    [GeneratedRegex(CallingCodePattern)]
+    private static partial Regex CallingCode();
 }

@@ -42,11 +42,11 @@ public sealed class RecordingMessageSender(TimeProvider clock, ILogger<Recording
         {
         }
 
-        logger.LogInformation("Recorded {Kind} message {MessageId} on {Channel} to {Recipient}", message.Kind, message.Id, message.Channel, Mask(message.Recipient));
+        logger.LogInformation("Recorded {Kind} message {MessageId} on {Channel} to {Recipient}", message.Kind, message.Id, message.Channel, Mask(message));
     }
 
-    private static string Mask(string recipient) =>
-        recipient.Length <= 4 ? "****" : recipient[..2] + new string('*', recipient.Length - 4) + recipient[^2..];
+    private static string Mask(RecordedMessage message) =>
+        message.Kind == "sms" ? Sms.PhoneNumberNormaliser.Mask(message.Recipient) : Email.SmtpEmailSender.MaskAddress(message.Recipient);
 }
 
 /// <summary>Message texts: the code first, so phones can autofill it.</summary>

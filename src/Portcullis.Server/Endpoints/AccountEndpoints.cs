@@ -87,6 +87,12 @@ public static class AccountEndpoints
             return Envelope.Fail(context, client.Error!);
         }
 
+        var scope = NormaliseScope(dto.Options?.Scope);
+        if (scope is null)
+        {
+            return Envelope.Fail(context, ErrorKind.InvalidArgument, "options.scope");
+        }
+
         switch (dto.Connection)
         {
             case Connections.Password:
@@ -96,12 +102,6 @@ public static class AccountEndpoints
                 if (!TryPassCodeRecipient(dto.PassCodePayload, mfa.Value, out var recipient, out var lookup, out var value, out var cc))
                 {
                     return Envelope.Fail(context, ErrorKind.InvalidArgument, "passCodePayload.email or passCodePayload.phone");
-                }
-
-                var passScope = NormaliseScope(dto.Options?.Scope);
-                if (passScope is null)
-                {
-                    return Envelope.Fail(context, ErrorKind.InvalidArgument, "options.scope");
                 }
 
                 var wrong = await passCodes.VerifyAsync(app.Value.PoolId, Channels.Login, recipient, dto.PassCodePayload!.PassCode, context.RequestAborted);
@@ -117,7 +117,7 @@ public static class AccountEndpoints
                 }
 
                 string[] amr = lookup == UserLookup.Phone ? ["sms"] : ["otp"];
-                return TokenAnswer(context, await tokens.IssueForUserAsync(issuer.Issuer(context), app.Value, found.Value, passScope, clock.GetUtcNow(), amr, null, context.RequestAborted));
+                return TokenAnswer(context, await tokens.IssueForUserAsync(issuer.Issuer(context), app.Value, found.Value, scope, clock.GetUtcNow(), amr, null, context.RequestAborted));
             }
 
             case "LDAP" or "AD":
@@ -142,12 +142,6 @@ public static class AccountEndpoints
         if (identifier is null)
         {
             return Envelope.Fail(context, ErrorKind.InvalidArgument, "passwordPayload.account");
-        }
-
-        var scope = NormaliseScope(dto.Options?.Scope);
-        if (scope is null)
-        {
-            return Envelope.Fail(context, ErrorKind.InvalidArgument, "options.scope");
         }
 
         var user = await accounts.SignInWithPasswordAsync(app.Value.PoolId, by, identifier, password, context.RequestAborted);

@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 using Portcullis.Contracts.Accounts;
@@ -15,7 +14,7 @@ namespace Portcullis.Server.Endpoints;
 /// send-sms and send-email (spec §2.10): codes for sign-up, sign-in and the other channels, usable before sign-in. The answer
 /// is the same whether or not an account uses the recipient, so these endpoints reveal nothing about who is registered.
 /// </summary>
-public static partial class CodeEndpoints
+public static class CodeEndpoints
 {
     public static IEndpointRouteBuilder MapCodeEndpoints(this IEndpointRouteBuilder routes)
     {
@@ -43,7 +42,7 @@ public static partial class CodeEndpoints
             return Envelope.Fail(context, ErrorKind.InvalidArgument, "phoneNumber");
         }
 
-        var refused = await codes.SendAsync(app.Value.PoolId, MessageKind.Sms, cc + phone, cc, phone, dto.Channel, Language(context),
+        var refused = await codes.SendAsync(app.Value.PoolId, MessageKind.Sms, cc + phone, cc, phone, dto.Channel, context.Language(),
             context.Connection.RemoteIpAddress?.ToString(), context.RequestAborted);
         return refused is null ? Envelope.Ok(context) : Envelope.Fail(context, refused);
     }
@@ -66,7 +65,7 @@ public static partial class CodeEndpoints
             return Envelope.Fail(context, ErrorKind.InvalidArgument, "email");
         }
 
-        var refused = await codes.SendAsync(app.Value.PoolId, MessageKind.Email, email, null, null, dto.Channel, Language(context),
+        var refused = await codes.SendAsync(app.Value.PoolId, MessageKind.Email, email, null, null, dto.Channel, context.Language(),
             context.Connection.RemoteIpAddress?.ToString(), context.RequestAborted);
         return refused is null ? Envelope.Ok(context) : Envelope.Fail(context, refused);
     }
@@ -79,7 +78,7 @@ public static partial class CodeEndpoints
     {
         cc = string.IsNullOrWhiteSpace(countryCode) ? options.DefaultPhoneCountryCode : countryCode.Trim();
         phone = "";
-        if (!CallingCode().IsMatch(cc) || !PhoneNumberNormaliser.TryNormalise(cc, number, out var e164, out _) || !e164.StartsWith(cc, StringComparison.Ordinal))
+        if (!Normalise.IsCallingCode(cc) || !PhoneNumberNormaliser.TryNormalise(cc, number, out var e164, out _) || !e164.StartsWith(cc, StringComparison.Ordinal))
         {
             return false;
         }
@@ -88,11 +87,6 @@ public static partial class CodeEndpoints
         return true;
     }
 
-    /// <summary>Whether the calling code has the +NNN shape (so an error can name the field at fault).</summary>
-    public static bool IsCallingCode(string? countryCode) => string.IsNullOrWhiteSpace(countryCode) || CallingCode().IsMatch(countryCode.Trim());
-
-    internal static string Language(HttpContext context) => context.WantsChinese() ? "zh-CN" : "en-US";
-
-    [GeneratedRegex(@"^\+[1-9][0-9]{0,3}$")]
-    private static partial Regex CallingCode();
+    /// <summary>Whether the calling code is absent (the default applies) or has the +NNN shape, so an error can name the field at fault.</summary>
+    public static bool IsCallingCodeOrDefault(string? countryCode) => string.IsNullOrWhiteSpace(countryCode) || Normalise.IsCallingCode(countryCode.Trim());
 }

@@ -49,7 +49,7 @@ public static class MfaEndpoints
         var profile = new EnrollmentProfile(dto.Profile?.PhoneNumber, dto.Profile?.PhoneCountryCode, dto.Profile?.Email);
         if (type == FactorType.Sms)
         {
-            if (!CodeEndpoints.IsCallingCode(dto.Profile?.PhoneCountryCode))
+            if (!CodeEndpoints.IsCallingCodeOrDefault(dto.Profile?.PhoneCountryCode))
             {
                 return Envelope.Fail(context, ErrorKind.InvalidArgument, "profile.phoneCountryCode");
             }
@@ -182,20 +182,19 @@ public static class MfaEndpoints
             return Envelope.Fail(context, ErrorKind.InvalidPhoto, $"larger than {max} bytes");
         }
 
-        using var buffer = new MemoryStream();
-        var chunk = new byte[81920];
-        int read;
-        while ((read = await context.Request.Body.ReadAsync(chunk, context.RequestAborted)) > 0)
+        // Photos are bigger than API bodies: this endpoint's own cap replaces the server-wide body limit.
+        if (context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
         {
-            if (buffer.Length + read > max)
-            {
-                return Envelope.Fail(context, ErrorKind.InvalidPhoto, $"larger than {max} bytes");
-            }
-
-            buffer.Write(chunk, 0, read);
+            limit.MaxRequestBodySize = max + 1;
         }
 
-        var photo = ImageDecoder.Decode(buffer.ToArray(), options.Value.MaxDimension);
+        var bytes = await FacePhotoSource.ReadCappedAsync(context.Request.Body, max, context.RequestAborted);
+        if (bytes is null)
+        {
+            return Envelope.Fail(context, ErrorKind.InvalidPhoto, $"larger than {max} bytes");
+        }
+
+        var photo = ImageDecoder.Decode(bytes, options.Value.MaxDimension);
         if (!photo.Succeeded)
         {
             return Envelope.Fail(context, photo.Error!);
@@ -233,6 +232,6 @@ public sealed class MfaCallers(TokenService tokens, IssuerResolver issuer, IAppl
             return Result<MfaCaller>.Fail(ErrorKind.NotLoggedIn);
         }
 
-        return Result<MfaCaller>.Ok(new MfaCaller(user, app, pool.Name, context.WantsChinese() ? "zh-CN" : "en-US", context.Connection.RemoteIpAddress?.ToString()));
+        return Result<MfaCaller>.Ok(new MfaCaller(user, app, pool.Name, context.Language(), context.Connection.RemoteIpAddress?.ToString()));
     }
 }

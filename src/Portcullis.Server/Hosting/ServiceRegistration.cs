@@ -56,7 +56,7 @@ public static class ServiceRegistration
         services.AddEmailDelivery(configuration);
         services.AddSmsDelivery(configuration);
         services.AddOptions<DeliveryOptions>().BindConfiguration(DeliveryOptions.Section).ValidateDataAnnotations()
-            .Validate(o => o.SmsAllowedCountryCodes.Concat(o.SmsDeniedCountryCodes).All(c => System.Text.RegularExpressions.Regex.IsMatch(c, @"^\+[1-9][0-9]{0,3}$")),
+            .Validate(o => o.SmsAllowedCountryCodes.Concat(o.SmsDeniedCountryCodes).All(Portcullis.Core.Users.Normalise.IsCallingCode),
                 "Portcullis:Delivery:SmsAllowedCountryCodes and SmsDeniedCountryCodes take calling codes such as +86.")
             .ValidateOnStart();
         services.AddScoped<OutboxDispatcher>();

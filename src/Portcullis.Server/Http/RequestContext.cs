@@ -14,6 +14,9 @@ public static class RequestContext
         return lang is not null && lang.StartsWith("zh", StringComparison.OrdinalIgnoreCase);
     }
 
+    /// <summary>The language messages sent on the caller's behalf are written in: <c>zh-CN</c> or <c>en-US</c>.</summary>
+    public static string Language(this HttpContext context) => context.WantsChinese() ? "zh-CN" : "en-US";
+
     /// <summary>The application id from <c>x-authing-app-id</c> or <c>x-genauth-app-id</c>.</summary>
     public static string? AppIdHeader(this HttpContext context)
     {

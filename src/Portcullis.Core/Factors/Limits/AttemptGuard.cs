@@ -25,8 +25,7 @@ public sealed class AttemptGuard(IAttemptCounterStore counters, IAuditLog audit,
         // e.g. cancelled or refused for another reason). Turn that into an ordinary lockout so it ends, instead of refusing forever.
         if (reservation.LockedUntil is not { } until || until <= now)
         {
-            until = await counters.LockIfExhaustedAsync(userId, scope, o.MaxConsecutiveFailures,
-                TimeSpan.FromMinutes(o.LockoutMinutes), TimeSpan.FromMinutes(o.MaxLockoutMinutes), now, ct) ?? now;
+            until = await LockIfExhaustedAsync(userId, null, scope, ct) ?? now;
         }
 
         return LockedError(until);
@@ -35,12 +34,21 @@ public sealed class AttemptGuard(IAttemptCounterStore counters, IAuditLog audit,
     /// <summary>Records a wrong code and answers <paramref name="wrong"/>; the failure that reaches the limit also locks, so the next attempt is refused.</summary>
     public async Task<Error> FailAsync(string userId, string? appId, string scope, Error wrong, CancellationToken ct)
     {
+        await LockIfExhaustedAsync(userId, appId, scope, ct);
+        return wrong;
+    }
+
+    public Task SucceedAsync(string userId, string scope, CancellationToken ct) => counters.ResetAsync(userId, scope, ct);
+
+    /// <summary>Locks the counter if it reached the limit (15 min, doubling, capped) and records the lockout; null when it did not.</summary>
+    private async Task<DateTimeOffset?> LockIfExhaustedAsync(string userId, string? appId, string scope, CancellationToken ct)
+    {
         var o = options.Value;
         var lockedUntil = await counters.LockIfExhaustedAsync(userId, scope, o.MaxConsecutiveFailures,
             TimeSpan.FromMinutes(o.LockoutMinutes), TimeSpan.FromMinutes(o.MaxLockoutMinutes), clock.GetUtcNow(), ct);
         if (lockedUntil is null)
         {
-            return wrong;
+            return null;
         }
 
         logger.LogWarning("MFA {Scope} locked for user {UserId} until {LockedUntil}", scope, userId, lockedUntil);
@@ -54,10 +62,8 @@ public sealed class AttemptGuard(IAttemptCounterStore counters, IAuditLog audit,
             Outcome = "locked",
             Detail = $"until {lockedUntil:O}",
         }, ct);
-        return wrong;
+        return lockedUntil;
     }
-
-    public Task SucceedAsync(string userId, string scope, CancellationToken ct) => counters.ResetAsync(userId, scope, ct);
 
     private Error LockedError(DateTimeOffset? until) =>
         new(ErrorKind.FactorLocked, (until ?? clock.GetUtcNow()).ToUniversalTime().ToString("yyyy-MM-dd HH:mm:ss 'UTC'", System.Globalization.CultureInfo.InvariantCulture));

@@ -47,7 +47,7 @@ public sealed class SmtpEmailSender(IOptions<EmailOptions> options, EmailTemplat
 
             var response = await client.SendAsync(mime, timeout.Token);
             logger.LogInformation("Sent email {MessageId} on {Channel} to {Recipient} through {Host}: {Response}",
-                message.MessageId, message.Content.Channel, Mask(message.To), smtp.Host, response);
+                message.MessageId, message.Content.Channel, MaskAddress(message.To), smtp.Host, response);
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
@@ -56,7 +56,7 @@ public sealed class SmtpEmailSender(IOptions<EmailOptions> options, EmailTemplat
         catch (Exception e) when (Classify(e) is var (transient, reason))
         {
             logger.LogWarning("Email {MessageId} on {Channel} to {Recipient} through {Host}: {Outcome} failure: {Reason} ({Error})",
-                message.MessageId, message.Content.Channel, Mask(message.To), smtp.Host, transient ? "transient" : "permanent", reason, e.GetType().Name);
+                message.MessageId, message.Content.Channel, MaskAddress(message.To), smtp.Host, transient ? "transient" : "permanent", reason, e.GetType().Name);
             throw new MessageDeliveryException($"SMTP delivery failed: {reason}", transient, e);
         }
 
@@ -142,7 +142,8 @@ public sealed class SmtpEmailSender(IOptions<EmailOptions> options, EmailTemplat
         _ => (true, $"unexpected {e.GetType().Name}: {e.Message}"),
     };
 
-    private static string Mask(string recipient)
+    /// <summary>An address fit for logs: its first character and its domain ("a***@example.com").</summary>
+    internal static string MaskAddress(string recipient)
     {
         var at = recipient.IndexOf('@', StringComparison.Ordinal);
         return at <= 1 ? "***" + (at >= 0 ? recipient[at..] : "") : recipient[0] + new string('*', at - 1) + recipient[at..];

@@ -128,7 +128,8 @@ public sealed class FacePhotoSource(IHttpClientFactory http, IFacePhotoStore sto
             || b[0] >= 224);
     }
 
-    private static async Task<byte[]?> ReadCappedAsync(Stream stream, int max, CancellationToken ct)
+    /// <summary>The whole stream, or null as soon as it is longer than <paramref name="max"/> bytes.</summary>
+    internal static async Task<byte[]?> ReadCappedAsync(Stream stream, int max, CancellationToken ct)
     {
         using var buffer = new MemoryStream();
         var chunk = new byte[81920];

@@ -3,10 +3,10 @@ using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
 using Npgsql;
+using Xunit;
 
-[assembly: AssemblyFixture(typeof(Portcullis.Storage.Tests.PostgreSqlServer))]
 
-namespace Portcullis.Storage.Tests;
+namespace Portcullis.Testing;
 
 /// <summary>
 /// A throwaway PostgreSQL server made from the machine's own binaries (Debian's package <c>postgresql</c>): <c>initdb</c> into

@@ -75,7 +75,8 @@ public sealed class PasswordHasherTests
         Assert.Equal(PasswordVerification.Failed, await current.VerifyAsync(hash, "password2", Ct));
     }
 
-    /// <summary>phc-winner-argon2's src/test.c vectors: our PHC parsing and Konscious agree with the reference implementation.</summary>
+    /// <summary>phc-winner-argon2's src/test.c vectors: our PHC parsing and the Konscious fallback agree with the reference
+    /// implementation (their 8-byte salt "somesalt" is one libsodium cannot take).</summary>
     [Theory]
     [InlineData("$argon2id$v=19$m=256,t=2,p=1$c29tZXNhbHQ$nf65EOgLrQMR/uIPnA4rEsF5h7TKyQwu9U1bMCHGi/4")]
     [InlineData("$argon2id$v=19$m=65536,t=2,p=1$c29tZXNhbHQ$CTFhFdXPJO1aFaMaO6Mm5c8y7cJHAph8ArZWb2GRPPc")]
@@ -87,6 +88,93 @@ public sealed class PasswordHasherTests
         Assert.Equal(PasswordVerification.Failed, await hasher.VerifyAsync(reference, "passwore", Ct));
     }
 
+    // Made by the previous PasswordHasher (Konscious for every hash) with the default parameters, before libsodium replaced it.
+    private const string OldPassword = "Tr0ub4dor&3 old Konscious hash";
+    private const string OldDefaultHash = "$argon2id$v=19$m=19456,t=2,p=1$Pou2yOsfLtivzGLeVLAm0w$OBQGvieBS0QrZ4GLKHq43XkZozU0ppevfmrxqKG0wmU";
+
+    [Fact]
+    public async Task VerifyAsync_HashStoredByTheKonsciousHasher_IsSuccess_WithoutARehash()
+    {
+        using var hasher = new PasswordHasher(Options.Create(new PasswordHashingOptions()));
+
+        Assert.Equal(PasswordVerification.Success, await hasher.VerifyAsync(OldDefaultHash, OldPassword, Ct));
+        Assert.Equal(PasswordVerification.Failed, await hasher.VerifyAsync(OldDefaultHash, OldPassword + "!", Ct));
+    }
+
+    /// <summary>Hashes libsodium cannot compute (p = 2; an 8-byte salt), made by Konscious with the same PHC formatting: they go
+    /// through the managed fallback, verify, and ask to be rewritten.</summary>
+    [Theory]
+    [InlineData("$argon2id$v=19$m=8192,t=1,p=2$f8ui+0pUulWoJjR1VM9fxg$9zZM3S2PSAQoEfdquQhMTSuXjK1uBIt0O2kMg9yXok0")]
+    [InlineData("$argon2id$v=19$m=8192,t=1,p=1$+sFlwixyW7s$cX9dDgJRca2lDSWmEf1diz6VBNH0rZubRn544CaLGK0")]
+    public async Task VerifyAsync_HashLibsodiumCannotCompute_VerifiesThroughTheFallback_AndAsksForARehash(string imported)
+    {
+        using var hasher = Fast();
+
+        Assert.Equal(PasswordVerification.SuccessRehashNeeded, await hasher.VerifyAsync(imported, OldPassword, Ct));
+        Assert.Equal(PasswordVerification.Failed, await hasher.VerifyAsync(imported, "Tr0ub4dor&3 old Konscious hasH", Ct));
+    }
+
+    [Fact]
+    public async Task VerifyAsync_HashMadeByLibsodium_IsUpgradedFromAnImportedHash_AndVerifiesAsSuccess()
+    {
+        using var hasher = Fast();
+        const string imported = "$argon2id$v=19$m=8192,t=1,p=2$f8ui+0pUulWoJjR1VM9fxg$9zZM3S2PSAQoEfdquQhMTSuXjK1uBIt0O2kMg9yXok0";
+        Assert.Equal(PasswordVerification.SuccessRehashNeeded, await hasher.VerifyAsync(imported, OldPassword, Ct));
+
+        var rewritten = await hasher.HashAsync(OldPassword, Ct);
+
+        Assert.StartsWith("$argon2id$v=19$m=8192,t=1,p=1$", rewritten, StringComparison.Ordinal);
+        Assert.Equal(PasswordVerification.Success, await hasher.VerifyAsync(rewritten, OldPassword, Ct));
+    }
+
+    /// <summary>A hash made now is the one Konscious computes for the same inputs: old code (a rollback) still verifies it.</summary>
+    [Fact]
+    public async Task HashAsync_LibsodiumHash_EqualsWhatKonsciousComputes()
+    {
+        using var hasher = Fast();
+        var phc = (await hasher.HashAsync("pässwörd 密码", Ct)).Split('$');
+
+        using var konscious = new Konscious.Security.Cryptography.Argon2id(System.Text.Encoding.UTF8.GetBytes("pässwörd 密码"))
+        {
+            Salt = Convert.FromBase64String(phc[4] + "=="),
+            MemorySize = 8192,
+            Iterations = 1,
+            DegreeOfParallelism = 1,
+        };
+        var expected = await konscious.GetBytesAsync(32);
+
+        Assert.Equal(Convert.ToBase64String(expected).TrimEnd('='), phc[5]);
+    }
+
+    /// <summary>libsodium holds the memory block natively: a hash allocates a few hundred bytes on the managed heap, not the
+    /// 64 MiB that the managed implementation put on the Large Object Heap. The hash runs inline on this thread (the gate is
+    /// free), so this thread's allocation counter sees all of it.</summary>
+    [Fact]
+    public async Task HashAsync_DoesNotAllocateTheMemoryBlockOnTheManagedHeap()
+    {
+        using var hasher = new PasswordHasher(Options.Create(new PasswordHashingOptions { MemoryKiB = 64 * 1024, Iterations = 1 }));
+        await hasher.HashAsync("warm-up", Ct);
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        var hash = hasher.HashAsync("password1", Ct);
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.True(hash.IsCompletedSuccessfully);
+        Assert.InRange(allocated, 0, 64 * 1024);
+        Assert.Equal(PasswordVerification.Success, await hasher.VerifyAsync(await hash, "password1", Ct));
+    }
+
+    [Theory]
+    [InlineData(2)]
+    [InlineData(0)]
+    public void Constructor_ParallelismOtherThanOne_IsRefused(int parallelism)
+    {
+        var options = Options.Create(new PasswordHashingOptions { MemoryKiB = 8192, Iterations = 1, Parallelism = parallelism });
+
+        var error = Assert.Throws<ArgumentException>(() => new PasswordHasher(options));
+        Assert.Contains("Parallelism", error.Message, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("")]
     [InlineData("password1")]
@@ -95,6 +183,8 @@ public sealed class PasswordHasherTests
     [InlineData("$argon2id$v=16$m=256,t=2,p=1$c29tZXNhbHQ$nf65EOgLrQMR/uIPnA4rEsF5h7TKyQwu9U1bMCHGi/4")] // version 1.0
     [InlineData("$argon2id$v=19$m=0,t=2,p=1$c29tZXNhbHQ$nf65EOgLrQMR/uIPnA4rEsF5h7TKyQwu9U1bMCHGi/4")]
     [InlineData("$argon2id$v=19$m=-256,t=2,p=1$c29tZXNhbHQ$nf65EOgLrQMR/uIPnA4rEsF5h7TKyQwu9U1bMCHGi/4")]
+    [InlineData("$argon2id$v=19$m=4,t=2,p=1$c29tZXNhbHQ$nf65EOgLrQMR/uIPnA4rEsF5h7TKyQwu9U1bMCHGi/4")] // m < 8p (RFC 9106)
+    [InlineData("$argon2id$v=19$m=8,t=2,p=2$c29tZXNhbHQ$nf65EOgLrQMR/uIPnA4rEsF5h7TKyQwu9U1bMCHGi/4")] // m < 8p
     [InlineData("$argon2id$v=19$m=256,t=2$c29tZXNhbHQ$nf65EOgLrQMR/uIPnA4rEsF5h7TKyQwu9U1bMCHGi/4")] // no p
     [InlineData("$argon2id$v=19$m=256,t=2,p=1,x=1$c29tZXNhbHQ$nf65EOgLrQMR/uIPnA4rEsF5h7TKyQwu9U1bMCHGi/4")]
     [InlineData("$argon2id$v=19$m=256;t=2;p=1$c29tZXNhbHQ$nf65EOgLrQMR/uIPnA4rEsF5h7TKyQwu9U1bMCHGi/4")]

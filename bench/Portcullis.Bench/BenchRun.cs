@@ -74,7 +74,7 @@ public sealed class BenchRun(BenchSettings s, Log log)
         var label = $"Portcullis · {name}";
         var key = name.ToLowerInvariant();
 
-        if (s.Wants("verify-valid"))
+        if (s.Wants("verify-valid") || s.Wants("verify-wrong"))
         {
             await CodesFile.WriteAsync(D($"codes-{key}.tsv"), s.Users, Seeder.Seed, TotalSeconds(), ct);
         }

@@ -11,7 +11,11 @@ namespace Portcullis.Storage;
 /// </summary>
 internal sealed class SqlitePragmas(SqliteSynchronous synchronous) : DbConnectionInterceptor
 {
-    private readonly string _sql = $"PRAGMA synchronous={synchronous.ToString().ToUpperInvariant()}; PRAGMA busy_timeout=30000;";
+    private readonly string _sql = Sql(synchronous);
+
+    /// <summary>The pragmas every connection runs when it opens, EF Core's and the hot paths' own (Sqlite/PreparedConnection).</summary>
+    public static string Sql(SqliteSynchronous synchronous) =>
+        $"PRAGMA synchronous={synchronous.ToString().ToUpperInvariant()}; PRAGMA busy_timeout=30000;";
 
     public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData)
     {

@@ -17,6 +17,7 @@ using Portcullis.Core.Factors.Limits;
 using Portcullis.Core.Pools;
 using Portcullis.Core.Tokens;
 using Portcullis.Core.Users;
+using Portcullis.Storage.Sqlite;
 using Portcullis.Storage.Stores;
 
 namespace Portcullis.Storage;
@@ -49,10 +50,15 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<ReadCache<UserPool>>();
         services.AddScoped<IUserPoolStore, EfUserPoolStore>();
         services.AddScoped<IApplicationStore, EfApplicationStore>();
-        services.AddScoped<IUserStore, EfUserStore>();
+        services.AddScoped<EfUserStore>();
+        services.AddScoped<IUserStore>(sp => IsSqlite(sp) ? new SqliteUserStore(sp, sp.GetRequiredService<SqliteReadPool>()) : sp.GetRequiredService<EfUserStore>());
         services.AddScoped<ISigningKeyStore, EfSigningKeyStore>();
         services.AddScoped<ITokenStore, EfTokenStore>();
-        services.AddScoped<IFactorStore, EfFactorStore>();
+        services.AddScoped<EfFactorStore>();
+        services.AddScoped<IFactorStore>(sp => IsSqlite(sp) ? new SqliteFactorStore(sp, sp.GetRequiredService<SqliteReadPool>()) : sp.GetRequiredService<EfFactorStore>());
+        services.AddScoped<ICodeCheckStore>(sp => IsSqlite(sp)
+            ? new SqliteCodeCheckStore(sp.GetRequiredService<SqliteWriter>())
+            : ActivatorUtilities.CreateInstance<EfCodeCheckStore>(sp));
         services.AddScoped<IEnrollmentStore, EfEnrollmentStore>();
         services.AddScoped<IAttemptCounterStore, EfAttemptCounterStore>();
         services.AddScoped<ISendThrottleStore, EfSendThrottleStore>();
@@ -62,8 +68,14 @@ public static class StorageServiceCollectionExtensions
         services.AddScoped<IPassCodeStore, EfPassCodeStore>();
         services.AddScoped<IRateCounterStore, EfRateCounterStore>();
         services.AddScoped<DatabaseInitializer>();
+
+        // SQLite's hot paths (Sqlite/): prepared statements on open connections, and one writer that commits in batches.
+        services.AddSingleton<SqliteReadPool>();
+        services.AddSingleton<SqliteWriter>();
         return services;
     }
+
+    private static bool IsSqlite(IServiceProvider sp) => sp.GetRequiredService<IOptions<StorageOptions>>().Value.Provider == StorageProvider.Sqlite;
 
     /// <summary>Points a context at the configured provider and its own migrations assembly (also used by design-time factories and tests).</summary>
     public static DbContextOptionsBuilder Configure(DbContextOptionsBuilder options, StorageOptions storage)

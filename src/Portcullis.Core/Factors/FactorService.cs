@@ -67,7 +67,8 @@ public sealed class FactorService(
 
     /// <summary>
     /// Checks a TOTP against the user's bound OTP factor: ±1 step, each step accepted once (compare-and-set on the factor,
-    /// so a replay fails on every node), failures counted towards the lockout.
+    /// so a replay fails on every node), failures counted towards the lockout. The code is checked before the transaction
+    /// (CPU only); the reservation, the compare-and-set, the outcome and the audit event then commit together.
     /// </summary>
     public async Task<Result<bool>> VerifyTotpAsync(string userId, string appId, string? code, CancellationToken ct)
     {
@@ -77,33 +78,25 @@ public sealed class FactorService(
             return Result<bool>.Fail(ErrorKind.TotpNotBound);
         }
 
-        const string scope = "OTP";
-        if (await guard.ReserveAsync(userId, scope, ct) is { } locked)
-        {
-            return locked;
-        }
-
         var seed = Convert.FromBase64String(protector.Unprotect(factor.ProtectedSecret));
         var step = TotpVerifier.MatchStep(seed, code, clock.GetUtcNow());
         System.Security.Cryptography.CryptographicOperations.ZeroMemory(seed);
-        var accepted = step is { } s && await factors.TryAdvanceTotpStepAsync(factor.Id, s, ct);
-        await audit.WriteAsync(new AuditEvent
+
+        const string scope = "OTP";
+        return await guard.CheckAsync(userId, appId, scope, async tx =>
         {
-            At = clock.GetUtcNow(),
-            Type = accepted ? AuditTypes.Verified : AuditTypes.VerifyFailed,
-            UserId = userId,
-            AppId = appId,
-            FactorType = scope,
-            Outcome = accepted ? "verified" : step is null ? "wrong code" : "replayed code",
+            var accepted = step is { } s && await tx.TryAdvanceTotpStepAsync(factor.Id, s);
+            await tx.AuditAsync(new AuditEvent
+            {
+                At = clock.GetUtcNow(),
+                Type = accepted ? AuditTypes.Verified : AuditTypes.VerifyFailed,
+                UserId = userId,
+                AppId = appId,
+                FactorType = scope,
+                Outcome = accepted ? "verified" : step is null ? "wrong code" : "replayed code",
+            });
+            return accepted ? Result<bool>.Ok(true) : Result<bool>.Fail(ErrorKind.WrongTotp);
         }, ct);
-
-        if (!accepted)
-        {
-            return await guard.FailAsync(userId, appId, scope, new Error(ErrorKind.WrongTotp), ct);
-        }
-
-        await guard.SucceedAsync(userId, scope, ct);
-        return Result<bool>.Ok(true);
     }
 
     /// <summary>
@@ -120,31 +113,29 @@ public sealed class FactorService(
         }
 
         const string scope = "RECOVERY";
-        if (await guard.ReserveAsync(userId, scope, ct) is { } locked)
-        {
-            return locked;
-        }
-
+        var expectedHash = factor.RecoveryCodeHash;
         var replacement = Codes.NewRecoveryCode();
-        var accepted = code is { Length: <= 64 }
-            && SecretHash.Verify(Codes.NormaliseRecoveryCode(code), factor.RecoveryCodeHash)
-            && await factors.TryReplaceRecoveryCodeAsync(factor.Id, factor.RecoveryCodeHash, SecretHash.Hash(Codes.NormaliseRecoveryCode(replacement)), ct);
-        await audit.WriteAsync(new AuditEvent
+        var matches = code is { Length: <= 64 } && SecretHash.Verify(Codes.NormaliseRecoveryCode(code), expectedHash);
+        var replacementHash = SecretHash.Hash(Codes.NormaliseRecoveryCode(replacement));
+        var result = await guard.CheckAsync(userId, appId, scope, async tx =>
         {
-            At = clock.GetUtcNow(),
-            Type = accepted ? AuditTypes.RecoveryUsed : AuditTypes.VerifyFailed,
-            UserId = userId,
-            AppId = appId,
-            FactorType = scope,
-            Outcome = accepted ? "recovery code spent, new one issued" : "wrong recovery code",
+            var accepted = matches && await tx.TryReplaceRecoveryCodeAsync(factor.Id, expectedHash, replacementHash);
+            await tx.AuditAsync(new AuditEvent
+            {
+                At = clock.GetUtcNow(),
+                Type = accepted ? AuditTypes.RecoveryUsed : AuditTypes.VerifyFailed,
+                UserId = userId,
+                AppId = appId,
+                FactorType = scope,
+                Outcome = accepted ? "recovery code spent, new one issued" : "wrong recovery code",
+            });
+            return accepted ? Result<string>.Ok(replacement) : Result<string>.Fail(ErrorKind.WrongRecoveryCode);
         }, ct);
-        if (!accepted)
+        if (result.Succeeded)
         {
-            return await guard.FailAsync(userId, appId, scope, new Error(ErrorKind.WrongRecoveryCode), ct);
+            logger.LogInformation("User {UserId} used a recovery code; a new one was issued", userId);
         }
 
-        await guard.SucceedAsync(userId, scope, ct);
-        logger.LogInformation("User {UserId} used a recovery code; a new one was issued", userId);
-        return Result<string>.Ok(replacement);
+        return result;
     }
 }

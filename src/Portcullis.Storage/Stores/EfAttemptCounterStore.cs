@@ -21,8 +21,10 @@ internal sealed class EfAttemptCounterStore(PortcullisDbContext db) : IAttemptCo
 
             if (attempt == 0 && !await db.AttemptCounters.AnyAsync(c => c.UserId == userId && c.Scope == scope, ct))
             {
-                await UniqueViolation.TryInsertAsync(db, new AttemptCounter { UserId = userId, Scope = scope }, ct);
-                db.ChangeTracker.Clear();
+                // ON CONFLICT rather than catching a unique violation: inside a PostgreSQL transaction (EfCodeCheckStore) an
+                // error would abort the whole transaction.
+                await db.Database.ExecuteSqlInterpolatedAsync(
+                    $"""INSERT INTO mfa_attempt_counters ("UserId", "Scope", "Failures", "Lockouts") VALUES ({userId}, {scope}, 0, 0) ON CONFLICT DO NOTHING""", ct);
                 continue;
             }
 
@@ -43,8 +45,7 @@ internal sealed class EfAttemptCounterStore(PortcullisDbContext db) : IAttemptCo
                 return null;
             }
 
-            var lockout = TimeSpan.FromTicks(Math.Min(maxLockout.Ticks, baseLockout.Ticks * (1L << Math.Min(counter.Lockouts, 20))));
-            var until = now + lockout;
+            var until = now + AttemptCounter.LockoutAfter(counter.Lockouts, baseLockout, maxLockout);
             var lockouts = counter.Lockouts;
             var locked = await db.AttemptCounters
                 .Where(c => c.UserId == userId && c.Scope == scope && c.Failures >= max && c.Lockouts == lockouts)

@@ -16,7 +16,7 @@ public sealed class MfaHarness
     public MfaHarness(MfaOptions? options = null)
     {
         var o = Options.Create(options ?? new MfaOptions());
-        Guard = new AttemptGuard(Counters, Audit, o, Clock, NullLogger<AttemptGuard>.Instance);
+        Guard = new AttemptGuard(Counters, new InMemoryCodeCheckStore(Counters, Factors, Audit), Audit, o, Clock, NullLogger<AttemptGuard>.Instance);
         // FactorService needs EnrollmentService only to ask which factors are offered; code delivery is never reached here.
         var enrollment = new EnrollmentService(Unused.Instance, Factors, codeDelivery: null!, Unused.Instance, Unused.Instance,
             Array.Empty<IFaceMatcher>(), Guard, Audit, Protector, o, Clock, NullLogger<EnrollmentService>.Instance);

@@ -6,7 +6,7 @@ using Portcullis.Core.Factors.Limits;
 namespace Portcullis.Core.Tests.Fakes;
 
 /// <summary>The ports a test does not exercise: any call fails the test loudly.</summary>
-public sealed class Unused : IEnrollmentStore, ISendThrottleStore, ISmsSender, IEmailSender, IFacePhotoSource, IFacePhotoStore
+public sealed class Unused : IEnrollmentStore, ISendThrottleStore, ISmsSender, IEmailSender, IFacePhotoSource, IFacePhotoStore, ICodeCheckStore
 {
     public static readonly Unused Instance = new();
 
@@ -31,6 +31,8 @@ public sealed class Unused : IEnrollmentStore, ISendThrottleStore, ISmsSender, I
     Task<string> IFacePhotoStore.SaveAsync(string userId, FacePhoto photo, CancellationToken ct) => throw Called();
 
     Task<FacePhoto?> IFacePhotoStore.LoadAsync(string userId, string key, CancellationToken ct) => throw Called();
+
+    Task<T> ICodeCheckStore.RunAsync<T>(Func<ICodeCheckTransaction, ValueTask<T>> work, CancellationToken ct) => throw Called();
 
     private static NotSupportedException Called() => new("This port is not part of the test.");
 }

@@ -18,6 +18,10 @@ public sealed class AttemptCounter
 
     /// <summary>How many times the counter locked: each lock lasts twice as long as the one before (capped).</summary>
     public int Lockouts { get; set; }
+
+    /// <summary>How long the next lock lasts after <paramref name="lockouts"/> earlier ones: doubling from the base, capped.</summary>
+    public static TimeSpan LockoutAfter(int lockouts, TimeSpan baseLockout, TimeSpan maxLockout) =>
+        TimeSpan.FromTicks(Math.Min(maxLockout.Ticks, baseLockout.Ticks * (1L << Math.Min(lockouts, 20))));
 }
 
 /// <summary>The outcome of asking to check one more code.</summary>

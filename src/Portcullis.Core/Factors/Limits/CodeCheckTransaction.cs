@@ -1,0 +1,62 @@
+using Portcullis.Core.Audit;
+
+namespace Portcullis.Core.Factors.Limits;
+
+/// <summary>
+/// The statements one code check writes, run inside one storage transaction: the attempt reservation, the check's own
+/// compare-and-set (TOTP step, recovery code), the outcome (reset or lock) and the audit events commit together or not at all.
+/// So a check costs one commit, and a crash between reserving and recording can no longer leave a spent attempt behind.
+/// </summary>
+public interface ICodeCheckTransaction
+{
+    /// <inheritdoc cref="IAttemptCounterStore.TryReserveAsync"/>
+    ValueTask<AttemptReservation> TryReserveAsync(string userId, string scope, int max, DateTimeOffset now);
+
+    /// <inheritdoc cref="IAttemptCounterStore.LockIfExhaustedAsync"/>
+    ValueTask<DateTimeOffset?> LockIfExhaustedAsync(string userId, string scope, int max, TimeSpan baseLockout, TimeSpan maxLockout, DateTimeOffset now);
+
+    /// <inheritdoc cref="IAttemptCounterStore.ResetAsync"/>
+    ValueTask ResetAsync(string userId, string scope);
+
+    /// <inheritdoc cref="IFactorStore.TryAdvanceTotpStepAsync"/>
+    ValueTask<bool> TryAdvanceTotpStepAsync(string factorId, long step);
+
+    /// <inheritdoc cref="IFactorStore.TryReplaceRecoveryCodeAsync"/>
+    ValueTask<bool> TryReplaceRecoveryCodeAsync(string factorId, string expectedHash, string newHash);
+
+    ValueTask AuditAsync(AuditEvent auditEvent);
+}
+
+public interface ICodeCheckStore
+{
+    /// <summary>
+    /// Runs <paramref name="work"/> in one transaction and commits it before the returned task completes; if it throws,
+    /// nothing it wrote remains. <paramref name="work"/> may await only the transaction's own methods: a store may run it
+    /// on a single writer and requires it to finish without yielding.
+    /// </summary>
+    Task<T> RunAsync<T>(Func<ICodeCheckTransaction, ValueTask<T>> work, CancellationToken ct);
+}
+
+/// <summary>
+/// A <see cref="ICodeCheckTransaction"/> over the ordinary stores, each statement committing on its own. For checks whose
+/// work cannot run inside one transaction (those that send or bind through other stores); every statement is still atomic.
+/// </summary>
+public sealed class AutoCommitCheck(IAttemptCounterStore counters, IFactorStore? factors, IAuditLog audit, CancellationToken ct) : ICodeCheckTransaction
+{
+    private IFactorStore Factors => factors ?? throw new InvalidOperationException("This check was given no factor store.");
+
+    public async ValueTask<AttemptReservation> TryReserveAsync(string userId, string scope, int max, DateTimeOffset now) =>
+        await counters.TryReserveAsync(userId, scope, max, now, ct);
+
+    public async ValueTask<DateTimeOffset?> LockIfExhaustedAsync(string userId, string scope, int max, TimeSpan baseLockout, TimeSpan maxLockout, DateTimeOffset now) =>
+        await counters.LockIfExhaustedAsync(userId, scope, max, baseLockout, maxLockout, now, ct);
+
+    public async ValueTask ResetAsync(string userId, string scope) => await counters.ResetAsync(userId, scope, ct);
+
+    public async ValueTask<bool> TryAdvanceTotpStepAsync(string factorId, long step) => await Factors.TryAdvanceTotpStepAsync(factorId, step, ct);
+
+    public async ValueTask<bool> TryReplaceRecoveryCodeAsync(string factorId, string expectedHash, string newHash) =>
+        await Factors.TryReplaceRecoveryCodeAsync(factorId, expectedHash, newHash, ct);
+
+    public async ValueTask AuditAsync(AuditEvent auditEvent) => await audit.WriteAsync(auditEvent, ct);
+}

@@ -33,8 +33,8 @@ public static class ServiceRegistration
             .ValidateOnStart();
         services.AddOptions<TokenOptions>().BindConfiguration("Portcullis:Tokens").ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<PasswordHashingOptions>().BindConfiguration("Portcullis:Passwords")
-            .Validate(o => o.MemoryKiB >= 8 * 1024 && o.Iterations >= 1 && o.Parallelism >= 1 && o.MaxConcurrentHashes >= 1,
-                "Portcullis:Passwords: Argon2id needs MemoryKiB >= 8192 and Iterations, Parallelism, MaxConcurrentHashes >= 1.")
+            .Validate(o => o.MemoryKiB is >= 8 * 1024 and <= 1024 * 1024 && o.Iterations is >= 1 and <= 16 && o.Parallelism == 1 && o.MaxConcurrentHashes >= 1,
+                "Portcullis:Passwords: Argon2id needs MemoryKiB in 8192..1048576, Iterations in 1..16, Parallelism = 1 (libsodium) and MaxConcurrentHashes >= 1.")
             .ValidateOnStart();
 
         services.AddPortcullisCore();

@@ -39,6 +39,9 @@ public sealed class BenchRun(BenchSettings s, Log log)
 
     public MicroResults? Micro { get; set; }
 
+    /// <summary>Hash-alone rates measured next to the sign-in rounds, by server name.</summary>
+    public Dictionary<string, HashAlone> HashRates { get; } = [];
+
     public List<TargetResult> Results { get; } = [];
 
     public List<string> Notes { get; } = [];
@@ -90,8 +93,14 @@ public sealed class BenchRun(BenchSettings s, Log log)
         await TargetAsync(label, "enroll", "enroll cycle (OTP: send-enroll-factor-request + enroll-factor)", Port(port), "enroll.lua",
             new Dictionary<string, string> { ["BENCH_TOKENS"] = D("enroll.tsv"), ["BENCH_APP_ID"] = s.AppId }, 20, Cpu, db, server.Pid,
             () => Seeder.ResetEnrollUsersAsync(s, provider, connection, ct), ct);
+        var hashAlone = HashRates[label] = new HashAlone();
         await TargetAsync(label, "signin", "signin (password, Argon2id)", Port(port), "simple.lua",
-            SimpleEnv("signin", "users.tsv", "\"access_token\""), s.SignInTimeoutSeconds, Cpu, db, server.Pid, null, ct);
+            SimpleEnv("signin", "users.tsv", "\"access_token\""), s.SignInTimeoutSeconds, Cpu, db, server.Pid,
+            async () =>
+            {
+                await hashAlone.RoundAsync(s.DurationSeconds, ct);
+                log.Line($"  the hash alone: {hashAlone.PerSecond[^1]:F1} verifies/s on {Environment.ProcessorCount} threads");
+            }, ct);
     }
 
     public async Task PeerAsync(CancellationToken ct)

@@ -156,21 +156,20 @@ public static class Report
             }
         }
 
-        if (run.Micro?.MeanNs.TryGetValue("PasswordHash.Verify", out var hashNs) == true)
+        foreach (var db in new[] { "SQLite", "PostgreSQL" })
         {
-            var perCore = 1e9 / hashNs;
-            var allCores = perCore * Environment.ProcessorCount;
-            foreach (var db in new[] { "SQLite", "PostgreSQL" })
+            if (Find(db, "signin") is not { } signin || !run.HashRates.TryGetValue(signin.Server, out var hash) || hash.Median <= 0)
             {
-                if (Find(db, "signin") is { } signin)
-                {
-                    var share = signin.OkPerSecond / allCores;
-                    var cpuShare = hashNs / 1000 / signin.CpuUs;
-                    md.AppendLine($"| signin ({db}) within 10% of the hash alone | {signin.OkPerSecond:F1}/s against {allCores:F1}/s for the hash alone on "
-                        + $"{Environment.ProcessorCount} cores ({Micro.Format(hashNs)} per Argon2id m=19 MiB, t=2, p=1 verify): **{share:P0}**; "
-                        + $"CPU per sign-in {signin.CpuUs / 1000:F1} ms, of which the hash {cpuShare:P0} | {Verdict(share >= 0.9)} |");
-                }
+                continue;
             }
+
+            // The hash alone: the server's PasswordHasher on as many threads as the server hashes at once, measured right
+            // before each sign-in round (median), so both figures come from the same moments of this shared machine.
+            var share = signin.OkPerSecond / hash.Median;
+            var hashCpuUs = 1e6 * Environment.ProcessorCount / hash.Median;
+            md.AppendLine($"| signin ({db}) within 10% of the hash alone | {signin.OkPerSecond:F1}/s against {hash.Median:F1}/s for the hash alone on "
+                + $"{Environment.ProcessorCount} threads (Argon2id m=19 MiB, t=2, p=1 verify, {hashCpuUs / 1000:F1} ms each): **{share:P0}**; "
+                + $"CPU per sign-in {signin.CpuUs / 1000:F1} ms | {Verdict(share >= 0.9)} |");
         }
 
         var rss = run.Results.Where(r => r.Server.StartsWith("Portcullis", StringComparison.Ordinal)).GroupBy(r => r.Server)

@@ -59,7 +59,8 @@ public static class StorageServiceCollectionExtensions
         services.AddScoped<ICodeCheckStore>(sp => IsSqlite(sp)
             ? new SqliteCodeCheckStore(sp.GetRequiredService<SqliteWriter>())
             : ActivatorUtilities.CreateInstance<EfCodeCheckStore>(sp));
-        services.AddScoped<IEnrollmentStore, EfEnrollmentStore>();
+        services.AddScoped<EfEnrollmentStore>();
+        services.AddScoped<IEnrollmentStore>(sp => IsSqlite(sp) ? new SqliteEnrollmentStore(sp, sp.GetRequiredService<SqliteReadPool>()) : sp.GetRequiredService<EfEnrollmentStore>());
         services.AddScoped<IAttemptCounterStore, EfAttemptCounterStore>();
         services.AddScoped<ISendThrottleStore, EfSendThrottleStore>();
         services.AddScoped<IAuditLog, EfAuditLog>();

@@ -157,23 +157,66 @@ public sealed class EnrollmentService(
             return Result<Factor>.Fail(ErrorKind.FactorNotAvailable, type.ToWire());
         }
 
+        var scope = type.ToWire();
+        if (type == FactorType.Face)
+        {
+            return await EnrollFaceAsync(caller, request, data, now, ct);
+        }
+
+        // A code (TOTP, SMS, EMAIL) is checked in memory; the token attempt, the user's attempt, the bind, the outcome and the
+        // audit events then commit in one transaction.
+        var checkedCode = Check(caller, request, data, now);
+        var maxTokenAttempts = options.Value.MaxAttemptsPerEnrollmentToken;
+        var bound = await guard.CheckAsync(caller.User.Id, caller.App.Id, scope, async tx =>
+        {
+            if (!checkedCode.Succeeded)
+            {
+                await tx.AuditAsync(NewAudit(caller, AuditTypes.EnrollFailed, type, "wrong code", null));
+                return checkedCode;
+            }
+
+            var factor = checkedCode.Value;
+            switch (await tx.BindAsync(request.Id, now, factor))
+            {
+                case BindOutcome.TokenAlreadyUsed:
+                    return Result<Factor>.Fail(ErrorKind.EnrollmentTokenInvalid);
+                case BindOutcome.AlreadyBound:
+                    return Result<Factor>.Fail(ErrorKind.FactorAlreadyBound, scope);
+            }
+
+            await tx.AuditAsync(NewAudit(caller, AuditTypes.Enrolled, type, "bound", factor.Id));
+            return checkedCode;
+        }, ct, precondition: async tx => await tx.TryReserveEnrollmentAttemptAsync(request.Id, maxTokenAttempts)
+            ? null
+            : new Error(ErrorKind.EnrollmentTokenExhausted));
+        if (bound.Succeeded)
+        {
+            logger.LogInformation("User {UserId} bound an {FactorType} factor", caller.User.Id, scope);
+        }
+
+        return bound;
+    }
+
+    /// <summary>FACE: the photo is loaded and stored between the reservation and the bind, so each step commits on its own.</summary>
+    private async Task<Result<Factor>> EnrollFaceAsync(MfaCaller caller, EnrollmentRequest request, EnrollmentData data, DateTimeOffset now, CancellationToken ct)
+    {
         if (!await enrollments.TryReserveAttemptAsync(request.Id, options.Value.MaxAttemptsPerEnrollmentToken, ct))
         {
             return Result<Factor>.Fail(ErrorKind.EnrollmentTokenExhausted);
         }
 
-        var scope = type.ToWire();
+        var scope = FactorType.Face.ToWire();
         if (await guard.ReserveAsync(caller.User.Id, scope, ct) is { } locked)
         {
             return locked;
         }
 
-        var checkedData = await CheckAsync(caller, request, data, now, ct);
+        var checkedData = await CheckFaceAsync(caller, request, data, now, ct);
         if (!checkedData.Succeeded)
         {
-            if (checkedData.Error!.Kind is ErrorKind.WrongCode or ErrorKind.WrongTotp)
+            if (checkedData.Error!.Kind is ErrorKind.WrongCode)
             {
-                await AuditAsync(caller, AuditTypes.EnrollFailed, type, "wrong code", null, ct);
+                await AuditAsync(caller, AuditTypes.EnrollFailed, FactorType.Face, "wrong code", null, ct);
                 return await guard.FailAsync(caller.User.Id, caller.App.Id, scope, checkedData.Error, ct);
             }
 
@@ -190,7 +233,7 @@ public sealed class EnrollmentService(
         }
 
         await guard.SucceedAsync(caller.User.Id, scope, ct);
-        await AuditAsync(caller, AuditTypes.Enrolled, type, "bound", factor.Id, ct);
+        await AuditAsync(caller, AuditTypes.Enrolled, FactorType.Face, "bound", factor.Id, ct);
         logger.LogInformation("User {UserId} bound an {FactorType} factor", caller.User.Id, scope);
         return Result<Factor>.Ok(factor);
     }
@@ -198,10 +241,10 @@ public sealed class EnrollmentService(
     public bool IsOffered(Application app, FactorType type) =>
         app.EnabledFactors.Contains(type) && (type != FactorType.Face || FaceAvailable);
 
-    /// <summary>Checks the code (or photo) and builds the factor it would bind.</summary>
-    private async Task<Result<Factor>> CheckAsync(MfaCaller caller, EnrollmentRequest request, EnrollmentData data, DateTimeOffset now, CancellationToken ct)
+    /// <summary>Checks the code (CPU only) and builds the factor it would bind.</summary>
+    private Result<Factor> Check(MfaCaller caller, EnrollmentRequest request, EnrollmentData data, DateTimeOffset now)
     {
-        var factor = new Factor { Id = Ids.NewId(), UserId = caller.User.Id, AppId = caller.App.Id, Type = request.Type, CreatedAt = now };
+        var factor = NewFactor(caller, request, now);
         switch (request.Type)
         {
             case FactorType.Otp:
@@ -221,27 +264,31 @@ public sealed class EnrollmentService(
                 }
 
                 return Result<Factor>.Ok(factor with { PhoneNumber = request.PhoneNumber, PhoneCountryCode = request.PhoneCountryCode, Email = request.Email });
-
-            case FactorType.Face:
-            {
-                if (string.IsNullOrWhiteSpace(data.Photo))
-                {
-                    return Result<Factor>.Fail(ErrorKind.InvalidArgument, "enrollmentData.photo");
-                }
-
-                var photo = await photos.LoadAsync(caller.User.Id, data.Photo, data.IsExternalPhoto, ct);
-                if (!photo.Succeeded)
-                {
-                    return photo.Error!;
-                }
-
-                var key = await photoStore.SaveAsync(caller.User.Id, photo.Value, ct);
-                return Result<Factor>.Ok(factor with { PhotoKey = key, PhotoHash = Convert.ToHexStringLower(SHA256.HashData(photo.Value.Bytes)) });
-            }
         }
 
         return Result<Factor>.Fail(ErrorKind.InvalidArgument, "factorType");
     }
+
+    /// <summary>Loads and stores the photo and builds the FACE factor it would bind.</summary>
+    private async Task<Result<Factor>> CheckFaceAsync(MfaCaller caller, EnrollmentRequest request, EnrollmentData data, DateTimeOffset now, CancellationToken ct)
+    {
+        if (string.IsNullOrWhiteSpace(data.Photo))
+        {
+            return Result<Factor>.Fail(ErrorKind.InvalidArgument, "enrollmentData.photo");
+        }
+
+        var photo = await photos.LoadAsync(caller.User.Id, data.Photo, data.IsExternalPhoto, ct);
+        if (!photo.Succeeded)
+        {
+            return photo.Error!;
+        }
+
+        var key = await photoStore.SaveAsync(caller.User.Id, photo.Value, ct);
+        return Result<Factor>.Ok(NewFactor(caller, request, now) with { PhotoKey = key, PhotoHash = Convert.ToHexStringLower(SHA256.HashData(photo.Value.Bytes)) });
+    }
+
+    private static Factor NewFactor(MfaCaller caller, EnrollmentRequest request, DateTimeOffset now) =>
+        new() { Id = Ids.NewId(), UserId = caller.User.Id, AppId = caller.App.Id, Type = request.Type, CreatedAt = now };
 
     /// <summary>SMS and EMAIL: the request and its code go out through <see cref="CodeDelivery"/>; the token is answered only if they did.</summary>
     private async Task<Result<EnrollmentStarted>> SendCodeAsync(MfaCaller caller, string token, DeliveryRequest delivery, EnrollmentRequest request, CancellationToken ct)
@@ -267,14 +314,16 @@ public sealed class EnrollmentService(
     };
 
     private Task AuditAsync(MfaCaller caller, string eventType, FactorType type, string outcome, string? detail, CancellationToken ct) =>
-        audit.WriteAsync(new AuditEvent
-        {
-            At = clock.GetUtcNow(),
-            Type = eventType,
-            UserId = caller.User.Id,
-            AppId = caller.App.Id,
-            FactorType = type.ToWire(),
-            Outcome = outcome,
-            Detail = detail,
-        }, ct);
+        audit.WriteAsync(NewAudit(caller, eventType, type, outcome, detail), ct);
+
+    private AuditEvent NewAudit(MfaCaller caller, string eventType, FactorType type, string outcome, string? detail) => new()
+    {
+        At = clock.GetUtcNow(),
+        Type = eventType,
+        UserId = caller.User.Id,
+        AppId = caller.App.Id,
+        FactorType = type.ToWire(),
+        Outcome = outcome,
+        Detail = detail,
+    };
 }

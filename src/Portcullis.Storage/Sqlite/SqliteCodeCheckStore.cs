@@ -1,4 +1,6 @@
+using Portcullis.Core.Applications;
 using Portcullis.Core.Audit;
+using Portcullis.Core.Factors;
 using Portcullis.Core.Factors.Limits;
 
 namespace Portcullis.Storage.Sqlite;
@@ -71,6 +73,42 @@ internal sealed class SqliteCodeCheckTransaction(PreparedConnection db) : ICodeC
     public ValueTask<bool> TryReplaceRecoveryCodeAsync(string factorId, string expectedHash, string newHash) => ValueTask.FromResult(db.Execute(
         """UPDATE mfa_factors SET "RecoveryCodeHash" = $2 WHERE "Id" = $0 AND "RecoveryCodeHash" = $1""",
         factorId, expectedHash, newHash) == 1);
+
+    public ValueTask<bool> TryReserveEnrollmentAttemptAsync(string enrollmentId, int max) => ValueTask.FromResult(db.Execute(
+        """UPDATE mfa_enrollment_requests SET "FailedAttempts" = "FailedAttempts" + 1 WHERE "Id" = $0 AND "FailedAttempts" < $1""",
+        enrollmentId, max) == 1);
+
+    public ValueTask<BindOutcome> BindAsync(string enrollmentId, DateTimeOffset at, Factor factor)
+    {
+        // Its own savepoint: a refused insert must also undo the consumed token, and nothing else of the check.
+        db.Execute("SAVEPOINT bind_factor");
+        var outcome = ConsumeAndInsert(enrollmentId, at, factor);
+        db.Execute(outcome == BindOutcome.Bound ? "RELEASE bind_factor" : "ROLLBACK TO bind_factor");
+        if (outcome != BindOutcome.Bound)
+        {
+            db.Execute("RELEASE bind_factor");
+        }
+
+        return ValueTask.FromResult(outcome);
+    }
+
+    private BindOutcome ConsumeAndInsert(string enrollmentId, DateTimeOffset at, Factor f)
+    {
+        if (db.Execute("""UPDATE mfa_enrollment_requests SET "ConsumedAt" = $1 WHERE "Id" = $0 AND "ConsumedAt" IS NULL""", enrollmentId, at.UtcTicks) != 1)
+        {
+            return BindOutcome.TokenAlreadyUsed;
+        }
+
+        // ON CONFLICT DO NOTHING on the (UserId, Type) index: no row inserted means the user already has one of this type.
+        var inserted = db.Execute(
+            $"""
+            INSERT INTO mfa_factors ({SqliteRows.FactorColumns}) VALUES ($0, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+            ON CONFLICT ("UserId", "Type") DO NOTHING
+            """,
+            f.Id, f.UserId, f.AppId, f.Type.ToString(), f.PhoneNumber, f.PhoneCountryCode, f.Email, f.ProtectedSecret, f.LastAcceptedStep,
+            f.RecoveryCodeHash, f.PhotoKey, f.PhotoHash, f.CreatedAt.UtcTicks);
+        return inserted == 1 ? BindOutcome.Bound : BindOutcome.AlreadyBound;
+    }
 
     public ValueTask AuditAsync(AuditEvent e)
     {

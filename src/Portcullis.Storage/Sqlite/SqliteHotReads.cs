@@ -68,3 +68,21 @@ internal sealed class SqliteFactorStore(IServiceProvider services, SqliteReadPoo
     public Task<bool> TryReplaceRecoveryCodeAsync(string factorId, string expectedHash, string newHash, CancellationToken ct) =>
         Ef.TryReplaceRecoveryCodeAsync(factorId, expectedHash, newHash, ct);
 }
+
+/// <summary>The enrollment look-up of every enroll-factor, on a prepared statement; everything else goes to the EF store.</summary>
+internal sealed class SqliteEnrollmentStore(IServiceProvider services, SqliteReadPool reads) : IEnrollmentStore
+{
+    private const string ByTokenHash = $"""SELECT {SqliteRows.EnrollmentColumns} FROM mfa_enrollment_requests WHERE "TokenHash" = $0""";
+    private EfEnrollmentStore? _ef;
+
+    private EfEnrollmentStore Ef => _ef ??= services.GetRequiredService<EfEnrollmentStore>();
+
+    public Task<EnrollmentRequest?> FindByTokenHashAsync(string tokenHash, CancellationToken ct) =>
+        Task.FromResult(reads.Read(db => SqliteRows.ReadEnrollment(db.Command(ByTokenHash, tokenHash))));
+
+    public Task AddAsync(EnrollmentRequest request, CancellationToken ct) => Ef.AddAsync(request, ct);
+
+    public Task<bool> TryReserveAttemptAsync(string id, int max, CancellationToken ct) => Ef.TryReserveAttemptAsync(id, max, ct);
+
+    public Task<int> PurgeExpiredAsync(DateTimeOffset before, CancellationToken ct) => Ef.PurgeExpiredAsync(before, ct);
+}

@@ -24,6 +24,37 @@ internal static class SqliteRows
         "RecoveryCodeHash", "PhotoKey", "PhotoHash", "CreatedAt"
         """;
 
+    public const string EnrollmentColumns =
+        """
+        "Id", "TokenHash", "UserId", "AppId", "Type", "PhoneNumber", "PhoneCountryCode", "Email", "CodeHash", "ProtectedSecret",
+        "RecoveryCodeHash", "FailedAttempts", "CreatedAt", "ExpiresAt", "ConsumedAt"
+        """;
+
+    public static EnrollmentRequest? ReadEnrollment(SqliteCommand command)
+    {
+        using var r = command.ExecuteReader();
+        return r.Read()
+            ? new EnrollmentRequest
+            {
+                Id = r.GetString(0),
+                TokenHash = r.GetString(1),
+                UserId = r.GetString(2),
+                AppId = r.GetString(3),
+                Type = Enum.Parse<FactorType>(r.GetString(4)),
+                PhoneNumber = Text(r, 5),
+                PhoneCountryCode = Text(r, 6),
+                Email = Text(r, 7),
+                CodeHash = Text(r, 8),
+                ProtectedSecret = Text(r, 9),
+                RecoveryCodeHash = Text(r, 10),
+                FailedAttempts = r.GetInt32(11),
+                CreatedAt = Time(r, 12)!.Value,
+                ExpiresAt = Time(r, 13)!.Value,
+                ConsumedAt = Time(r, 14),
+            }
+            : null;
+    }
+
     public static User? ReadUser(SqliteCommand command)
     {
         using var r = command.ExecuteReader();

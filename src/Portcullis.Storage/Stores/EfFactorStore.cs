@@ -17,7 +17,33 @@ internal sealed class EfFactorStore(PortcullisDbContext db) : IFactorStore
 
     public async Task<BindOutcome> BindAsync(string enrollmentId, DateTimeOffset at, Factor factor, CancellationToken ct)
     {
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        // Inside a code check's transaction (EfCodeCheckStore) the bind is a savepoint of it; otherwise a transaction of its own.
+        var outer = db.Database.CurrentTransaction;
+        await using var own = outer is null ? await db.Database.BeginTransactionAsync(ct) : null;
+        const string savepoint = "bind_factor";
+        if (outer is not null)
+        {
+            await outer.CreateSavepointAsync(savepoint, ct);
+        }
+
+        var outcome = await ConsumeAndInsertAsync(enrollmentId, at, factor, ct);
+        if (outcome == BindOutcome.Bound)
+        {
+            if (own is not null)
+            {
+                await own.CommitAsync(ct);
+            }
+        }
+        else if (outer is not null)
+        {
+            await outer.RollbackToSavepointAsync(savepoint, ct);
+        }
+
+        return outcome;
+    }
+
+    private async Task<BindOutcome> ConsumeAndInsertAsync(string enrollmentId, DateTimeOffset at, Factor factor, CancellationToken ct)
+    {
         var consumed = await db.EnrollmentRequests
             .Where(r => r.Id == enrollmentId && r.ConsumedAt == null)
             .ExecuteUpdateAsync(s => s.SetProperty(r => r.ConsumedAt, at), ct);
@@ -32,7 +58,6 @@ internal sealed class EfFactorStore(PortcullisDbContext db) : IFactorStore
         }
 
         db.Entry(factor).State = EntityState.Detached;
-        await tx.CommitAsync(ct);
         return BindOutcome.Bound;
     }
 

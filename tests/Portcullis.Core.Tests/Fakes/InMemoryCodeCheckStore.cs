@@ -15,7 +15,7 @@ public sealed class InMemoryCodeCheckStore(InMemoryAttemptCounterStore counters,
         // The in-memory stores complete synchronously, so the work never yields while holding the lock.
         lock (_one)
         {
-            var pending = work(new AutoCommitCheck(counters, factors, audit, ct));
+            var pending = work(new AutoCommitCheck(counters, factors, null, audit, ct));
             return pending.IsCompleted ? Task.FromResult(pending.Result) : throw new InvalidOperationException("The check yielded.");
         }
     }

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Portcullis.Core.Applications;
 using Portcullis.Core.Audit;
+using Portcullis.Core.Factors;
 using Portcullis.Core.Factors.Limits;
 
 namespace Portcullis.Storage.Tests.Conformance;
@@ -119,4 +120,63 @@ public abstract partial class StoreConformanceTests
     }
 
     protected Task<T> Checks<T>(Func<ICodeCheckStore, Task<T>> use) => Host.UseAsync(use);
+}
+
+/// <summary>Binding inside a code check: the same outcomes as <see cref="IFactorStore.BindAsync"/>, and a refusal undoes only the bind.</summary>
+public abstract partial class StoreConformanceTests
+{
+    [Fact]
+    public async Task CodeCheck_BindsAFactorAndSpendsTheEnrollmentAttempt()
+    {
+        var user = await CreateMfaUserAsync();
+        var request = await AddEnrollmentAsync(user.Id, FactorType.Otp);
+        var factor = NewFactor(user.Id, FactorType.Otp);
+        var at = Clock.GetUtcNow();
+
+        var outcome = await Checks(s => s.RunAsync(async tx =>
+            (await tx.TryReserveEnrollmentAttemptAsync(request.Id, 5), await tx.BindAsync(request.Id, at, factor)), Ct));
+
+        Assert.Equal((true, BindOutcome.Bound), outcome);
+        Assert.Equivalent(factor, await Factors(s => s.FindByTypeAsync(user.Id, FactorType.Otp, Ct)), strict: true);
+        var consumed = await FindEnrollmentAsync(request);
+        Assert.Equal((at, 1), (consumed?.ConsumedAt, consumed?.FailedAttempts));
+    }
+
+    [Fact]
+    public async Task CodeCheck_BindRefusedForASecondFactor_KeepsTheTokenAndTheRestOfTheCheck()
+    {
+        var user = await CreateMfaUserAsync();
+        await BindFactorAsync(user.Id, FactorType.Otp);
+        var request = await AddEnrollmentAsync(user.Id, FactorType.Otp);
+        var now = Clock.GetUtcNow();
+
+        var outcome = await Checks(s => s.RunAsync(async tx =>
+        {
+            await tx.TryReserveAsync(user.Id, "OTP", MaxFailures, now);
+            return await tx.BindAsync(request.Id, now, NewFactor(user.Id, FactorType.Otp));
+        }, Ct));
+
+        Assert.Equal(BindOutcome.AlreadyBound, outcome);
+        Assert.Null((await FindEnrollmentAsync(request))?.ConsumedAt);
+        Assert.Equal(1, (await FindCounterAsync(user.Id, "OTP"))?.Failures);
+        Assert.Single(await Factors(s => s.ListAsync(user.Id, Ct)));
+    }
+
+    [Fact]
+    public async Task CodeCheck_EnrollmentAttempts_StopAtTheLimit_AndASpentTokenBindsNothing()
+    {
+        var user = await CreateMfaUserAsync();
+        var request = await AddEnrollmentAsync(user.Id, FactorType.Otp);
+
+        var granted = 0;
+        for (var i = 0; i < 7; i++)
+        {
+            granted += await Checks(s => s.RunAsync(tx => tx.TryReserveEnrollmentAttemptAsync(request.Id, 5), Ct)) ? 1 : 0;
+        }
+
+        Assert.Equal(5, granted);
+        Assert.Equal(BindOutcome.Bound, await Checks(s => s.RunAsync(tx => tx.BindAsync(request.Id, Clock.GetUtcNow(), NewFactor(user.Id, FactorType.Otp)), Ct)));
+        Assert.Equal(BindOutcome.TokenAlreadyUsed,
+            await Checks(s => s.RunAsync(tx => tx.BindAsync(request.Id, Clock.GetUtcNow(), NewFactor(user.Id, FactorType.Sms)), Ct)));
+    }
 }

@@ -22,10 +22,17 @@ public sealed class AttemptGuard(
     /// <summary>
     /// Reserves an attempt, runs <paramref name="check"/> (which writes its own compare-and-set and audit event through the
     /// transaction), then resets the counter on success or locks it when this failure reached the limit; one commit in all.
+    /// A <paramref name="precondition"/> that refuses (e.g. an exhausted enrollment token) answers before any attempt is counted.
     /// </summary>
-    public Task<Result<T>> CheckAsync<T>(string userId, string? appId, string scope, Func<ICodeCheckTransaction, ValueTask<Result<T>>> check, CancellationToken ct) =>
+    public Task<Result<T>> CheckAsync<T>(string userId, string? appId, string scope, Func<ICodeCheckTransaction, ValueTask<Result<T>>> check,
+        CancellationToken ct, Func<ICodeCheckTransaction, ValueTask<Error?>>? precondition = null) =>
         checks.RunAsync(async tx =>
         {
+            if (precondition is not null && await precondition(tx) is { } refused)
+            {
+                return (Result<T>)refused;
+            }
+
             if (await ReserveAsync(tx, userId, scope) is { } locked)
             {
                 return (Result<T>)locked;
@@ -45,12 +52,12 @@ public sealed class AttemptGuard(
         }, ct);
 
     public async Task<Error?> ReserveAsync(string userId, string scope, CancellationToken ct) =>
-        await ReserveAsync(new AutoCommitCheck(counters, null, audit, ct), userId, scope);
+        await ReserveAsync(new AutoCommitCheck(counters, null, null, audit, ct), userId, scope);
 
     /// <summary>Records a wrong code and answers <paramref name="wrong"/>; the failure that reaches the limit also locks, so the next attempt is refused.</summary>
     public async Task<Error> FailAsync(string userId, string? appId, string scope, Error wrong, CancellationToken ct)
     {
-        await LockIfExhaustedAsync(new AutoCommitCheck(counters, null, audit, ct), userId, appId, scope);
+        await LockIfExhaustedAsync(new AutoCommitCheck(counters, null, null, audit, ct), userId, appId, scope);
         return wrong;
     }
 

@@ -24,6 +24,12 @@ public interface ICodeCheckTransaction
     /// <inheritdoc cref="IFactorStore.TryReplaceRecoveryCodeAsync"/>
     ValueTask<bool> TryReplaceRecoveryCodeAsync(string factorId, string expectedHash, string newHash);
 
+    /// <inheritdoc cref="IEnrollmentStore.TryReserveAttemptAsync"/>
+    ValueTask<bool> TryReserveEnrollmentAttemptAsync(string enrollmentId, int max);
+
+    /// <inheritdoc cref="IFactorStore.BindAsync"/>
+    ValueTask<BindOutcome> BindAsync(string enrollmentId, DateTimeOffset at, Factor factor);
+
     ValueTask AuditAsync(AuditEvent auditEvent);
 }
 
@@ -41,9 +47,12 @@ public interface ICodeCheckStore
 /// A <see cref="ICodeCheckTransaction"/> over the ordinary stores, each statement committing on its own. For checks whose
 /// work cannot run inside one transaction (those that send or bind through other stores); every statement is still atomic.
 /// </summary>
-public sealed class AutoCommitCheck(IAttemptCounterStore counters, IFactorStore? factors, IAuditLog audit, CancellationToken ct) : ICodeCheckTransaction
+public sealed class AutoCommitCheck(IAttemptCounterStore counters, IFactorStore? factors, IEnrollmentStore? enrollments, IAuditLog audit, CancellationToken ct)
+    : ICodeCheckTransaction
 {
     private IFactorStore Factors => factors ?? throw new InvalidOperationException("This check was given no factor store.");
+
+    private IEnrollmentStore Enrollments => enrollments ?? throw new InvalidOperationException("This check was given no enrollment store.");
 
     public async ValueTask<AttemptReservation> TryReserveAsync(string userId, string scope, int max, DateTimeOffset now) =>
         await counters.TryReserveAsync(userId, scope, max, now, ct);
@@ -57,6 +66,12 @@ public sealed class AutoCommitCheck(IAttemptCounterStore counters, IFactorStore?
 
     public async ValueTask<bool> TryReplaceRecoveryCodeAsync(string factorId, string expectedHash, string newHash) =>
         await Factors.TryReplaceRecoveryCodeAsync(factorId, expectedHash, newHash, ct);
+
+    public async ValueTask<bool> TryReserveEnrollmentAttemptAsync(string enrollmentId, int max) =>
+        await Enrollments.TryReserveAttemptAsync(enrollmentId, max, ct);
+
+    public async ValueTask<BindOutcome> BindAsync(string enrollmentId, DateTimeOffset at, Factor factor) =>
+        await Factors.BindAsync(enrollmentId, at, factor, ct);
 
     public async ValueTask AuditAsync(AuditEvent auditEvent) => await audit.WriteAsync(auditEvent, ct);
 }

@@ -137,6 +137,9 @@ public class TokenBenchmarks
 
         public Task<bool> IsAccessTokenRevokedAsync(string jti, CancellationToken ct) => Task.FromResult(false);
 
+        public Task<IReadOnlyList<RevokedAccessToken>> ListAccessTokenRevocationsAsync(RevocationCursor after, DateTimeOffset now, int limit, CancellationToken ct) =>
+            Task.FromResult<IReadOnlyList<RevokedAccessToken>>([]);
+
         public Task<int> PurgeExpiredAsync(DateTimeOffset now, CancellationToken ct) => Task.FromResult(0);
     }
 }

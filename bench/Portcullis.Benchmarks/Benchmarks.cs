@@ -82,6 +82,7 @@ public class TokenBenchmarks
         services.AddSingleton<ISigningKeyStore, MemoryKeyStore>();
         services.AddSingleton<ITokenStore, NoRevocations>();
         services.AddSingleton<SigningKeyRing>();
+        services.AddSingleton<AccessTokenRevocations>();
         services.AddSingleton<TokenService>();
         var provider = services.BuildServiceProvider();
         await provider.GetRequiredService<SigningKeyRing>().InitialiseAsync(CancellationToken.None);
@@ -134,8 +135,6 @@ public class TokenBenchmarks
         public Task RevokeRefreshFamilyAsync(string familyId, DateTimeOffset at, CancellationToken ct) => Task.CompletedTask;
 
         public Task RevokeAccessTokenAsync(RevokedAccessToken revoked, CancellationToken ct) => Task.CompletedTask;
-
-        public Task<bool> IsAccessTokenRevokedAsync(string jti, CancellationToken ct) => Task.FromResult(false);
 
         public Task<IReadOnlyList<RevokedAccessToken>> ListAccessTokenRevocationsAsync(RevocationCursor after, DateTimeOffset now, int limit, CancellationToken ct) =>
             Task.FromResult<IReadOnlyList<RevokedAccessToken>>([]);

@@ -71,8 +71,6 @@ public interface ITokenStore
 
     Task RevokeAccessTokenAsync(RevokedAccessToken revoked, CancellationToken ct);
 
-    Task<bool> IsAccessTokenRevokedAsync(string jti, CancellationToken ct);
-
     /// <summary>
     /// Revocations after <paramref name="after"/> that have not expired at <paramref name="now"/>, in cursor order, at most
     /// <paramref name="limit"/>: each node keeps the revocation list in memory and reads what is new with this.

@@ -19,7 +19,8 @@ public sealed record AccessTokenInfo(string Subject, string AppId, string Jti, s
 /// RS256 with <c>kid</c>, <c>iss = appHost/oidc</c>, <c>aud = appId</c>. Access tokens carry <c>typ: at+jwt</c> (RFC 9068) so an
 /// ID token can never be used as one.
 /// </summary>
-public sealed class TokenService(SigningKeyRing keys, ITokenStore store, TimeProvider clock, IOptions<TokenOptions> options)
+public sealed class TokenService(SigningKeyRing keys, ITokenStore store, TimeProvider clock, IOptions<TokenOptions> options,
+    AccessTokenRevocations revocations)
 {
     public const string AccessTokenType = "at+jwt";
     private static readonly JsonWebTokenHandler Handler = new() { SetDefaultTimesOnTokenCreation = false };
@@ -129,7 +130,10 @@ public sealed class TokenService(SigningKeyRing keys, ITokenStore store, TimePro
         return new IssuedTokens(token, null, null, lifetime, scope);
     }
 
-    /// <summary>Signature, type, issuer, lifetime and revocation. Any failure is <see cref="ErrorKind.NotLoggedIn"/>.</summary>
+    /// <summary>
+    /// Signature, type, issuer, lifetime and revocation. Any failure is <see cref="ErrorKind.NotLoggedIn"/>. Runs on every
+    /// authenticated request, so revocation is a lookup in <see cref="AccessTokenRevocations"/>, not a database query.
+    /// </summary>
     public async Task<Result<AccessTokenInfo>> ValidateAccessTokenAsync(string issuer, string token, CancellationToken ct)
     {
         if (token.Length > 8192)
@@ -138,6 +142,7 @@ public sealed class TokenService(SigningKeyRing keys, ITokenStore store, TimePro
         }
 
         var snapshot = await keys.GetAsync(ct);
+        await revocations.EnsureLoadedAsync(ct);
         var now = clock.GetUtcNow();
         var result = await Handler.ValidateTokenAsync(token, new TokenValidationParameters
         {
@@ -158,7 +163,7 @@ public sealed class TokenService(SigningKeyRing keys, ITokenStore store, TimePro
 
         var jti = jwt.Id;
         var appId = jwt.Audiences.FirstOrDefault();
-        if (string.IsNullOrEmpty(jti) || string.IsNullOrEmpty(appId) || await store.IsAccessTokenRevokedAsync(jti, ct))
+        if (string.IsNullOrEmpty(jti) || string.IsNullOrEmpty(appId) || revocations.IsRevoked(jti))
         {
             return Result<AccessTokenInfo>.Fail(ErrorKind.NotLoggedIn);
         }
@@ -199,8 +204,12 @@ public sealed class TokenService(SigningKeyRing keys, ITokenStore store, TimePro
     public Task RevokeRefreshFamilyAsync(RefreshToken token, CancellationToken ct) =>
         store.RevokeRefreshFamilyAsync(token.FamilyId, clock.GetUtcNow(), ct);
 
-    public Task RevokeAccessTokenAsync(AccessTokenInfo info, CancellationToken ct) =>
-        store.RevokeAccessTokenAsync(new RevokedAccessToken { Jti = info.Jti, ExpiresAt = info.ExpiresAt }, ct);
+    /// <summary>Stored for every node (they see it at their next poll) and refused on this one at once.</summary>
+    public async Task RevokeAccessTokenAsync(AccessTokenInfo info, CancellationToken ct)
+    {
+        await store.RevokeAccessTokenAsync(new RevokedAccessToken { Jti = info.Jti, ExpiresAt = info.ExpiresAt, RevokedAt = clock.GetUtcNow() }, ct);
+        revocations.Add(info.Jti, info.ExpiresAt);
+    }
 
     private static void AddProfileClaims(Dictionary<string, object> claims, User user, string[] scopes)
     {

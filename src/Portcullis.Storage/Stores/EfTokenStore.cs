@@ -34,9 +34,6 @@ internal sealed class EfTokenStore(PortcullisDbContext db) : ITokenStore
         await UniqueViolation.TryInsertAsync(db, revoked, ct);
     }
 
-    public Task<bool> IsAccessTokenRevokedAsync(string jti, CancellationToken ct) =>
-        db.RevokedAccessTokens.AnyAsync(t => t.Jti == jti, ct);
-
     public async Task<IReadOnlyList<RevokedAccessToken>> ListAccessTokenRevocationsAsync(RevocationCursor after, DateTimeOffset now,
         int limit, CancellationToken ct) =>
         await db.RevokedAccessTokens.AsNoTracking()

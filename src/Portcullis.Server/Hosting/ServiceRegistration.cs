@@ -41,6 +41,8 @@ public static class ServiceRegistration
         services.AddPortcullisStorage(configuration);
 
         services.AddSingleton<SigningKeyRing>();
+        services.AddSingleton<AccessTokenValidator>();
+        services.AddSingleton<ValidatedTokenCache>();
         services.AddSingleton<AccessTokenRevocations>();
         services.AddHostedService<AccessTokenRevocationPoller>();
         services.AddSingleton<IssuerResolver>();

@@ -61,10 +61,15 @@ public class SeedDecryptBenchmarks
     public string Protect() => _protector.Protect("AAAAAAAAAAAAAAAAAAAAAAAAAAA=");
 }
 
-/// <summary>The server's TokenService over an in-memory key store: what signin signs (access + ID token) and what every user endpoint validates.</summary>
+/// <summary>
+/// The server's TokenService over an in-memory key store: what signin signs (access + ID token) and what every user endpoint
+/// validates, for a token seen before (the validation cache) and for a new one (the signature check).
+/// </summary>
 public class TokenBenchmarks
 {
     private TokenService _tokens = null!;
+    private AccessTokenValidator _validator = null!;
+    private SigningKeyRing.KeySnapshot _keys = null!;
     private Application _app = null!;
     private User _user = null!;
     private string _accessToken = "";
@@ -82,9 +87,14 @@ public class TokenBenchmarks
         services.AddSingleton<ISigningKeyStore, MemoryKeyStore>();
         services.AddSingleton<ITokenStore, NoRevocations>();
         services.AddSingleton<SigningKeyRing>();
+        services.AddSingleton<AccessTokenValidator>();
+        services.AddSingleton<ValidatedTokenCache>();
+        services.AddSingleton<AccessTokenRevocations>();
         services.AddSingleton<TokenService>();
         var provider = services.BuildServiceProvider();
         await provider.GetRequiredService<SigningKeyRing>().InitialiseAsync(CancellationToken.None);
+        _keys = await provider.GetRequiredService<SigningKeyRing>().GetAsync(CancellationToken.None);
+        _validator = provider.GetRequiredService<AccessTokenValidator>();
         _tokens = provider.GetRequiredService<TokenService>();
         _app = new Application { Id = "be0c0000000000000000a001", PoolId = "pool", Name = "bench", ProtectedSecret = "" };
         _user = new User { Id = "b00000000000000000000001", PoolId = "pool", Email = "user-1@bench.local", Nickname = "one", CreatedAt = DateTimeOffset.UtcNow, UpdatedAt = DateTimeOffset.UtcNow };
@@ -97,8 +107,11 @@ public class TokenBenchmarks
     [Benchmark(Description = "Sign access + ID token (signin)")]
     public Task<IssuedTokens> SignSignInTokens() => _tokens.IssueForUserAsync(Issuer, _app, _user, "openid profile", DateTimeOffset.UtcNow, ["pwd"], null, CancellationToken.None);
 
-    [Benchmark(Description = "Validate access token")]
+    [Benchmark(Description = "Validate access token (seen before)")]
     public Task<Result<AccessTokenInfo>> Validate() => _tokens.ValidateAccessTokenAsync(Issuer, _accessToken, CancellationToken.None);
+
+    [Benchmark(Description = "Validate access token (signature check)")]
+    public Task<ValidatedAccessToken?> ValidateSignature() => _validator.ValidateAsync(Issuer, _accessToken, _keys);
 
     private sealed class Protector(IDataProtectionProvider provider) : ISecretProtector
     {
@@ -135,7 +148,8 @@ public class TokenBenchmarks
 
         public Task RevokeAccessTokenAsync(RevokedAccessToken revoked, CancellationToken ct) => Task.CompletedTask;
 
-        public Task<bool> IsAccessTokenRevokedAsync(string jti, CancellationToken ct) => Task.FromResult(false);
+        public Task<IReadOnlyList<RevokedAccessToken>> ListAccessTokenRevocationsAsync(RevocationCursor after, DateTimeOffset now, int limit, CancellationToken ct) =>
+            Task.FromResult<IReadOnlyList<RevokedAccessToken>>([]);
 
         public Task<int> PurgeExpiredAsync(DateTimeOffset now, CancellationToken ct) => Task.FromResult(0);
     }

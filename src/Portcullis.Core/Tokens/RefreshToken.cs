@@ -32,9 +32,30 @@ public sealed class RefreshToken
 /// <summary>An access token revoked before its expiry, kept until it would have expired anyway.</summary>
 public sealed class RevokedAccessToken
 {
+    /// <summary>
+    /// What rows written without a revocation time hold (rows from before the column existed, or written by a node still running
+    /// an older version during a rolling upgrade). Later than every poll cursor, so every node re-reads them until they expire.
+    /// </summary>
+    public static readonly DateTimeOffset Undated = new(9999, 12, 31, 0, 0, 0, TimeSpan.Zero);
+
     public required string Jti { get; init; }
 
     public DateTimeOffset ExpiresAt { get; init; }
+
+    /// <summary>When it was revoked, by the revoking node's clock: the cursor other nodes poll by.</summary>
+    public DateTimeOffset RevokedAt { get; init; }
+}
+
+/// <summary>
+/// A position in the revocations ordered by (<see cref="RevokedAccessToken.RevokedAt"/>, <see cref="RevokedAccessToken.Jti"/>):
+/// a page holds the rows strictly after it.
+/// </summary>
+public readonly record struct RevocationCursor(DateTimeOffset RevokedAt, string Jti)
+{
+    /// <summary>Before every row revoked at or after <paramref name="at"/> (no jti is empty).</summary>
+    public static RevocationCursor From(DateTimeOffset at) => new(at, "");
+
+    public static RevocationCursor After(RevokedAccessToken row) => new(row.RevokedAt, row.Jti);
 }
 
 public interface ITokenStore
@@ -50,7 +71,11 @@ public interface ITokenStore
 
     Task RevokeAccessTokenAsync(RevokedAccessToken revoked, CancellationToken ct);
 
-    Task<bool> IsAccessTokenRevokedAsync(string jti, CancellationToken ct);
+    /// <summary>
+    /// Revocations after <paramref name="after"/> that have not expired at <paramref name="now"/>, in cursor order, at most
+    /// <paramref name="limit"/>: each node keeps the revocation list in memory and reads what is new with this.
+    /// </summary>
+    Task<IReadOnlyList<RevokedAccessToken>> ListAccessTokenRevocationsAsync(RevocationCursor after, DateTimeOffset now, int limit, CancellationToken ct);
 
     /// <summary>Deletes revocation entries and refresh tokens that are past expiry.</summary>
     Task<int> PurgeExpiredAsync(DateTimeOffset now, CancellationToken ct);

@@ -14,6 +14,13 @@ public sealed class TokenOptions
     [Range(300, 31_536_000)]
     public int RefreshTokenLifetimeSeconds { get; set; } = 14 * 86_400;
 
+    /// <summary>
+    /// How often each node reads access-token revocations made elsewhere (another node, the CLI): the longest a token revoked
+    /// elsewhere is still accepted here. Revocations made on this node apply at once.
+    /// </summary>
+    [Range(1, 60)]
+    public int RevocationPollSeconds { get; set; } = 2;
+
     /// <summary>RSA modulus size of new signing keys.</summary>
     [Range(2048, 4096)]
     public int RsaKeySize { get; set; } = 2048;

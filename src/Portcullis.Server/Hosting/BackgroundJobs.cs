@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
 using Portcullis.Core.Delivery;
 using Portcullis.Core.Factors;
 using Portcullis.Core.Tokens;
@@ -47,5 +48,36 @@ public sealed class SigningKeyHealthCheck(SigningKeyRing keys) : IHealthCheck
         {
             return HealthCheckResult.Unhealthy(ex.Message);
         }
+    }
+}
+
+/// <summary>Reads new access-token revocations into <see cref="AccessTokenRevocations"/> every <c>Portcullis:Tokens:RevocationPollSeconds</c>.</summary>
+public sealed class AccessTokenRevocationPoller(AccessTokenRevocations revocations, TimeProvider clock, IOptions<TokenOptions> options)
+    : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(options.Value.RevocationPollSeconds), clock);
+        while (await timer.WaitForNextTickAsync(stoppingToken))
+        {
+            await revocations.PollAsync(stoppingToken);
+        }
+    }
+}
+
+/// <summary>
+/// Not ready when revocations have not been read for ten poll intervals (at least 30 s): this node would still accept tokens
+/// revoked elsewhere since then, so a load balancer should stop sending it requests.
+/// </summary>
+public sealed class RevocationListHealthCheck(AccessTokenRevocations revocations, TimeProvider clock, IOptions<TokenOptions> options)
+    : IHealthCheck
+{
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        var staleAfter = TimeSpan.FromSeconds(Math.Max(30, 10 * options.Value.RevocationPollSeconds));
+        var result = revocations.LastReadAt is { } lastRead && clock.GetUtcNow() - lastRead <= staleAfter
+            ? HealthCheckResult.Healthy($"{revocations.Count} revoked token(s), read at {lastRead:O}")
+            : HealthCheckResult.Unhealthy($"Revoked access tokens not read since {revocations.LastReadAt?.ToString("O") ?? "start"}");
+        return Task.FromResult(result);
     }
 }

@@ -41,6 +41,10 @@ public static class ServiceRegistration
         services.AddPortcullisStorage(configuration);
 
         services.AddSingleton<SigningKeyRing>();
+        services.AddSingleton<AccessTokenValidator>();
+        services.AddSingleton<ValidatedTokenCache>();
+        services.AddSingleton<AccessTokenRevocations>();
+        services.AddHostedService<AccessTokenRevocationPoller>();
         services.AddSingleton<IssuerResolver>();
         services.AddScoped<TokenService>();
         services.AddScoped<AppResolver>();
@@ -76,7 +80,8 @@ public static class ServiceRegistration
 
         services.AddHealthChecks()
             .AddDbContextCheck<PortcullisDbContext>("database", tags: ["ready"])
-            .AddCheck<SigningKeyHealthCheck>("signing-keys", tags: ["ready"]);
+            .AddCheck<SigningKeyHealthCheck>("signing-keys", tags: ["ready"])
+            .AddCheck<RevocationListHealthCheck>("revocation-list", tags: ["ready"]);
         services.AddOpenApi(o => o.AddDocumentTransformer((doc, _, _) =>
         {
             doc.Info.Title = "Portcullis API";

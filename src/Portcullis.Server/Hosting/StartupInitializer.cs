@@ -5,10 +5,11 @@ using Portcullis.Storage;
 
 namespace Portcullis.Server.Hosting;
 
-/// <summary>What must be true before the first request: schema migrated, a signing key, the bootstrap or demo application.</summary>
+/// <summary>What must be true before the first request: schema migrated, a signing key, the revocation list, the bootstrap or demo application.</summary>
 public sealed class StartupInitializer(
     DatabaseInitializer database,
     SigningKeyRing keys,
+    AccessTokenRevocations revocations,
     ApplicationService applications,
     IApplicationStore appStore,
     IOptions<BootstrapOptions> bootstrap,
@@ -19,6 +20,7 @@ public sealed class StartupInitializer(
     {
         await database.MigrateAsync(ct);
         await keys.InitialiseAsync(ct);
+        await revocations.EnsureLoadedAsync(ct);
 
         var boot = bootstrap.Value;
         if (boot.IsConfigured)

@@ -19,7 +19,8 @@ public sealed record AccessTokenInfo(string Subject, string AppId, string Jti, s
 /// RS256 with <c>kid</c>, <c>iss = appHost/oidc</c>, <c>aud = appId</c>. Access tokens carry <c>typ: at+jwt</c> (RFC 9068) so an
 /// ID token can never be used as one.
 /// </summary>
-public sealed class TokenService(SigningKeyRing keys, ITokenStore store, TimeProvider clock, IOptions<TokenOptions> options)
+public sealed class TokenService(SigningKeyRing keys, ITokenStore store, TimeProvider clock, IOptions<TokenOptions> options,
+    AccessTokenValidator validator, ValidatedTokenCache cache, AccessTokenRevocations revocations)
 {
     public const string AccessTokenType = "at+jwt";
     private static readonly JsonWebTokenHandler Handler = new() { SetDefaultTimesOnTokenCreation = false };
@@ -129,44 +130,30 @@ public sealed class TokenService(SigningKeyRing keys, ITokenStore store, TimePro
         return new IssuedTokens(token, null, null, lifetime, scope);
     }
 
-    /// <summary>Signature, type, issuer, lifetime and revocation. Any failure is <see cref="ErrorKind.NotLoggedIn"/>.</summary>
+    /// <summary>
+    /// Signature, type, issuer, lifetime and revocation. Any failure is <see cref="ErrorKind.NotLoggedIn"/>. Runs on every
+    /// authenticated request, so it touches no database: a token seen before skips the signature check
+    /// (<see cref="ValidatedTokenCache"/>), and revocation is a lookup in <see cref="AccessTokenRevocations"/>.
+    /// </summary>
     public async Task<Result<AccessTokenInfo>> ValidateAccessTokenAsync(string issuer, string token, CancellationToken ct)
     {
-        if (token.Length > 8192)
+        if (!ValidatedTokenCache.TokenDigest.TryOf(token, out var digest))
         {
             return Result<AccessTokenInfo>.Fail(ErrorKind.NotLoggedIn);
         }
 
         var snapshot = await keys.GetAsync(ct);
-        var now = clock.GetUtcNow();
-        var result = await Handler.ValidateTokenAsync(token, new TokenValidationParameters
+        await revocations.EnsureLoadedAsync(ct);
+        var info = cache.Find(digest, issuer, snapshot, clock.GetUtcNow());
+        if (info is null && await validator.ValidateAsync(issuer, token, snapshot) is { } checkedToken)
         {
-            ValidIssuer = issuer,
-            ValidateAudience = false,
-            IssuerSigningKeys = snapshot.Published,
-            ValidAlgorithms = [SecurityAlgorithms.RsaSha256],
-            ValidTypes = [AccessTokenType],
-            ValidateLifetime = true,
-            LifetimeValidator = (notBefore, expires, _, _) =>
-                expires is { } exp && exp > now.UtcDateTime && (notBefore is null || notBefore <= now.UtcDateTime.AddSeconds(30)),
-            RequireExpirationTime = true,
-        });
-        if (!result.IsValid || result.SecurityToken is not JsonWebToken jwt)
-        {
-            return Result<AccessTokenInfo>.Fail(ErrorKind.NotLoggedIn);
+            cache.Add(digest, issuer, checkedToken);
+            info = checkedToken.Info;
         }
 
-        var jti = jwt.Id;
-        var appId = jwt.Audiences.FirstOrDefault();
-        if (string.IsNullOrEmpty(jti) || string.IsNullOrEmpty(appId) || await store.IsAccessTokenRevokedAsync(jti, ct))
-        {
-            return Result<AccessTokenInfo>.Fail(ErrorKind.NotLoggedIn);
-        }
-
-        jwt.TryGetPayloadValue<string>("scope", out var scope);
-        var isClient = !jwt.TryGetPayloadValue<long>(JwtRegisteredClaimNames.AuthTime, out _);
-        return Result<AccessTokenInfo>.Ok(new AccessTokenInfo(jwt.Subject, appId, jti, scope ?? "",
-            new DateTimeOffset(jwt.IssuedAt, TimeSpan.Zero), new DateTimeOffset(jwt.ValidTo, TimeSpan.Zero), isClient));
+        return info is null || revocations.IsRevoked(info.Jti)
+            ? Result<AccessTokenInfo>.Fail(ErrorKind.NotLoggedIn)
+            : Result<AccessTokenInfo>.Ok(info);
     }
 
     public Task<RefreshToken?> FindRefreshTokenAsync(string value, CancellationToken ct) =>
@@ -199,8 +186,12 @@ public sealed class TokenService(SigningKeyRing keys, ITokenStore store, TimePro
     public Task RevokeRefreshFamilyAsync(RefreshToken token, CancellationToken ct) =>
         store.RevokeRefreshFamilyAsync(token.FamilyId, clock.GetUtcNow(), ct);
 
-    public Task RevokeAccessTokenAsync(AccessTokenInfo info, CancellationToken ct) =>
-        store.RevokeAccessTokenAsync(new RevokedAccessToken { Jti = info.Jti, ExpiresAt = info.ExpiresAt }, ct);
+    /// <summary>Stored for every node (they see it at their next poll) and refused on this one at once.</summary>
+    public async Task RevokeAccessTokenAsync(AccessTokenInfo info, CancellationToken ct)
+    {
+        await store.RevokeAccessTokenAsync(new RevokedAccessToken { Jti = info.Jti, ExpiresAt = info.ExpiresAt, RevokedAt = clock.GetUtcNow() }, ct);
+        revocations.Add(info.Jti, info.ExpiresAt);
+    }
 
     private static void AddProfileClaims(Dictionary<string, object> claims, User user, string[] scopes)
     {

@@ -497,9 +497,16 @@ namespace Portcullis.Storage.PostgreSql.Migrations
                     b.Property<DateTimeOffset>("ExpiresAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<DateTimeOffset>("RevokedAt")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("timestamp with time zone")
+                        .HasDefaultValue(new DateTimeOffset(new DateTime(9999, 12, 31, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0)));
+
                     b.HasKey("Jti");
 
                     b.HasIndex("ExpiresAt");
+
+                    b.HasIndex("RevokedAt", "Jti");
 
                     b.ToTable("revoked_access_tokens", (string)null);
                 });

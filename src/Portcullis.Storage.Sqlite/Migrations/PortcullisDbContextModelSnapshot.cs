@@ -487,9 +487,16 @@ namespace Portcullis.Storage.Sqlite.Migrations
                     b.Property<long>("ExpiresAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long>("RevokedAt")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasDefaultValue(3155378112000000000L);
+
                     b.HasKey("Jti");
 
                     b.HasIndex("ExpiresAt");
+
+                    b.HasIndex("RevokedAt", "Jti");
 
                     b.ToTable("revoked_access_tokens", (string)null);
                 });

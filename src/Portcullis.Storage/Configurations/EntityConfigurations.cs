@@ -112,6 +112,9 @@ internal sealed class RevokedAccessTokenConfiguration : IEntityTypeConfiguration
         b.ToTable("revoked_access_tokens");
         b.HasKey(t => t.Jti);
         b.Property(t => t.Jti).HasMaxLength(64);
+        b.Property(t => t.RevokedAt).HasDefaultValue(RevokedAccessToken.Undated);
         b.HasIndex(t => t.ExpiresAt);
+        // Every node polls by (RevokedAt, Jti) every few seconds.
+        b.HasIndex(t => new { t.RevokedAt, t.Jti });
     }
 }

@@ -34,8 +34,14 @@ internal sealed class EfTokenStore(PortcullisDbContext db) : ITokenStore
         await UniqueViolation.TryInsertAsync(db, revoked, ct);
     }
 
-    public Task<bool> IsAccessTokenRevokedAsync(string jti, CancellationToken ct) =>
-        db.RevokedAccessTokens.AnyAsync(t => t.Jti == jti, ct);
+    public async Task<IReadOnlyList<RevokedAccessToken>> ListAccessTokenRevocationsAsync(RevocationCursor after, DateTimeOffset now,
+        int limit, CancellationToken ct) =>
+        await db.RevokedAccessTokens.AsNoTracking()
+            .Where(t => t.RevokedAt > after.RevokedAt || (t.RevokedAt == after.RevokedAt && string.Compare(t.Jti, after.Jti) > 0))
+            .Where(t => t.ExpiresAt > now)
+            .OrderBy(t => t.RevokedAt).ThenBy(t => t.Jti)
+            .Take(limit)
+            .ToListAsync(ct);
 
     public async Task<int> PurgeExpiredAsync(DateTimeOffset now, CancellationToken ct) =>
         await db.RevokedAccessTokens.Where(t => t.ExpiresAt < now).ExecuteDeleteAsync(ct)

@@ -1,0 +1,136 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Portcullis.Client;
+using Portcullis.Contracts.Envelope;
+using Portcullis.Core.Tokens;
+using Portcullis.Server.Tokens;
+using Portcullis.Testing;
+using static Portcullis.Server.Tests.Scenarios;
+
+namespace Portcullis.Server.Tests;
+
+/// <summary>
+/// The per-request access-token check (validation cache + in-memory revocation list) never accepts what a full check would
+/// refuse, except for the documented poll interval for revocations made on another node. A server of its own: these tests
+/// move its clock and rotate its keys.
+/// </summary>
+public sealed class AccessTokenCheckTests(AccessTokenCheckTests.Server server) : IClassFixture<AccessTokenCheckTests.Server>
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public sealed class Server : TestServer;
+
+    [Fact]
+    public async Task RevokedOnThisNode_ASeenToken_IsRefusedAtOnce()
+    {
+        using var client = server.Client();
+        var tokens = await SignUpAndSignInAsync(client);
+        AssertOk(await client.GetProfileAsync(Ct));
+
+        Assert.True(await client.RevokeTokenAsync(tokens.AccessToken!, Ct));
+
+        AssertError(await client.GetProfileAsync(Ct), 401, ApiCodes.NotLoggedIn);
+        Assert.False((await client.IntrospectTokenAsync(tokens.AccessToken!, Ct)).Active);
+    }
+
+    [Fact]
+    public async Task RevokedOnThisNode_ATokenNeverSeen_IsRefusedAtOnce()
+    {
+        using var client = server.Client();
+        var tokens = await SignUpAndSignInAsync(client);
+
+        await using (var scope = server.Services.CreateAsyncScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<TokenService>().RevokeAccessTokenAsync(InfoOf(tokens.AccessToken!), Ct);
+        }
+
+        AssertError(await client.GetProfileAsync(Ct), 401, ApiCodes.NotLoggedIn);
+    }
+
+    [Fact]
+    public async Task RevokedByAnotherNode_IsRefusedOncePolled()
+    {
+        using var client = server.Client();
+        var tokens = await SignUpAndSignInAsync(client);
+        AssertOk(await client.GetProfileAsync(Ct));
+
+        // Another node writes the row, stamped by its own clock, 10 s behind this one's.
+        var info = InfoOf(tokens.AccessToken!);
+        await using (var scope = server.Services.CreateAsyncScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<ITokenStore>().RevokeAccessTokenAsync(
+                new RevokedAccessToken { Jti = info.Jti, ExpiresAt = info.ExpiresAt, RevokedAt = server.Clock.GetUtcNow().AddSeconds(-10) }, Ct);
+        }
+
+        AssertOk(await client.GetProfileAsync(Ct));
+        await AdvancePastNextPollAsync();
+        AssertError(await client.GetProfileAsync(Ct), 401, ApiCodes.NotLoggedIn);
+    }
+
+    [Fact]
+    public async Task ASeenToken_AfterItsExpiry_IsRefused()
+    {
+        using var client = server.Client();
+        var tokens = await SignUpAndSignInAsync(client);
+        AssertOk(await client.GetProfileAsync(Ct));
+
+        server.Clock.Advance(InfoOf(tokens.AccessToken!).ExpiresAt - server.Clock.GetUtcNow());
+
+        AssertError(await client.GetProfileAsync(Ct), 401, ApiCodes.NotLoggedIn);
+    }
+
+    [Fact]
+    public async Task ASeenToken_OnceItsSigningKeyIsNoLongerPublished_IsRefused()
+    {
+        using var client = server.Client();
+        await SignUpAndSignInAsync(client);
+        AssertOk(await client.GetProfileAsync(Ct));
+        var ring = server.Services.GetRequiredService<SigningKeyRing>();
+
+        await ring.RotateAsync(Ct);
+        AssertOk(await client.GetProfileAsync(Ct));
+        await ring.RotateAsync(Ct);
+
+        AssertError(await client.GetProfileAsync(Ct), 401, ApiCodes.NotLoggedIn);
+    }
+
+    [Fact]
+    public async Task ASeenToken_PresentedToAnotherIssuer_IsRefused()
+    {
+        using var client = server.Client();
+        var tokens = await SignUpAndSignInAsync(client);
+        AssertOk(await client.GetProfileAsync(Ct));
+        using var http = server.RawHttp();
+        using var request = new HttpRequestMessage(HttpMethod.Get, "api/v3/get-profile");
+        request.Headers.Host = "localhost:" + new Uri(server.BaseUrl).Port;
+        request.Headers.TryAddWithoutValidation("authorization", tokens.AccessToken);
+
+        using var response = await http.SendAsync(request, Ct);
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync(Ct));
+
+        Assert.Equal(401, body.RootElement.GetProperty("statusCode").GetInt32());
+    }
+
+    private static AccessTokenInfo InfoOf(string accessToken)
+    {
+        var jwt = new JsonWebToken(accessToken);
+        return new AccessTokenInfo(jwt.Subject, jwt.Audiences.First(), jwt.Id, "", new DateTimeOffset(jwt.IssuedAt, TimeSpan.Zero),
+            new DateTimeOffset(jwt.ValidTo, TimeSpan.Zero), IsClientToken: false);
+    }
+
+    /// <summary>Moves the clock past one poll interval and waits (in real time, bounded) for the poller to finish that read.</summary>
+    private async Task AdvancePastNextPollAsync()
+    {
+        var revocations = server.Services.GetRequiredService<AccessTokenRevocations>();
+        server.Clock.Advance(TimeSpan.FromSeconds(new TokenOptions().RevocationPollSeconds + 1));
+        var due = server.Clock.GetUtcNow();
+        var waited = Stopwatch.StartNew();
+        while (!(revocations.LastReadAt >= due))
+        {
+            Assert.True(waited.Elapsed < TimeSpan.FromSeconds(10), "the revocation poller did not run");
+            await Task.Delay(10, Ct);
+        }
+    }
+}

@@ -7,7 +7,8 @@ namespace Portcullis.Storage.Sqlite;
 /// <summary>
 /// SQLite has one writer at a time. Instead of many connections queuing on the file lock (each retry a sleep), the hot write
 /// paths hand their work to this single writer, which runs whatever is waiting in one transaction (group commit): one commit
-/// for the batch, each piece of work inside its own savepoint so one failure rolls back only that piece. Callers are answered
+/// for the batch. If a piece of work throws, the batch is rolled back and each piece re-run in a transaction of its own, so one
+/// failure fails only its own caller. Callers are answered
 /// only after the commit, so an acknowledged write is as durable as any other (WAL; see SqlitePragmas for synchronous).
 /// </summary>
 internal sealed class SqliteWriter : IAsyncDisposable
@@ -59,20 +60,18 @@ internal sealed class SqliteWriter : IAsyncDisposable
         {
             var connection = _connection ??= PreparedConnection.Open(_options);
             connection.Execute("BEGIN IMMEDIATE");
-            foreach (var item in batch)
+            var failed = batch.FindIndex(item => !item.TryRun(connection));
+            if (failed >= 0)
             {
-                connection.Execute("SAVEPOINT work");
-                try
+                // Rare (a bug or a constraint): undo the batch and give every piece a transaction of its own, so one failure
+                // fails only its own caller. The work is re-run from the start; nothing of the first run was committed.
+                connection.Execute("ROLLBACK");
+                foreach (var item in batch)
                 {
-                    item.Run(connection);
-                    connection.Execute("RELEASE work");
+                    RunAlone(connection, item);
                 }
-                catch (Exception ex)
-                {
-                    connection.Execute("ROLLBACK TO work");
-                    connection.Execute("RELEASE work");
-                    item.Fail(ex);
-                }
+
+                return;
             }
 
             connection.Execute("COMMIT");
@@ -89,6 +88,21 @@ internal sealed class SqliteWriter : IAsyncDisposable
             {
                 item.Fail(ex);
             }
+        }
+    }
+
+    private static void RunAlone(PreparedConnection connection, WriteWork item)
+    {
+        connection.Execute("BEGIN IMMEDIATE");
+        if (item.TryRun(connection))
+        {
+            connection.Execute("COMMIT");
+            item.Publish();
+        }
+        else
+        {
+            connection.Execute("ROLLBACK");
+            item.PublishFailure();
         }
     }
 
@@ -117,35 +131,43 @@ internal sealed class SqliteWriter : IAsyncDisposable
 
     private abstract class WriteWork
     {
-        public abstract void Run(PreparedConnection connection);
+        /// <summary>Runs the work; false when it threw (the exception is kept for <see cref="PublishFailure"/>).</summary>
+        public abstract bool TryRun(PreparedConnection connection);
 
         public abstract void Fail(Exception ex);
 
         public abstract void Publish();
+
+        public abstract void PublishFailure();
     }
 
     private sealed class WriteWork<T>(Func<PreparedConnection, T> work) : WriteWork
     {
         private readonly TaskCompletionSource<T> _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private T? _result;
-        private bool _failed;
+        private Exception? _error;
 
         public Task<T> Task => _done.Task;
 
-        public override void Run(PreparedConnection connection) => _result = work(connection);
-
-        public override void Fail(Exception ex)
+        public override bool TryRun(PreparedConnection connection)
         {
-            _failed = true;
-            _done.TrySetException(ex);
-        }
-
-        public override void Publish()
-        {
-            if (!_failed)
+            try
             {
-                _done.TrySetResult(_result!);
+                _result = work(connection);
+                _error = null;
+                return true;
+            }
+            catch (Exception ex)
+            {
+                _error = ex;
+                return false;
             }
         }
+
+        public override void Fail(Exception ex) => _done.TrySetException(ex);
+
+        public override void Publish() => _done.TrySetResult(_result!);
+
+        public override void PublishFailure() => _done.TrySetException(_error ?? new InvalidOperationException("The write failed."));
     }
 }

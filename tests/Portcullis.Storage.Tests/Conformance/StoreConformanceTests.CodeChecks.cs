@@ -61,6 +61,34 @@ public abstract partial class StoreConformanceTests
     }
 
     [Fact]
+    public async Task CodeChecks_InParallel_OneThatThrows_FailsOnlyItself()
+    {
+        // SQLite's writer commits parallel checks together: a failing one must not take the others with it.
+        var now = Clock.GetUtcNow();
+
+        var outcomes = await Host.InParallelAsync<ICodeCheckStore, string>(12, async (s, i) =>
+        {
+            try
+            {
+                return await s.RunAsync(async tx =>
+                {
+                    await tx.TryReserveAsync($"user-{i}", "OTP", MaxFailures, now);
+                    return i == 5 ? throw new InvalidOperationException("check 5 fails") : "ok";
+                }, Ct);
+            }
+            catch (InvalidOperationException)
+            {
+                return "failed";
+            }
+        }, Ct);
+
+        Assert.Equal(11, outcomes.Count(o => o == "ok"));
+        Assert.Equal("failed", outcomes[5]);
+        Assert.Null(await FindCounterAsync("user-5", "OTP"));
+        Assert.Equal(11, await Db(db => db.AttemptCounters.CountAsync(Ct)));
+    }
+
+    [Fact]
     public async Task CodeCheck_LocksAtTheLimitAndResets()
     {
         var now = Clock.GetUtcNow();

@@ -24,7 +24,7 @@ public static class TotpVerifier
             return null;
         }
 
-        var totp = new Totp(seed, PeriodSeconds, OtpHashMode.Sha1, Digits);
+        var totp = new Totp(new OneShotHmacKey(seed), PeriodSeconds, OtpHashMode.Sha1, Digits);
         return totp.VerifyTotp(now.UtcDateTime, code, out var step, new VerificationWindow(previous: 1, future: 1)) ? step : null;
     }
 

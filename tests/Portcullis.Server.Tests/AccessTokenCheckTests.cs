@@ -55,6 +55,7 @@ public sealed class AccessTokenCheckTests(AccessTokenCheckTests.Server server) :
         using var client = server.Client();
         var tokens = await SignUpAndSignInAsync(client);
         AssertOk(await client.GetProfileAsync(Ct));
+        await ReadCompletedAsync(server.Clock.GetUtcNow()); // a read set off by an earlier test's clock move must not see the row
 
         // Another node writes the row, stamped by its own clock, 10 s behind this one's.
         var info = InfoOf(tokens.AccessToken!);
@@ -120,12 +121,17 @@ public sealed class AccessTokenCheckTests(AccessTokenCheckTests.Server server) :
             new DateTimeOffset(jwt.ValidTo, TimeSpan.Zero), IsClientToken: false);
     }
 
-    /// <summary>Moves the clock past one poll interval and waits (in real time, bounded) for the poller to finish that read.</summary>
-    private async Task AdvancePastNextPollAsync()
+    /// <summary>Moves the clock past one poll interval and waits for the poller to finish that read.</summary>
+    private Task AdvancePastNextPollAsync()
+    {
+        server.Clock.Advance(TimeSpan.FromSeconds(new TokenOptions().RevocationPollSeconds + 1));
+        return ReadCompletedAsync(server.Clock.GetUtcNow());
+    }
+
+    /// <summary>Waits (in real time, bounded) until a read of the revocations that started at <paramref name="due"/> or later has finished.</summary>
+    private async Task ReadCompletedAsync(DateTimeOffset due)
     {
         var revocations = server.Services.GetRequiredService<AccessTokenRevocations>();
-        server.Clock.Advance(TimeSpan.FromSeconds(new TokenOptions().RevocationPollSeconds + 1));
-        var due = server.Clock.GetUtcNow();
         var waited = Stopwatch.StartNew();
         while (!(revocations.LastReadAt >= due))
         {

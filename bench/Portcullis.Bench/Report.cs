@@ -156,6 +156,18 @@ public static class Report
             }
         }
 
+        // Every cycle renders the otpauth URI as a QR code PNG (GenAuth's qrCodeDataUrl): that alone bounds the cycle rate.
+        if (run.Micro?.MeanNs.TryGetValue("Enrollment.OtpOffer", out var offerNs) == true
+            && run.Micro.MeanNs.TryGetValue("Enrollment.OtpOfferWithoutQr", out var bareOfferNs) && offerNs > bareOfferNs
+            && Find("SQLite", "enroll") is { } sqliteEnroll)
+        {
+            var qrNs = offerNs - bareOfferNs;
+            var bound = 1e9 / qrNs * Environment.ProcessorCount;
+            md.AppendLine($"| enroll cycles (SQLite) against the QR code alone | the QR PNG (QRCoder) costs {Micro.Format(qrNs)} per cycle: at most "
+                + $"{bound:N0} cycles/s on {Environment.ProcessorCount} cores with nothing else done; measured {sqliteEnroll.OkPerSecond:N0}/s = "
+                + $"**{sqliteEnroll.OkPerSecond / bound:P0}** of that bound | – |");
+        }
+
         foreach (var db in new[] { "SQLite", "PostgreSQL" })
         {
             if (Find(db, "signin") is not { } signin || !run.HashRates.TryGetValue(signin.Server, out var hash) || hash.Median <= 0)

@@ -86,15 +86,8 @@ public sealed class FactorService(
         return await guard.CheckAsync(userId, appId, scope, async tx =>
         {
             var accepted = step is { } s && await tx.TryAdvanceTotpStepAsync(factor.Id, s);
-            await tx.AuditAsync(new AuditEvent
-            {
-                At = clock.GetUtcNow(),
-                Type = accepted ? AuditTypes.Verified : AuditTypes.VerifyFailed,
-                UserId = userId,
-                AppId = appId,
-                FactorType = scope,
-                Outcome = accepted ? "verified" : step is null ? "wrong code" : "replayed code",
-            });
+            await tx.AuditAsync(CheckAudit(userId, appId, scope, accepted ? AuditTypes.Verified : AuditTypes.VerifyFailed,
+                accepted ? "verified" : step is null ? "wrong code" : "replayed code"));
             return accepted ? Result<bool>.Ok(true) : Result<bool>.Fail(ErrorKind.WrongTotp);
         }, ct);
     }
@@ -120,15 +113,8 @@ public sealed class FactorService(
         var result = await guard.CheckAsync(userId, appId, scope, async tx =>
         {
             var accepted = matches && await tx.TryReplaceRecoveryCodeAsync(factor.Id, expectedHash, replacementHash);
-            await tx.AuditAsync(new AuditEvent
-            {
-                At = clock.GetUtcNow(),
-                Type = accepted ? AuditTypes.RecoveryUsed : AuditTypes.VerifyFailed,
-                UserId = userId,
-                AppId = appId,
-                FactorType = scope,
-                Outcome = accepted ? "recovery code spent, new one issued" : "wrong recovery code",
-            });
+            await tx.AuditAsync(CheckAudit(userId, appId, scope, accepted ? AuditTypes.RecoveryUsed : AuditTypes.VerifyFailed,
+                accepted ? "recovery code spent, new one issued" : "wrong recovery code"));
             return accepted ? Result<string>.Ok(replacement) : Result<string>.Fail(ErrorKind.WrongRecoveryCode);
         }, ct);
         if (result.Succeeded)
@@ -138,4 +124,14 @@ public sealed class FactorService(
 
         return result;
     }
+
+    private AuditEvent CheckAudit(string userId, string appId, string scope, string type, string outcome) => new()
+    {
+        At = clock.GetUtcNow(),
+        Type = type,
+        UserId = userId,
+        AppId = appId,
+        FactorType = scope,
+        Outcome = outcome,
+    };
 }

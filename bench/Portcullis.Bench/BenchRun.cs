@@ -69,7 +69,7 @@ public sealed class BenchRun(BenchSettings s, Log log)
         var port = provider == StorageProvider.Sqlite ? 5380 : 5381;
         var dll = s.ServerDll;
         await using var server = ServerProcess.Start("dotnet", [dll, "--urls", Port(port), .. Seeder.ServerArgs(s, provider, connection)],
-            Path.GetDirectoryName(dll)!, Path.Combine(s.WorkDir, $"server-{name}.log"), DotnetEnv());
+            Path.GetDirectoryName(dll)!, Path.Combine(s.WorkDir, $"server-{name}.log"), new Dictionary<string, string>(DotnetEnv().Concat(s.ServerEnvironment)));
         await server.WaitReadyAsync(Port(port) + "/health/ready", TimeSpan.FromSeconds(120), ct);
         log.Line($"Portcullis on {name} is ready (pid {server.Pid})");
         long Cpu() => Proc.CpuMicroseconds(server.Pid);

@@ -35,6 +35,9 @@ public sealed class BenchSettings
 
     public HashSet<string> Targets { get; } = new(StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>Environment variables for the Portcullis servers only (<c>--server-env NAME=VALUE</c>, repeatable): runtime A/B runs.</summary>
+    public Dictionary<string, string> ServerEnvironment { get; } = [];
+
     public string Mode { get; set; } = "full";
 
     public required string RepoDir { get; init; }
@@ -82,6 +85,7 @@ public sealed class BenchSettings
             {
                 case "--repo" or "--work": break;
                 case "--users": s.Users = Int(); break;
+                case "--server-env" when value.Split('=', 2) is [{ Length: > 0 } variable, { } setting]: s.ServerEnvironment[variable] = setting; break;
                 case "--enroll-users": s.EnrollUsers = Int(); break;
                 case "--peer-users": s.PeerUsers = Int(); break;
                 case "--connections": s.Connections = Int(); break;

@@ -176,12 +176,9 @@ public sealed class EnrollmentService(
             }
 
             var factor = checkedCode.Value;
-            switch (await tx.BindAsync(request.Id, now, factor))
+            if (BindError(await tx.BindAsync(request.Id, now, factor), scope) is { } refused)
             {
-                case BindOutcome.TokenAlreadyUsed:
-                    return Result<Factor>.Fail(ErrorKind.EnrollmentTokenInvalid);
-                case BindOutcome.AlreadyBound:
-                    return Result<Factor>.Fail(ErrorKind.FactorAlreadyBound, scope);
+                return refused;
             }
 
             await tx.AuditAsync(NewAudit(caller, AuditTypes.Enrolled, type, "bound", factor.Id));
@@ -212,24 +209,16 @@ public sealed class EnrollmentService(
         }
 
         var checkedData = await CheckFaceAsync(caller, request, data, now, ct);
+        // Enrolling a face compares nothing (the matcher is used at verification): only a missing or unreadable photo fails here.
         if (!checkedData.Succeeded)
         {
-            if (checkedData.Error!.Kind is ErrorKind.WrongCode)
-            {
-                await AuditAsync(caller, AuditTypes.EnrollFailed, FactorType.Face, "wrong code", null, ct);
-                return await guard.FailAsync(caller.User.Id, caller.App.Id, scope, checkedData.Error, ct);
-            }
-
-            return checkedData.Error;
+            return checkedData.Error!;
         }
 
         var factor = checkedData.Value;
-        switch (await factors.BindAsync(request.Id, now, factor, ct))
+        if (BindError(await factors.BindAsync(request.Id, now, factor, ct), scope) is { } refused)
         {
-            case BindOutcome.TokenAlreadyUsed:
-                return Result<Factor>.Fail(ErrorKind.EnrollmentTokenInvalid);
-            case BindOutcome.AlreadyBound:
-                return Result<Factor>.Fail(ErrorKind.FactorAlreadyBound, scope);
+            return refused;
         }
 
         await guard.SucceedAsync(caller.User.Id, scope, ct);
@@ -240,6 +229,13 @@ public sealed class EnrollmentService(
 
     public bool IsOffered(Application app, FactorType type) =>
         app.EnabledFactors.Contains(type) && (type != FactorType.Face || FaceAvailable);
+
+    private static Error? BindError(BindOutcome outcome, string scope) => outcome switch
+    {
+        BindOutcome.TokenAlreadyUsed => new Error(ErrorKind.EnrollmentTokenInvalid),
+        BindOutcome.AlreadyBound => new Error(ErrorKind.FactorAlreadyBound, scope),
+        _ => null,
+    };
 
     /// <summary>Checks the code (CPU only) and builds the factor it would bind.</summary>
     private Result<Factor> Check(MfaCaller caller, EnrollmentRequest request, EnrollmentData data, DateTimeOffset now)

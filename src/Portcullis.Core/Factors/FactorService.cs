@@ -44,16 +44,7 @@ public sealed class FactorService(
             return Result<Factor>.Fail(ErrorKind.FactorNotFound);
         }
 
-        await audit.WriteAsync(new AuditEvent
-        {
-            At = clock.GetUtcNow(),
-            Type = AuditTypes.Reset,
-            UserId = userId,
-            AppId = appId,
-            FactorType = factor.Value.Type.ToWire(),
-            Outcome = "unbound",
-            Detail = factor.Value.Id,
-        }, ct);
+        await audit.WriteAsync(NewAudit(userId, appId, factor.Value.Type.ToWire(), AuditTypes.Reset, "unbound", factor.Value.Id), ct);
         logger.LogInformation("User {UserId} unbound factor {FactorId}", userId, factor.Value.Id);
         return factor;
     }
@@ -86,7 +77,7 @@ public sealed class FactorService(
         return await guard.CheckAsync(userId, appId, scope, async tx =>
         {
             var accepted = step is { } s && await tx.TryAdvanceTotpStepAsync(factor.Id, s);
-            await tx.AuditAsync(CheckAudit(userId, appId, scope, accepted ? AuditTypes.Verified : AuditTypes.VerifyFailed,
+            await tx.AuditAsync(NewAudit(userId, appId, scope, accepted ? AuditTypes.Verified : AuditTypes.VerifyFailed,
                 accepted ? "verified" : step is null ? "wrong code" : "replayed code"));
             return accepted ? Result<bool>.Ok(true) : Result<bool>.Fail(ErrorKind.WrongTotp);
         }, ct);
@@ -113,7 +104,7 @@ public sealed class FactorService(
         var result = await guard.CheckAsync(userId, appId, scope, async tx =>
         {
             var accepted = matches && await tx.TryReplaceRecoveryCodeAsync(factor.Id, expectedHash, replacementHash);
-            await tx.AuditAsync(CheckAudit(userId, appId, scope, accepted ? AuditTypes.RecoveryUsed : AuditTypes.VerifyFailed,
+            await tx.AuditAsync(NewAudit(userId, appId, scope, accepted ? AuditTypes.RecoveryUsed : AuditTypes.VerifyFailed,
                 accepted ? "recovery code spent, new one issued" : "wrong recovery code"));
             return accepted ? Result<string>.Ok(replacement) : Result<string>.Fail(ErrorKind.WrongRecoveryCode);
         }, ct);
@@ -125,13 +116,14 @@ public sealed class FactorService(
         return result;
     }
 
-    private AuditEvent CheckAudit(string userId, string appId, string scope, string type, string outcome) => new()
+    private AuditEvent NewAudit(string userId, string appId, string factorType, string type, string outcome, string? detail = null) => new()
     {
         At = clock.GetUtcNow(),
         Type = type,
         UserId = userId,
         AppId = appId,
-        FactorType = scope,
+        FactorType = factorType,
         Outcome = outcome,
+        Detail = detail,
     };
 }

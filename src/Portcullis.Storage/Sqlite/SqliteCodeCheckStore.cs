@@ -83,11 +83,12 @@ internal sealed class SqliteCodeCheckTransaction(PreparedConnection db) : ICodeC
         // Its own savepoint: a refused insert must also undo the consumed token, and nothing else of the check.
         db.Execute("SAVEPOINT bind_factor");
         var outcome = ConsumeAndInsert(enrollmentId, at, factor);
-        db.Execute(outcome == BindOutcome.Bound ? "RELEASE bind_factor" : "ROLLBACK TO bind_factor");
         if (outcome != BindOutcome.Bound)
         {
-            db.Execute("RELEASE bind_factor");
+            db.Execute("ROLLBACK TO bind_factor");
         }
+
+        db.Execute("RELEASE bind_factor");
 
         return ValueTask.FromResult(outcome);
     }

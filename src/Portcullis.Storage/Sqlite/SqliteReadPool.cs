@@ -11,11 +11,24 @@ internal sealed class SqliteReadPool(IOptions<StorageOptions> options) : IDispos
 {
     private readonly ConcurrentBag<PreparedConnection> _idle = [];
     private readonly int _maxIdle = Math.Max(4, Environment.ProcessorCount * 4);
+
+    // ConcurrentBag.Count takes every per-thread lock: counted here instead, since it is read on every return.
+    private int _idleCount;
     private bool _disposed;
 
     public T Read<T>(Func<PreparedConnection, T> read)
     {
-        var connection = _idle.TryTake(out var idle) ? idle : PreparedConnection.Open(options.Value);
+        PreparedConnection connection;
+        if (_idle.TryTake(out var idle))
+        {
+            Interlocked.Decrement(ref _idleCount);
+            connection = idle;
+        }
+        else
+        {
+            connection = PreparedConnection.Open(options.Value);
+        }
+
         try
         {
             var result = read(connection);
@@ -32,8 +45,9 @@ internal sealed class SqliteReadPool(IOptions<StorageOptions> options) : IDispos
 
     private void Return(PreparedConnection connection)
     {
-        if (_disposed || _idle.Count >= _maxIdle)
+        if (_disposed || Interlocked.Increment(ref _idleCount) > _maxIdle)
         {
+            Interlocked.Decrement(ref _idleCount);
             connection.Dispose();
             return;
         }

@@ -18,9 +18,11 @@ internal sealed class EfApplicationStore(PortcullisDbContext db, ReadCache<Appli
 
     public async Task UpdateAsync(Application app, CancellationToken ct)
     {
-        cache.Forget(app.Id);
         db.Applications.Update(app);
         await db.SaveChangesAsync(ct);
         db.Entry(app).State = EntityState.Detached;
+
+        // After the save: forgetting before it let a read in between cache the old row again for the cache's lifetime.
+        cache.Forget(app.Id);
     }
 }

@@ -8,7 +8,10 @@ internal sealed class EfAttemptCounterStore(PortcullisDbContext db) : IAttemptCo
 {
     public async Task<AttemptReservation> TryReserveAsync(string userId, string scope, int max, DateTimeOffset now, CancellationToken ct)
     {
-        // The common case is one statement: the counter exists and has room. Only a first use inserts it, then retries.
+        // The common case is one statement: the counter exists and has room. When it does not, make sure a row exists (a
+        // no-op if another request created it in the meantime) and count once more; a second refusal is a real one.
+        // (Asking whether the row existed instead raced: a row created by another request between the two reads made a
+        // first use look like a lockout.)
         for (var attempt = 0; attempt < 2; attempt++)
         {
             var reserved = await db.AttemptCounters
@@ -19,16 +22,13 @@ internal sealed class EfAttemptCounterStore(PortcullisDbContext db) : IAttemptCo
                 return AttemptReservation.Granted;
             }
 
-            if (attempt == 0 && !await db.AttemptCounters.AnyAsync(c => c.UserId == userId && c.Scope == scope, ct))
+            if (attempt == 0)
             {
                 // ON CONFLICT rather than catching a unique violation: inside a PostgreSQL transaction (EfCodeCheckStore) an
                 // error would abort the whole transaction.
                 await db.Database.ExecuteSqlInterpolatedAsync(
                     $"""INSERT INTO mfa_attempt_counters ("UserId", "Scope", "Failures", "Lockouts") VALUES ({userId}, {scope}, 0, 0) ON CONFLICT DO NOTHING""", ct);
-                continue;
             }
-
-            break;
         }
 
         var counter = await db.AttemptCounters.AsNoTracking().FirstAsync(c => c.UserId == userId && c.Scope == scope, ct);

@@ -57,7 +57,6 @@ internal sealed class EfFactorStore(PortcullisDbContext db) : IFactorStore
             return BindOutcome.AlreadyBound;
         }
 
-        db.Entry(factor).State = EntityState.Detached;
         return BindOutcome.Bound;
     }
 

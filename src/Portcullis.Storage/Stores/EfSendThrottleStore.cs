@@ -13,7 +13,6 @@ internal sealed class EfSendThrottleStore(PortcullisDbContext db) : ISendThrottl
             .ExecuteUpdateAsync(s => s.SetProperty(x => x.LastSentAt, now), ct);
         if (taken == 1 || await UniqueViolation.TryInsertAsync(db, new SendSlot { Key = key, LastSentAt = now }, ct))
         {
-            db.ChangeTracker.Clear();
             return null;
         }
 

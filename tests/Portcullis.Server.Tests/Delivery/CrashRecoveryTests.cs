@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using System.Net.Sockets;
 using System.Text.Json;
 
 namespace Portcullis.Server.Tests.Delivery;
@@ -18,7 +16,7 @@ public sealed class CrashRecoveryTests
         var directory = Path.Combine(Path.GetTempPath(), "portcullis-crash", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(directory);
         await using var receiver = await SmsLoopbackServer.StartAsync(Ct);
-        var port = FreePort();
+        var port = ServerProcesses.FreePort();
         string[] common =
         [
             "--urls", $"http://127.0.0.1:{port}",
@@ -34,9 +32,9 @@ public sealed class CrashRecoveryTests
         ];
 
         // First life: the request commits the code and its message, but nothing sends it (no inline send, no dispatcher).
-        using (var first = StartServer([.. common, "--Portcullis:Delivery:InlineDispatch", "false", "--Portcullis:Delivery:DispatcherEnabled", "false"]))
+        using (var first = ServerProcesses.Start([.. common, "--Portcullis:Delivery:InlineDispatch", "false", "--Portcullis:Delivery:DispatcherEnabled", "false"]))
         {
-            await WaitReadyAsync(port);
+            await ServerProcesses.WaitReadyAsync(port, Ct);
             using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/") };
             using var request = new HttpRequestMessage(HttpMethod.Post, "api/v3/send-sms")
             {
@@ -53,7 +51,7 @@ public sealed class CrashRecoveryTests
         Assert.Empty(receiver.Requests);
 
         // Second life, defaults: the dispatcher finds the pending message once its lease (none was taken) allows it.
-        using (var second = StartServer(common))
+        using (var second = ServerProcesses.Start(common))
         {
             try
             {
@@ -75,65 +73,5 @@ public sealed class CrashRecoveryTests
 
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         Directory.Delete(directory, recursive: true);
-    }
-
-    private static Process StartServer(string[] args)
-    {
-        var dll = Path.Combine(AppContext.BaseDirectory, "Portcullis.Server.dll");
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add(dll);
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
-        var process = Process.Start(start) ?? throw new InvalidOperationException("could not start the server");
-        process.OutputDataReceived += (_, e) => Log(e.Data);
-        process.ErrorDataReceived += (_, e) => Log(e.Data);
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return process;
-    }
-
-    private static readonly System.Collections.Concurrent.ConcurrentQueue<string> Output = new();
-
-    private static void Log(string? line)
-    {
-        if (line is not null)
-        {
-            Output.Enqueue(line);
-        }
-    }
-
-    private static async Task WaitReadyAsync(int port)
-    {
-        using var http = new HttpClient();
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (DateTime.UtcNow < deadline)
-        {
-            try
-            {
-                using var response = await http.GetAsync($"http://127.0.0.1:{port}/health/ready", Ct);
-                if (response.IsSuccessStatusCode)
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException)
-            {
-            }
-
-            await Task.Delay(100, Ct);
-        }
-
-        Assert.Fail("the server process did not become ready within 60 s:\n" + string.Join('\n', Output.TakeLast(30)));
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -1,0 +1,68 @@
+using System.Diagnostics;
+using System.Net.Sockets;
+
+namespace Portcullis.Server.Tests;
+
+/// <summary>The real server as a child process (the built Portcullis.Server.dll), for tests that kill it.</summary>
+internal static class ServerProcesses
+{
+    public static Process Start(string[] args)
+    {
+        var dll = Path.Combine(AppContext.BaseDirectory, "Portcullis.Server.dll");
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        start.ArgumentList.Add(dll);
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        var process = Process.Start(start) ?? throw new InvalidOperationException("could not start the server");
+        process.OutputDataReceived += (_, e) => Log(e.Data);
+        process.ErrorDataReceived += (_, e) => Log(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return process;
+    }
+
+    private static readonly System.Collections.Concurrent.ConcurrentQueue<string> Output = new();
+
+    private static void Log(string? line)
+    {
+        if (line is not null)
+        {
+            Output.Enqueue(line);
+        }
+    }
+
+    public static async Task WaitReadyAsync(int port, CancellationToken ct)
+    {
+        using var http = new HttpClient();
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (DateTime.UtcNow < deadline)
+        {
+            try
+            {
+                using var response = await http.GetAsync($"http://127.0.0.1:{port}/health/ready", ct);
+                if (response.IsSuccessStatusCode)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+            }
+
+            await Task.Delay(100, ct);
+        }
+
+        Assert.Fail("the server process did not become ready within 60 s:\n" + string.Join('\n', Output.TakeLast(30)));
+    }
+
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}

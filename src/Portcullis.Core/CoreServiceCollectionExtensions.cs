@@ -21,6 +21,7 @@ public static class CoreServiceCollectionExtensions
         services.AddScoped<ApplicationService>();
         services.AddScoped<ClientAuthenticator>();
         services.AddScoped<AttemptGuard>();
+        services.AddScoped<FactorOffers>();
         services.AddScoped<EnrollmentService>();
         services.AddScoped<FactorService>();
         services.AddScoped<CodeDelivery>();

@@ -32,7 +32,7 @@ public sealed class EnrollmentService(
     CodeDelivery codeDelivery,
     IFacePhotoSource photos,
     IFacePhotoStore photoStore,
-    IEnumerable<IFaceMatcher> faceMatchers,
+    FactorOffers offers,
     AttemptGuard guard,
     IAuditLog audit,
     ISecretProtector protector,
@@ -42,11 +42,9 @@ public sealed class EnrollmentService(
 {
     public const string BindChannel = "CHANNEL_BIND_MFA";
 
-    public bool FaceAvailable => faceMatchers.Any();
-
     public async Task<Result<EnrollmentStarted>> RequestAsync(MfaCaller caller, FactorType type, EnrollmentProfile profile, CancellationToken ct)
     {
-        if (!IsOffered(caller.App, type))
+        if (!offers.IsOffered(caller.App, type))
         {
             return Result<EnrollmentStarted>.Fail(ErrorKind.FactorNotAvailable, type.ToWire());
         }
@@ -152,7 +150,7 @@ public sealed class EnrollmentService(
             return Result<Factor>.Fail(ErrorKind.FactorTypeMismatch, request.Type.ToWire());
         }
 
-        if (!IsOffered(caller.App, type))
+        if (!offers.IsOffered(caller.App, type))
         {
             return Result<Factor>.Fail(ErrorKind.FactorNotAvailable, type.ToWire());
         }
@@ -226,9 +224,6 @@ public sealed class EnrollmentService(
         logger.LogInformation("User {UserId} bound an {FactorType} factor", caller.User.Id, scope);
         return Result<Factor>.Ok(factor);
     }
-
-    public bool IsOffered(Application app, FactorType type) =>
-        app.EnabledFactors.Contains(type) && (type != FactorType.Face || FaceAvailable);
 
     private static Error? BindError(BindOutcome outcome, string scope) => outcome switch
     {

@@ -10,7 +10,7 @@ namespace Portcullis.Core.Factors;
 /// <summary>Bound factors: list, read, unbind, what is left to bind, and TOTP verification.</summary>
 public sealed class FactorService(
     IFactorStore factors,
-    EnrollmentService enrollment,
+    FactorOffers offers,
     AttemptGuard guard,
     IAuditLog audit,
     ISecretProtector protector,
@@ -53,7 +53,7 @@ public sealed class FactorService(
     public async Task<IReadOnlyList<FactorType>> ListToEnrollAsync(Application app, string userId, CancellationToken ct)
     {
         var bound = (await factors.ListAsync(userId, ct)).Select(f => f.Type).ToHashSet();
-        return [.. Enum.GetValues<FactorType>().Where(t => enrollment.IsOffered(app, t) && !bound.Contains(t))];
+        return [.. Enum.GetValues<FactorType>().Where(t => offers.IsOffered(app, t) && !bound.Contains(t))];
     }
 
     /// <summary>

@@ -162,7 +162,7 @@ public static class MfaEndpoints
             : Envelope.Fail(context, verified.Error!, new MfaOtpVerifyDataDto { Verified = false });
     }
 
-    private static async Task<IResult> UploadFacePhotoAsync(HttpContext context, MfaCallers callers, EnrollmentService enrollment,
+    private static async Task<IResult> UploadFacePhotoAsync(HttpContext context, MfaCallers callers, FactorOffers offers,
         IFacePhotoStore store, IOptions<FaceOptions> options)
     {
         var caller = await callers.ResolveAsync(context);
@@ -171,7 +171,7 @@ public static class MfaEndpoints
             return Envelope.Fail(context, caller.Error!);
         }
 
-        if (!enrollment.IsOffered(caller.Value.App, FactorType.Face))
+        if (!offers.IsOffered(caller.Value.App, FactorType.Face))
         {
             return Envelope.Fail(context, ErrorKind.FactorNotAvailable, "FACE");
         }

@@ -17,10 +17,7 @@ public sealed class MfaHarness
     {
         var o = Options.Create(options ?? new MfaOptions());
         Guard = new AttemptGuard(Counters, new InMemoryCodeCheckStore(Counters, Factors, Audit), Audit, o, Clock, NullLogger<AttemptGuard>.Instance);
-        // FactorService needs EnrollmentService only to ask which factors are offered; code delivery is never reached here.
-        var enrollment = new EnrollmentService(Unused.Instance, Factors, codeDelivery: null!, Unused.Instance, Unused.Instance,
-            Array.Empty<IFaceMatcher>(), Guard, Audit, Protector, o, Clock, NullLogger<EnrollmentService>.Instance);
-        FactorService = new FactorService(Factors, enrollment, Guard, Audit, Protector, Clock, NullLogger<FactorService>.Instance);
+        FactorService = new FactorService(Factors, new FactorOffers(Array.Empty<IFaceMatcher>()), Guard, Audit, Protector, Clock, NullLogger<FactorService>.Instance);
     }
 
     /// <summary>Mid-step (10 s into a 30-s step), so ±30 s stays within the neighbouring steps.</summary>

@@ -1,7 +1,4 @@
-using System.Buffers.Text;
 using System.Globalization;
-using System.Security.Cryptography;
-using System.Text;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Portcullis.Core.Audit;
@@ -13,11 +10,12 @@ namespace Portcullis.Core.Passwords;
 
 /// <summary>
 /// The consecutive-failure limit on password checks. One counter per (user pool, login identifier), keyed by a hash of the
-/// normalised identifier and never by the user id: an unknown account is counted and locked exactly like a known one, so the
-/// lockout says nothing about which accounts exist. The counters are the MFA attempt counters (scope <see cref="Scope"/>,
-/// apart from every factor's), so they are atomic and shared by every node the same way. The same steps as the factors'
-/// <c>AttemptGuard</c>: reserve an attempt before the hash (parallel guesses cannot pass the limit), then reset on a right
-/// password or record the failure, which locks at the limit (15 minutes by default, doubling, capped).
+/// normalised identifier and never by the user id (as pass-code checks are keyed by recipient): an unknown account is counted
+/// and locked exactly like a known one, so the lockout says nothing about which accounts exist. The counters are the MFA
+/// attempt counters (scope <see cref="Scope"/>, apart from every factor's), so they are atomic and shared by every node the
+/// same way. The same steps as the factors' <c>AttemptGuard</c>, with their own limits, error and audit events: reserve an
+/// attempt before the hash (parallel guesses cannot pass the limit), then reset on a right password or record the failure,
+/// which locks at the limit (15 minutes by default, doubling, capped).
 /// </summary>
 public sealed class PasswordLockout(ICodeCheckStore checks, IOptions<PasswordLockoutOptions> options, TimeProvider clock, ILogger<PasswordLockout> logger)
 {
@@ -33,7 +31,7 @@ public sealed class PasswordLockout(ICodeCheckStore checks, IOptions<PasswordLoc
     {
         var canonical = Normalise.Email(identifier) ?? Normalise.Phone(identifier) ?? Normalise.Username(identifier)
             ?? identifier.Trim().ToLowerInvariant();
-        return Base64Url.EncodeToString(SHA256.HashData(Encoding.UTF8.GetBytes(poolId + "\n" + canonical)));
+        return Ids.HashToken(poolId + "\n" + canonical);
     }
 
     /// <summary>Counts one attempt before the password is looked at; the <see cref="ErrorKind.PasswordLocked"/> error while locked.</summary>

@@ -57,16 +57,7 @@ public sealed class PasswordLockout(ICodeCheckStore checks, IOptions<PasswordLoc
     /// <summary>After a wrong password (or an unknown account): audits it, and locks once the limit is reached.</summary>
     public Task FailAsync(string key, string? userId, string? appId, CancellationToken ct) => checks.RunAsync(async tx =>
     {
-        await tx.AuditAsync(new AuditEvent
-        {
-            At = clock.GetUtcNow(),
-            Type = AuditTypes.PasswordFailed,
-            UserId = userId,
-            AppId = appId,
-            FactorType = Scope,
-            Outcome = "failed",
-            Detail = "identifier key " + key,
-        });
+        await tx.AuditAsync(Audit(AuditTypes.PasswordFailed, "failed", userId, appId, "identifier key " + key));
         return await LockIfExhaustedAsync(tx, key, userId, appId);
     }, ct);
 
@@ -88,16 +79,19 @@ public sealed class PasswordLockout(ICodeCheckStore checks, IOptions<PasswordLoc
         }
 
         logger.LogWarning("Password sign-in locked for identifier key {IdentifierKey} (user {UserId}) until {LockedUntil}", key, userId, lockedUntil);
-        await tx.AuditAsync(new AuditEvent
-        {
-            At = clock.GetUtcNow(),
-            Type = AuditTypes.PasswordLockedOut,
-            UserId = userId,
-            AppId = appId,
-            FactorType = Scope,
-            Outcome = "locked",
-            Detail = $"identifier key {key} until {lockedUntil:O}",
-        });
+        await tx.AuditAsync(Audit(AuditTypes.PasswordLockedOut, "locked", userId, appId, $"identifier key {key} until {lockedUntil:O}"));
         return lockedUntil;
     }
+
+    /// <summary>The user id is there when the account exists (the audit log is not an answer to the caller); the identifier never is.</summary>
+    private AuditEvent Audit(string type, string outcome, string? userId, string? appId, string detail) => new()
+    {
+        At = clock.GetUtcNow(),
+        Type = type,
+        UserId = userId,
+        AppId = appId,
+        FactorType = Scope,
+        Outcome = outcome,
+        Detail = detail,
+    };
 }

@@ -51,6 +51,26 @@ public sealed partial class AccountServiceTests
     }
 
     [Fact]
+    public async Task WhileLocked_NoHashIsSpent()
+    {
+        await AddUserAsync("alice@example.com");
+        for (var i = 0; i < 10; i++)
+        {
+            await _accounts.SignInWithPasswordAsync(Pool, App, UserLookup.Email, "alice@example.com", "wrong password", Ct);
+        }
+
+        // The hasher waits for its gate with the token, so an already-cancelled token shows whether a hash was attempted
+        // (the in-memory stores ignore it).
+        using var cancelled = new CancellationTokenSource();
+        await cancelled.CancelAsync();
+
+        var locked = await _accounts.SignInWithPasswordAsync(Pool, App, UserLookup.Email, "alice@example.com", Password, cancelled.Token);
+        AssertFailed(locked, ErrorKind.PasswordLocked);
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
+            _accounts.SignInWithPasswordAsync(Pool, App, UserLookup.Email, "bob@example.com", Password, cancelled.Token));
+    }
+
+    [Fact]
     public async Task UnknownAccount_LocksLikeAKnownOne_AndIsAuditedWithoutAUser()
     {
         for (var i = 0; i < 10; i++)

@@ -167,4 +167,25 @@ await step('signin wrong password -> 403/2333', async () => {
   assert.ok(!r.data || !r.data.access_token, 'no tokens on failure');
 });
 
+await step('signin after 10 wrong passwords -> 403/2057 even with the right one, unknown account alike', async () => {
+  need(client, 'client');
+  const unknown = randomEmail('nobody');
+  // The step above was the first wrong password for `email`.
+  for (let i = 0; i < 10; i++) {
+    if (i > 0) assert.equal((await client.signInByEmailPassword({ email, password: password + 'x' })).apiCode, 2333, `wrong password ${i + 1}`);
+    assert.equal((await client.signInByEmailPassword({ email: unknown, password })).apiCode, 2333, `unknown account ${i + 1}`);
+  }
+  const known = seen(await client.signInByEmailPassword({ email, password, options: { scope: SCOPE } }));
+  const unknownLocked = seen(await client.signInByEmailPassword({ email: unknown, password }));
+  for (const r of [known, unknownLocked]) {
+    assert.equal(r.statusCode, 403, 'statusCode');
+    assert.equal(r.apiCode, 2057, 'apiCode');
+    assert.ok(!r.data || !r.data.access_token, 'no tokens while locked');
+  }
+  // The same answer but for the unlock time, which follows the (real) clock of each lock.
+  const withoutTime = (m) => String(m).replace(/\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} UTC/, '<time>');
+  assert.equal(withoutTime(known.message), withoutTime(unknownLocked.message), 'the same answer for known and unknown accounts');
+  assert.notEqual(withoutTime(known.message), known.message, 'the message carries the unlock time');
+});
+
 finish();

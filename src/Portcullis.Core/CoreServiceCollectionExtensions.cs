@@ -17,6 +17,8 @@ public static class CoreServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddOptions<PasswordHashingOptions>();
         services.AddSingleton<PasswordHasher>();
+        services.AddOptions<PasswordLockoutOptions>();
+        services.AddScoped<PasswordLockout>();
         services.AddScoped<AccountService>();
         services.AddScoped<ApplicationService>();
         services.AddScoped<ClientAuthenticator>();

@@ -94,6 +94,25 @@ public sealed class PostgreSqlEndToEndTests(PostgreSqlEndToEndTests.Server serve
     }
 
     [Fact]
+    public async Task PasswordLockout_ParallelWrongGuessesStopAtTheLimit_ForUnknownAccountsToo_UntilTheLockEnds_OnPostgreSql()
+    {
+        server.RequirePostgreSql();
+        using var client = server.Client();
+        var (email, _) = await SignUpAsync(client);
+        var unknown = NewEmail();
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 50).Select(i =>
+            client.SignInByEmailPasswordAsync(i % 2 == 0 ? email : unknown, "not the password", ct: Ct)));
+
+        Assert.Equal(20, answers.Count(a => a.ApiCode == ApiCodes.BadCredentials));
+        Assert.Equal(30, answers.Count(a => a.ApiCode == ApiCodes.LockedAfterFailedLogins));
+        AssertError(await client.SignInByEmailPasswordAsync(email, Password, ct: Ct), 403, ApiCodes.LockedAfterFailedLogins);
+        server.Clock.Advance(TimeSpan.FromMinutes(15));
+        AssertOk(await client.SignInByEmailPasswordAsync(email, Password, ct: Ct));
+        AssertError(await client.SignInByEmailPasswordAsync(unknown, Password, ct: Ct), 403, ApiCodes.BadCredentials);
+    }
+
+    [Fact]
     public async Task PassCodeSignUp_WithTheLongestEmail_OnPostgreSql()
     {
         server.RequirePostgreSql();

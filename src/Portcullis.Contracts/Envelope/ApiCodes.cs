@@ -12,6 +12,7 @@ public static class ApiCodes
     public const int AppNotFound = 2011;
     public const int NotLoggedIn = 2020;
     public const int UserAlreadyExists = 2026;
+    public const int LockedAfterFailedLogins = 2057;
     public const int BadCredentials = 2333;
     public const int CodeWrong = 2001;
     public const int SendThrottled = 2080;

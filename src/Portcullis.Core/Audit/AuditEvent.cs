@@ -30,6 +30,8 @@ public static class AuditTypes
     public const string VerifyFailed = "mfa.verify.failed";
     public const string LockedOut = "mfa.lockout";
     public const string RecoveryUsed = "mfa.recovery.used";
+    public const string PasswordFailed = "password.failed";
+    public const string PasswordLockedOut = "password.lockout";
 }
 
 public interface IAuditLog

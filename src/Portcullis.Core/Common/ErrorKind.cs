@@ -14,6 +14,9 @@ public enum ErrorKind
     NotLoggedIn,
     WeakPassword,
 
+    /// <summary>Too many consecutive wrong passwords for this login identifier (GenAuth apiCode 2057).</summary>
+    PasswordLocked,
+
     // MFA (see docs/errors.md for statusCodes and apiCodes).
     EnrollmentTokenInvalid,
     EnrollmentTokenExpired,

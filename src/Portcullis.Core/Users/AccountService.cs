@@ -7,7 +7,7 @@ namespace Portcullis.Core.Users;
 public sealed record PasswordSignUp(string Password, string? Email, string? Username, string? Nickname, string? GivenName, string? FamilyName);
 
 /// <summary>Password sign-up and sign-in within one pool.</summary>
-public sealed class AccountService(IUserStore users, PasswordHasher hasher, TimeProvider clock, ILogger<AccountService> logger)
+public sealed class AccountService(IUserStore users, PasswordHasher hasher, PasswordLockout lockout, TimeProvider clock, ILogger<AccountService> logger)
 {
     public const int MinPasswordLength = 8;
     public const int MaxPasswordLength = 128;
@@ -63,13 +63,24 @@ public sealed class AccountService(IUserStore users, PasswordHasher hasher, Time
     /// <summary>
     /// Checks a password. Unknown accounts, users without a password and wrong passwords all answer
     /// <see cref="ErrorKind.BadCredentials"/> after the same hashing work, so the answer does not reveal which accounts exist.
+    /// Every check first takes an attempt from the identifier's <see cref="PasswordLockout"/> counter; while it is locked the
+    /// answer is <see cref="ErrorKind.PasswordLocked"/> without hashing, for known and unknown accounts and right passwords alike.
     /// </summary>
-    public async Task<Result<User>> SignInWithPasswordAsync(string poolId, UserLookup? by, string identifier, string password, CancellationToken ct)
+    public async Task<Result<User>> SignInWithPasswordAsync(string poolId, string? appId, UserLookup? by, string identifier, string password, CancellationToken ct)
     {
+        var lockoutKey = PasswordLockout.KeyFor(poolId, identifier);
+        if (await lockout.ReserveAsync(lockoutKey, ct) is { } locked)
+        {
+            return locked;
+        }
+
+        // The outcome is recorded even if the caller has gone (CancellationToken.None); a request that ends before its outcome
+        // is known leaves its reservation counted as a failure.
         var user = await FindByIdentifierAsync(poolId, by, identifier, ct);
         if (user?.PasswordHash is null || password.Length > MaxPasswordLength)
         {
             await hasher.BurnAsync(password.Length > MaxPasswordLength ? password[..MaxPasswordLength] : password, ct);
+            await lockout.FailAsync(lockoutKey, user?.Id, appId, CancellationToken.None);
             logger.LogInformation("Password sign-in failed in pool {PoolId}: unknown account", poolId);
             return Result<User>.Fail(ErrorKind.BadCredentials);
         }
@@ -77,10 +88,12 @@ public sealed class AccountService(IUserStore users, PasswordHasher hasher, Time
         var verification = await hasher.VerifyAsync(user.PasswordHash, password, ct);
         if (verification == PasswordVerification.Failed)
         {
+            await lockout.FailAsync(lockoutKey, user.Id, appId, CancellationToken.None);
             logger.LogInformation("Password sign-in failed for user {UserId}", user.Id);
             return Result<User>.Fail(ErrorKind.BadCredentials);
         }
 
+        await lockout.SucceedAsync(lockoutKey, CancellationToken.None);
         if (user.Status != UserStatus.Activated)
         {
             return Result<User>.Fail(ErrorKind.UserDisabled);

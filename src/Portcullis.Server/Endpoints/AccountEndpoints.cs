@@ -144,7 +144,7 @@ public static class AccountEndpoints
             return Envelope.Fail(context, ErrorKind.InvalidArgument, "passwordPayload.account");
         }
 
-        var user = await accounts.SignInWithPasswordAsync(app.Value.PoolId, by, identifier, password, context.RequestAborted);
+        var user = await accounts.SignInWithPasswordAsync(app.Value.PoolId, app.Value.Id, by, identifier, password, context.RequestAborted);
         if (!user.Succeeded)
         {
             return Envelope.Fail(context, user.Error!);

@@ -51,6 +51,7 @@ public static class ServiceRegistration
         services.AddScoped<MfaCallers>();
 
         services.AddOptions<MfaOptions>().BindConfiguration(MfaOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<PasswordLockoutOptions>().BindConfiguration(PasswordLockoutOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<FaceOptions>().BindConfiguration(FaceOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<RecordingMessageSender>();
         services.AddSingleton<ISmsSender>(sp => sp.GetRequiredService<RecordingMessageSender>());

@@ -20,6 +20,7 @@ public static class ErrorCatalogue
         ErrorKind.AppNotFound => new(404, ApiCodes.AppNotFound, "Application not found", "应用不存在"),
         ErrorKind.ClientAuthenticationFailed => new(401, ApiCodes.ClientAuthenticationFailed, "Client authentication failed: {0}", "应用身份认证失败：{0}"),
         ErrorKind.BadCredentials => new(403, ApiCodes.BadCredentials, "Account not exists or password is incorrect.", "账号不存在或密码错误"),
+        ErrorKind.PasswordLocked => new(403, ApiCodes.LockedAfterFailedLogins, "Too many failed sign-in attempts: try again after {0}", "登录失败次数过多，请于 {0} 后重试"),
         ErrorKind.UserAlreadyExists => new(409, ApiCodes.UserAlreadyExists, "User already exists", "用户已存在"),
         ErrorKind.UserNotFound => new(404, ApiCodes.UserNotFound, "User not found", "用户不存在"),
         ErrorKind.UserDisabled => new(403, ApiCodes.UserLocked, "The account is suspended", "账号已被禁用"),

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Portcullis.Core.Common;
 using Portcullis.Core.Passwords;
@@ -8,14 +9,17 @@ using Portcullis.Core.Users;
 
 namespace Portcullis.Core.Tests.Users;
 
-public sealed class AccountServiceTests : IDisposable
+public sealed partial class AccountServiceTests : IDisposable
 {
     private const string Pool = "pool1";
+    private const string App = "app1";
     private const string Password = "correct horse";
 
     private readonly InMemoryUserStore _users = new();
     private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 3, 1, 8, 0, 0, TimeSpan.Zero));
     private readonly PasswordHasher _hasher = PasswordHasherTests.Fast();
+    private readonly InMemoryAttemptCounterStore _counters = new();
+    private readonly InMemoryAuditLog _audit = new();
     private readonly AccountService _accounts;
 
     public AccountServiceTests() => _accounts = NewService(_hasher);
@@ -132,7 +136,7 @@ public sealed class AccountServiceTests : IDisposable
     {
         var alice = await AddUserAsync("alice@example.com", "alice", "13800138000");
 
-        var result = await _accounts.SignInWithPasswordAsync(Pool, by, identifier, Password, Ct);
+        var result = await _accounts.SignInWithPasswordAsync(Pool, App, by, identifier, Password, Ct);
 
         Assert.True(result.Succeeded, result.Error?.ToString());
         Assert.Equal(alice.Id, result.Value.Id);
@@ -146,7 +150,7 @@ public sealed class AccountServiceTests : IDisposable
     {
         var alice = await AddUserAsync("alice@example.com", "alice", "13800138000");
 
-        var result = await _accounts.SignInWithPasswordAsync(Pool, by: null, identifier, Password, Ct);
+        var result = await _accounts.SignInWithPasswordAsync(Pool, App, by: null, identifier, Password, Ct);
 
         Assert.True(result.Succeeded, result.Error?.ToString());
         Assert.Equal(alice.Id, result.Value.Id);
@@ -158,7 +162,7 @@ public sealed class AccountServiceTests : IDisposable
         var alice = await AddUserAsync("alice@example.com");
         _clock.Advance(TimeSpan.FromHours(1));
 
-        var result = await _accounts.SignInWithPasswordAsync(Pool, UserLookup.Email, "alice@example.com", Password, Ct);
+        var result = await _accounts.SignInWithPasswordAsync(Pool, App, UserLookup.Email, "alice@example.com", Password, Ct);
 
         Assert.True(result.Succeeded);
         var signIn = Assert.Single(_users.SignIns);
@@ -171,10 +175,10 @@ public sealed class AccountServiceTests : IDisposable
     {
         await AddUserAsync("alice@example.com", "alice");
 
-        var unknown = await _accounts.SignInWithPasswordAsync(Pool, UserLookup.Email, "nobody@example.com", Password, Ct);
-        var unknownAccount = await _accounts.SignInWithPasswordAsync(Pool, null, "nobody", Password, Ct);
-        var wrong = await _accounts.SignInWithPasswordAsync(Pool, UserLookup.Email, "alice@example.com", "wrong password", Ct);
-        var invalidIdentifier = await _accounts.SignInWithPasswordAsync(Pool, UserLookup.Email, "not an email", Password, Ct);
+        var unknown = await _accounts.SignInWithPasswordAsync(Pool, App, UserLookup.Email, "nobody@example.com", Password, Ct);
+        var unknownAccount = await _accounts.SignInWithPasswordAsync(Pool, App, null, "nobody", Password, Ct);
+        var wrong = await _accounts.SignInWithPasswordAsync(Pool, App, UserLookup.Email, "alice@example.com", "wrong password", Ct);
+        var invalidIdentifier = await _accounts.SignInWithPasswordAsync(Pool, App, UserLookup.Email, "not an email", Password, Ct);
 
         AssertFailed(wrong, ErrorKind.BadCredentials);
         Assert.Equal(wrong.Error, unknown.Error);
@@ -188,8 +192,8 @@ public sealed class AccountServiceTests : IDisposable
     {
         await AddUserAsync("alice@example.com");
 
-        var known = await _accounts.SignInWithPasswordAsync(Pool, UserLookup.Email, "alice@example.com", "", Ct);
-        var unknown = await _accounts.SignInWithPasswordAsync(Pool, UserLookup.Email, "nobody@example.com", "", Ct);
+        var known = await _accounts.SignInWithPasswordAsync(Pool, App, UserLookup.Email, "alice@example.com", "", Ct);
+        var unknown = await _accounts.SignInWithPasswordAsync(Pool, App, UserLookup.Email, "nobody@example.com", "", Ct);
 
         AssertFailed(known, ErrorKind.BadCredentials);
         Assert.Equal(known.Error, unknown.Error);
@@ -200,7 +204,7 @@ public sealed class AccountServiceTests : IDisposable
     {
         _users.Add(new User { Id = Ids.NewId(), PoolId = Pool, Email = "passwordless@example.com" });
 
-        var result = await _accounts.SignInWithPasswordAsync(Pool, UserLookup.Email, "passwordless@example.com", Password, Ct);
+        var result = await _accounts.SignInWithPasswordAsync(Pool, App, UserLookup.Email, "passwordless@example.com", Password, Ct);
 
         AssertFailed(result, ErrorKind.BadCredentials);
     }
@@ -210,7 +214,7 @@ public sealed class AccountServiceTests : IDisposable
     {
         await AddUserAsync("alice@example.com");
 
-        var result = await _accounts.SignInWithPasswordAsync(Pool, UserLookup.Email, "alice@example.com", Password + new string('x', 200), Ct);
+        var result = await _accounts.SignInWithPasswordAsync(Pool, App, UserLookup.Email, "alice@example.com", Password + new string('x', 200), Ct);
 
         AssertFailed(result, ErrorKind.BadCredentials);
     }
@@ -220,7 +224,7 @@ public sealed class AccountServiceTests : IDisposable
     {
         await AddUserAsync("alice@example.com");
 
-        var result = await _accounts.SignInWithPasswordAsync("pool2", UserLookup.Email, "alice@example.com", Password, Ct);
+        var result = await _accounts.SignInWithPasswordAsync("pool2", App, UserLookup.Email, "alice@example.com", Password, Ct);
 
         AssertFailed(result, ErrorKind.BadCredentials);
     }
@@ -233,7 +237,7 @@ public sealed class AccountServiceTests : IDisposable
         var alice = await AddUserAsync("alice@example.com");
         alice.Status = status;
 
-        var result = await _accounts.SignInWithPasswordAsync(Pool, UserLookup.Email, "alice@example.com", Password, Ct);
+        var result = await _accounts.SignInWithPasswordAsync(Pool, App, UserLookup.Email, "alice@example.com", Password, Ct);
 
         AssertFailed(result, ErrorKind.UserDisabled);
         Assert.Empty(_users.SignIns);
@@ -245,7 +249,7 @@ public sealed class AccountServiceTests : IDisposable
         var alice = await AddUserAsync("alice@example.com");
         alice.Status = UserStatus.Suspended;
 
-        var result = await _accounts.SignInWithPasswordAsync(Pool, UserLookup.Email, "alice@example.com", "wrong password", Ct);
+        var result = await _accounts.SignInWithPasswordAsync(Pool, App, UserLookup.Email, "alice@example.com", "wrong password", Ct);
 
         AssertFailed(result, ErrorKind.BadCredentials);
     }
@@ -257,7 +261,7 @@ public sealed class AccountServiceTests : IDisposable
         using var stronger = PasswordHasherTests.Fast(iterations: 2);
         var accounts = NewService(stronger);
 
-        var result = await accounts.SignInWithPasswordAsync(Pool, UserLookup.Email, "alice@example.com", Password, Ct);
+        var result = await accounts.SignInWithPasswordAsync(Pool, App, UserLookup.Email, "alice@example.com", Password, Ct);
 
         Assert.True(result.Succeeded, result.Error?.ToString());
         var signIn = Assert.Single(_users.SignIns);
@@ -267,11 +271,16 @@ public sealed class AccountServiceTests : IDisposable
         Assert.Equal(PasswordVerification.Success, await stronger.VerifyAsync(signIn.RehashedPassword, Password, Ct));
 
         // With the new hash stored, the next sign-in needs no rehash.
-        Assert.True((await accounts.SignInWithPasswordAsync(Pool, UserLookup.Email, "alice@example.com", Password, Ct)).Succeeded);
+        Assert.True((await accounts.SignInWithPasswordAsync(Pool, App, UserLookup.Email, "alice@example.com", Password, Ct)).Succeeded);
         Assert.Null(_users.SignIns[1].RehashedPassword);
     }
 
-    private AccountService NewService(PasswordHasher hasher) => new(_users, hasher, _clock, NullLogger<AccountService>.Instance);
+    private AccountService NewService(PasswordHasher hasher)
+    {
+        var lockout = new PasswordLockout(new InMemoryCodeCheckStore(_counters, new InMemoryFactorStore(), _audit),
+            Options.Create(new PasswordLockoutOptions()), _clock, NullLogger<PasswordLockout>.Instance);
+        return new(_users, hasher, lockout, _clock, NullLogger<AccountService>.Instance);
+    }
 
     private Task<Result<User>> SignUpAsync(string? email, string? username = null, string password = Password) =>
         _accounts.SignUpWithPasswordAsync(Pool, new PasswordSignUp(password, email, username, "Alice", null, null), Ct);

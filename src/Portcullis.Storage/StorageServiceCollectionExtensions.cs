@@ -51,7 +51,7 @@ public static class StorageServiceCollectionExtensions
         services.AddScoped<IUserPoolStore, EfUserPoolStore>();
         services.AddScoped<IApplicationStore, EfApplicationStore>();
         services.AddScoped<EfUserStore>();
-        services.AddScoped<IUserStore>(sp => IsSqlite(sp) ? new SqliteUserStore(sp, sp.GetRequiredService<SqliteReadPool>()) : sp.GetRequiredService<EfUserStore>());
+        services.AddScoped<IUserStore>(sp => IsSqlite(sp) ? new SqliteUserStore(sp, sp.GetRequiredService<SqliteReadPool>(), sp.GetRequiredService<SqliteWriter>()) : sp.GetRequiredService<EfUserStore>());
         services.AddScoped<ISigningKeyStore, EfSigningKeyStore>();
         services.AddScoped<ITokenStore, EfTokenStore>();
         services.AddScoped<EfFactorStore>();

@@ -6,8 +6,8 @@ using Portcullis.Storage.Stores;
 
 namespace Portcullis.Storage.Sqlite;
 
-/// <summary>The user look-ups every request makes, on prepared statements; everything else goes to the EF store.</summary>
-internal sealed class SqliteUserStore(IServiceProvider services, SqliteReadPool reads) : IUserStore
+/// <summary>The user look-ups every request makes, on prepared statements, and the sign-in record through the writer; everything else goes to the EF store.</summary>
+internal sealed class SqliteUserStore(IServiceProvider services, SqliteReadPool reads, SqliteWriter writer) : IUserStore
 {
     private EfUserStore? _ef;
 
@@ -36,8 +36,12 @@ internal sealed class SqliteUserStore(IServiceProvider services, SqliteReadPool 
 
     public Task<bool> TryCreateAsync(User user, CancellationToken ct) => Ef.TryCreateAsync(user, ct);
 
-    public Task RecordSignInAsync(string userId, DateTimeOffset at, string? rehashedPassword, CancellationToken ct) =>
-        Ef.RecordSignInAsync(userId, at, rehashedPassword, ct);
+    /// <summary>Every sign-in writes this, so it goes through the batching writer rather than an EF update of its own.</summary>
+    public Task RecordSignInAsync(string userId, DateTimeOffset at, string? rehashedPassword, CancellationToken ct) => writer.RunAsync(db =>
+        rehashedPassword is null
+            ? db.Execute("""UPDATE users SET "LoginsCount" = "LoginsCount" + 1, "LastLogin" = $1 WHERE "Id" = $0""", userId, at.UtcTicks)
+            : db.Execute("""UPDATE users SET "LoginsCount" = "LoginsCount" + 1, "LastLogin" = $1, "PasswordHash" = $2, "UpdatedAt" = $1 WHERE "Id" = $0""",
+                userId, at.UtcTicks, rehashedPassword), ct);
 
     public Task<IReadOnlyList<User>> ListAsync(string poolId, int skip, int take, CancellationToken ct) => Ef.ListAsync(poolId, skip, take, ct);
 }

@@ -72,7 +72,8 @@ public sealed class CodeDelivery(
             CreatedAt = now,
 
             // Leased to this request: the background dispatcher takes it over only if this process dies before sending.
-            NextAttemptAt = o.InlineDispatch ? now.AddSeconds(o.LeaseSeconds) : now,
+            NextAttemptAt = o.InlineDispatch ? clock.GetUtcNow() + o.Lease : now,
+            LeaseToken = o.InlineDispatch ? Ids.NewId() : null,
         };
         await outbox.AddAsync(message, [codeRecord], ct);
 

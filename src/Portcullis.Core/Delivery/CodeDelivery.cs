@@ -72,7 +72,8 @@ public sealed class CodeDelivery(
             CreatedAt = now,
 
             // Leased to this request: the background dispatcher takes it over only if this process dies before sending.
-            NextAttemptAt = o.InlineDispatch ? now.AddSeconds(o.LeaseSeconds) : now,
+            NextAttemptAt = o.InlineDispatch ? clock.GetUtcNow() + o.Lease : now,
+            LeaseToken = o.InlineDispatch ? Ids.NewId() : null,
         };
         await outbox.AddAsync(message, [codeRecord], ct);
 
@@ -81,14 +82,17 @@ public sealed class CodeDelivery(
             return null;
         }
 
-        var outcome = await dispatcher.DispatchNowAsync(message, ct);
+        // From the commit on, the send and its outcome are not the request's to cancel: a client that hangs up mid-send would
+        // leave unrecorded a message the provider may already have taken, for the dispatcher to send again once the lease
+        // runs out. The send's own time limits bound this work instead (README.md, "Inline send").
+        var outcome = await dispatcher.DispatchNowAsync(message, CancellationToken.None);
         if (outcome == DispatchOutcome.Sent)
         {
             return null;
         }
 
         logger.LogWarning("Code message {MessageId} could not be sent: {Outcome}", message.Id, outcome);
-        await throttle.ReleaseAsync(throttleKey, now, ct);
+        await throttle.ReleaseAsync(throttleKey, now, CancellationToken.None);
         return new Error(outcome == DispatchOutcome.PermanentFailure ? ErrorKind.DeliveryRefused : ErrorKind.DeliveryFailed);
     }
 

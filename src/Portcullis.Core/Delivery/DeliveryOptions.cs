@@ -35,9 +35,17 @@ public sealed class DeliveryOptions
     [Range(100, 60_000)]
     public int DispatcherIntervalMilliseconds { get; set; } = 1000;
 
-    /// <summary>How long a claimed message is reserved for its sender before another node may take it over.</summary>
-    [Range(5, 600)]
-    public int LeaseSeconds { get; set; } = 30;
+    /// <summary>
+    /// How long a claimed message is reserved for its sender before another node may take it over. It must cover the worst-case
+    /// send (every attempt running into its provider's time limit, plus the waits between them), or a slow send is sent again
+    /// by another node. Unset: the server derives it from the configured provider time limits; set lower: refused at start.
+    /// </summary>
+    [Range(5, 3600)]
+    public int? LeaseSeconds { get; set; }
+
+    /// <summary>The lease in force; the server fills <see cref="LeaseSeconds"/> in when it is not configured.</summary>
+    public TimeSpan Lease => TimeSpan.FromSeconds(LeaseSeconds
+        ?? throw new InvalidOperationException($"{Section}:LeaseSeconds is neither configured nor derived from the providers' time limits."));
 
     /// <summary>Background attempts before a message is marked failed (visible to operators).</summary>
     [Range(1, 50)]

@@ -47,6 +47,12 @@ public sealed class OutboxMessage
     /// <summary>When a dispatcher may (re)try it; a claim pushes it forward (a lease), so only one node sends at a time.</summary>
     public DateTimeOffset NextAttemptAt { get; set; }
 
+    /// <summary>
+    /// Who holds the current lease: a new random value at every claim (and at insert, for the inline send). Outcomes are recorded
+    /// only by the holder, so a sender whose lease ran out and was taken over cannot overwrite what the new holder recorded.
+    /// </summary>
+    public string? LeaseToken { get; set; }
+
     public string? LastError { get; set; }
 
     public DateTimeOffset CreatedAt { get; init; }
@@ -60,16 +66,20 @@ public interface IOutboxStore
     Task AddAsync(OutboxMessage message, IReadOnlyList<object> alongWith, CancellationToken ct);
 
     /// <summary>
-    /// Claims up to <paramref name="max"/> pending messages that are due, moving each one's next attempt to
-    /// <paramref name="leaseUntil"/> with a compare-and-set, so two dispatchers never send the same message at once.
+    /// Claims one pending message that is due: a compare-and-set gives it a new <see cref="OutboxMessage.LeaseToken"/> and moves
+    /// its next attempt to <paramref name="leaseUntil"/>, so two dispatchers never hold the same message at once. One at a time,
+    /// so every message's lease starts when its own send starts. Null when nothing is due.
     /// </summary>
-    Task<IReadOnlyList<OutboxMessage>> ClaimDueAsync(DateTimeOffset now, DateTimeOffset leaseUntil, int max, CancellationToken ct);
+    Task<OutboxMessage?> ClaimNextAsync(DateTimeOffset now, DateTimeOffset leaseUntil, CancellationToken ct);
 
-    Task MarkSentAsync(string id, int attempts, DateTimeOffset at, CancellationToken ct);
+    /// <summary>Records the delivery if <paramref name="leaseToken"/> still holds the lease; false when another dispatcher took it over.</summary>
+    Task<bool> MarkSentAsync(string id, string leaseToken, int attempts, DateTimeOffset at, CancellationToken ct);
 
-    Task MarkRetryAsync(string id, int attempts, DateTimeOffset nextAttemptAt, string error, CancellationToken ct);
+    /// <summary>Schedules another attempt (ending the lease) if <paramref name="leaseToken"/> still holds it; false otherwise.</summary>
+    Task<bool> MarkRetryAsync(string id, string leaseToken, int attempts, DateTimeOffset nextAttemptAt, string error, CancellationToken ct);
 
-    Task MarkFailedAsync(string id, int attempts, string error, CancellationToken ct);
+    /// <summary>Records the failure and clears the code if <paramref name="leaseToken"/> still holds the lease; false otherwise.</summary>
+    Task<bool> MarkFailedAsync(string id, string leaseToken, int attempts, string error, CancellationToken ct);
 
     Task<OutboxMessage?> FindAsync(string id, CancellationToken ct);
 
@@ -90,7 +100,7 @@ public enum DispatchOutcome
     PermanentFailure,
 }
 
-/// <summary>Sends one outbox message now (with a few quick retries) and records the outcome.</summary>
+/// <summary>Sends one outbox message now (with a few quick retries) and records the outcome, if it still holds the lease.</summary>
 public interface IMessageDispatcher
 {
     Task<DispatchOutcome> DispatchNowAsync(OutboxMessage message, CancellationToken ct);

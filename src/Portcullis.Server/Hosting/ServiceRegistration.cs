@@ -3,7 +3,6 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
 using Portcullis.Contracts;
 using Portcullis.Core;
-using Portcullis.Core.Delivery;
 using Portcullis.Core.Factors;
 using Portcullis.Core.Factors.Face;
 using Portcullis.Core.Passwords;
@@ -60,13 +59,7 @@ public static class ServiceRegistration
         // Real providers replace the recording sender when configured (Portcullis:Email:Provider smtp; Portcullis:Sms:Provider webhook|twilio).
         services.AddEmailDelivery(configuration);
         services.AddSmsDelivery(configuration);
-        services.AddOptions<DeliveryOptions>().BindConfiguration(DeliveryOptions.Section).ValidateDataAnnotations()
-            .Validate(o => o.SmsAllowedCountryCodes.Concat(o.SmsDeniedCountryCodes).All(Portcullis.Core.Users.Normalise.IsCallingCode),
-                "Portcullis:Delivery:SmsAllowedCountryCodes and SmsDeniedCountryCodes take calling codes such as +86.")
-            .ValidateOnStart();
-        services.AddScoped<OutboxDispatcher>();
-        services.AddScoped<IMessageDispatcher>(sp => sp.GetRequiredService<OutboxDispatcher>());
-        services.AddHostedService<OutboxBackgroundService>();
+        services.AddOutboxDelivery();
         services.AddScoped<IFacePhotoSource, FacePhotoSource>();
         services.AddHttpClient(FacePhotoSource.HttpClientName)
             .ConfigurePrimaryHttpMessageHandler(sp => FacePhotoSource.CreateHandler(sp.GetRequiredService<IOptions<FaceOptions>>()));

@@ -162,6 +162,10 @@ namespace Portcullis.Storage.PostgreSql.Migrations
                         .HasMaxLength(500)
                         .HasColumnType("character varying(500)");
 
+                    b.Property<string>("LeaseToken")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
                     b.Property<int>("LifetimeMinutes")
                         .HasColumnType("integer");
 

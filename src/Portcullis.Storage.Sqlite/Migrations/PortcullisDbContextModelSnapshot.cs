@@ -152,6 +152,10 @@ namespace Portcullis.Storage.Sqlite.Migrations
                         .HasMaxLength(500)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("LeaseToken")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
                     b.Property<int>("LifetimeMinutes")
                         .HasColumnType("INTEGER");
 

@@ -20,6 +20,7 @@ internal sealed class OutboxMessageConfiguration : IEntityTypeConfiguration<Outb
         b.Property(m => m.ProtectedCode).HasMaxLength(1000);
         b.Property(m => m.Status).HasConversion<string>().HasMaxLength(16);
         b.Property(m => m.LastError).HasMaxLength(500);
+        b.Property(m => m.LeaseToken).HasMaxLength(64);
         b.HasIndex(m => new { m.Status, m.NextAttemptAt });
         b.HasIndex(m => m.CreatedAt);
     }

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Portcullis.Core.Common;
 using Portcullis.Core.Delivery;
 
 namespace Portcullis.Storage.Stores;
@@ -18,47 +19,57 @@ internal sealed class EfOutboxStore(PortcullisDbContext db) : IOutboxStore
         db.ChangeTracker.Clear();
     }
 
-    public async Task<IReadOnlyList<OutboxMessage>> ClaimDueAsync(DateTimeOffset now, DateTimeOffset leaseUntil, int max, CancellationToken ct)
+    /// <summary>Candidates read per claim: a few, so dispatchers on several nodes do not all fight over the oldest message.</summary>
+    private const int ClaimCandidates = 5;
+
+    public async Task<OutboxMessage?> ClaimNextAsync(DateTimeOffset now, DateTimeOffset leaseUntil, CancellationToken ct)
     {
         var due = await db.OutboxMessages.AsNoTracking()
             .Where(m => m.Status == OutboxStatus.Pending && m.NextAttemptAt <= now)
-            .OrderBy(m => m.NextAttemptAt).Take(max).ToListAsync(ct);
-        var claimed = new List<OutboxMessage>(due.Count);
+            .OrderBy(m => m.NextAttemptAt).Take(ClaimCandidates).ToListAsync(ct);
         foreach (var message in due)
         {
-            var previous = message.NextAttemptAt;
+            // Compare-and-set on the token read: it changes at every claim, so only one claimer of this state wins; the
+            // due check in the UPDATE itself keeps a retry scheduled meanwhile from being taken early.
+            var previous = message.LeaseToken;
+            var token = Ids.NewId();
             var won = await db.OutboxMessages
-                .Where(m => m.Id == message.Id && m.Status == OutboxStatus.Pending && m.NextAttemptAt == previous)
-                .ExecuteUpdateAsync(s => s.SetProperty(m => m.NextAttemptAt, leaseUntil), ct);
+                .Where(m => m.Id == message.Id && m.Status == OutboxStatus.Pending && m.NextAttemptAt <= now && m.LeaseToken == previous)
+                .ExecuteUpdateAsync(s => s.SetProperty(m => m.NextAttemptAt, leaseUntil).SetProperty(m => m.LeaseToken, token), ct);
             if (won == 1)
             {
                 message.NextAttemptAt = leaseUntil;
-                claimed.Add(message);
+                message.LeaseToken = token;
+                return message;
             }
         }
 
-        return claimed;
+        return null;
     }
 
-    public Task MarkSentAsync(string id, int attempts, DateTimeOffset at, CancellationToken ct) =>
-        db.OutboxMessages.Where(m => m.Id == id).ExecuteUpdateAsync(s => s
+    public async Task<bool> MarkSentAsync(string id, string leaseToken, int attempts, DateTimeOffset at, CancellationToken ct) =>
+        await Held(id, leaseToken).ExecuteUpdateAsync(s => s
             .SetProperty(m => m.Status, OutboxStatus.Sent)
             .SetProperty(m => m.Attempts, attempts)
             .SetProperty(m => m.SentAt, at)
-            .SetProperty(m => m.LastError, (string?)null), ct);
+            .SetProperty(m => m.LastError, (string?)null), ct) == 1;
 
-    public Task MarkRetryAsync(string id, int attempts, DateTimeOffset nextAttemptAt, string error, CancellationToken ct) =>
-        db.OutboxMessages.Where(m => m.Id == id && m.Status == OutboxStatus.Pending).ExecuteUpdateAsync(s => s
+    public async Task<bool> MarkRetryAsync(string id, string leaseToken, int attempts, DateTimeOffset nextAttemptAt, string error, CancellationToken ct) =>
+        await Held(id, leaseToken).ExecuteUpdateAsync(s => s
             .SetProperty(m => m.Attempts, attempts)
             .SetProperty(m => m.NextAttemptAt, nextAttemptAt)
-            .SetProperty(m => m.LastError, Truncate(error)), ct);
+            .SetProperty(m => m.LastError, Truncate(error)), ct) == 1;
 
-    public Task MarkFailedAsync(string id, int attempts, string error, CancellationToken ct) =>
-        db.OutboxMessages.Where(m => m.Id == id).ExecuteUpdateAsync(s => s
+    public async Task<bool> MarkFailedAsync(string id, string leaseToken, int attempts, string error, CancellationToken ct) =>
+        await Held(id, leaseToken).ExecuteUpdateAsync(s => s
             .SetProperty(m => m.Status, OutboxStatus.Failed)
             .SetProperty(m => m.Attempts, attempts)
             .SetProperty(m => m.LastError, Truncate(error))
-            .SetProperty(m => m.ProtectedCode, (string?)null), ct);
+            .SetProperty(m => m.ProtectedCode, (string?)null), ct) == 1;
+
+    /// <summary>The message while <paramref name="leaseToken"/> holds its lease: only the holder records an outcome.</summary>
+    private IQueryable<OutboxMessage> Held(string id, string leaseToken) =>
+        db.OutboxMessages.Where(m => m.Id == id && m.Status == OutboxStatus.Pending && m.LeaseToken == leaseToken);
 
     public Task<OutboxMessage?> FindAsync(string id, CancellationToken ct) =>
         db.OutboxMessages.AsNoTracking().FirstOrDefaultAsync(m => m.Id == id, ct);

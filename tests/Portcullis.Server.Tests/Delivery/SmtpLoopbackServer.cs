@@ -45,6 +45,9 @@ public sealed class SmtpLoopbackServer : IAsyncDisposable
     /// <summary>Given the recipient address, a refusal to answer RCPT TO with, or null to accept.</summary>
     public Func<string, SmtpResponse?>? RefuseRecipient { get; set; }
 
+    /// <summary>Awaited after a message's data arrived and before it is accepted (250): a server slow to answer DATA.</summary>
+    public Func<CancellationToken, Task>? BeforeAccepting { get; set; }
+
     /// <summary>Starts the server. With <paramref name="certificate"/> it offers STARTTLS, or speaks TLS at once with <paramref name="implicitTls"/>.</summary>
     public static async Task<SmtpLoopbackServer> StartAsync(
         (string User, string Password)? credentials = null,
@@ -139,9 +142,15 @@ public sealed class SmtpLoopbackServer : IAsyncDisposable
 
     private sealed class Store(SmtpLoopbackServer server) : MessageStore
     {
-        public override Task<SmtpResponse> SaveAsync(ISessionContext context, IMessageTransaction transaction, ReadOnlySequence<byte> buffer, CancellationToken cancellationToken)
+        public override async Task<SmtpResponse> SaveAsync(ISessionContext context, IMessageTransaction transaction, ReadOnlySequence<byte> buffer, CancellationToken cancellationToken)
         {
-            using var stream = new MemoryStream(buffer.ToArray());
+            var bytes = buffer.ToArray();
+            if (server.BeforeAccepting is { } wait)
+            {
+                await wait(cancellationToken);
+            }
+
+            using var stream = new MemoryStream(bytes);
             var message = MimeMessage.Load(stream, cancellationToken);
             server._received.Enqueue(new ReceivedEmail(
                 Address(transaction.From),
@@ -149,7 +158,7 @@ public sealed class SmtpLoopbackServer : IAsyncDisposable
                 message,
                 context.Pipe.IsSecure,
                 context.Authentication.IsAuthenticated ? context.Authentication.User : null));
-            return Task.FromResult(SmtpResponse.Ok);
+            return SmtpResponse.Ok;
         }
     }
 

@@ -1,0 +1,48 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Portcullis.Core.Delivery;
+using Portcullis.Server.Adapters.Email;
+using Portcullis.Server.Adapters.Sms;
+
+namespace Portcullis.Server.Delivery;
+
+public static class DeliveryRegistration
+{
+    /// <summary>
+    /// <c>Portcullis:Delivery</c> (validated at start, the lease derived from the providers' time limits when unset), the send
+    /// pipelines, the dispatcher and the background sweeps. Call it after <c>AddEmailDelivery</c> and <c>AddSmsDelivery</c>.
+    /// </summary>
+    public static IServiceCollection AddOutboxDelivery(this IServiceCollection services)
+    {
+        services.AddOptions<DeliveryOptions>().BindConfiguration(DeliveryOptions.Section).ValidateDataAnnotations()
+            .Validate(o => o.SmsAllowedCountryCodes.Concat(o.SmsDeniedCountryCodes).All(Portcullis.Core.Users.Normalise.IsCallingCode),
+                "Portcullis:Delivery:SmsAllowedCountryCodes and SmsDeniedCountryCodes take calling codes such as +86.")
+            .PostConfigure<IOptions<EmailOptions>, IOptions<SmsOptions>>((o, email, sms) =>
+                o.LeaseSeconds ??= SendTimeLimits.MinimumLeaseSeconds(email.Value, sms.Value))
+            .ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DeliveryOptions>, DeliveryLeaseValidator>());
+
+        // Real time even under a test's clock: these are waits and limits on live provider connections, not rules under test.
+        services.AddSingleton(sp => new SendPipelines(
+            sp.GetRequiredService<IOptions<EmailOptions>>(), sp.GetRequiredService<IOptions<SmsOptions>>(), TimeProvider.System));
+        services.AddScoped<OutboxDispatcher>();
+        services.AddScoped<IMessageDispatcher>(sp => sp.GetRequiredService<OutboxDispatcher>());
+        services.AddScoped<OutboxSweeper>();
+        services.AddHostedService<OutboxBackgroundService>();
+        return services;
+    }
+
+    /// <summary>Refuses a configured lease shorter than the worst-case send: another node would send the message again mid-send.</summary>
+    private sealed class DeliveryLeaseValidator(IOptions<EmailOptions> email, IOptions<SmsOptions> sms) : IValidateOptions<DeliveryOptions>
+    {
+        public ValidateOptionsResult Validate(string? name, DeliveryOptions options)
+        {
+            var minimum = SendTimeLimits.MinimumLeaseSeconds(email.Value, sms.Value);
+            return options.LeaseSeconds is { } lease && lease < minimum
+                ? ValidateOptionsResult.Fail($"{DeliveryOptions.Section}:LeaseSeconds ({lease}) is shorter than the worst-case send: "
+                    + $"{SendTimeLimits.Explain(email.Value, sms.Value)}. Raise it to at least {minimum}, lower the provider time limits, "
+                    + "or leave it unset to derive it.")
+                : ValidateOptionsResult.Success;
+        }
+    }
+}

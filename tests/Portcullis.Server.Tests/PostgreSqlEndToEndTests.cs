@@ -48,6 +48,7 @@ public sealed class PostgreSqlEndToEndTests(PostgreSqlEndToEndTests.Server serve
         [
             new("Portcullis:Storage:Provider", "PostgreSql"),
             new("Portcullis:Storage:ConnectionString", _connectionString),
+            new("Portcullis:DataProtection:Certificate:Path", TestKeyRing.SharedCertificatePath),
         ];
 
         public override async ValueTask DisposeAsync()

@@ -24,6 +24,8 @@ public sealed class StorageHost : IAsyncDisposable
             {
                 ["Portcullis:Storage:Provider"] = provider.ToString(),
                 ["Portcullis:Storage:ConnectionString"] = connectionString,
+                // SQLite generates its key-encryption certificate next to the database; PostgreSQL requires one.
+                ["Portcullis:DataProtection:Certificate:Path"] = provider == StorageProvider.PostgreSql ? TestKeyRing.SharedCertificatePath : null,
             })
             .Build();
 

@@ -68,6 +68,7 @@ public static class StorageServiceCollectionExtensions
         services.AddScoped<IPassCodeStore, EfPassCodeStore>();
         services.AddScoped<IRateCounterStore, EfRateCounterStore>();
         services.AddScoped<KeyRingCheck>();
+        services.AddScoped<KeyRingReencryption>();
         services.AddScoped<DatabaseInitializer>();
 
         // SQLite's hot paths (Sqlite/): prepared statements on open connections, and one writer that commits in batches.

@@ -109,7 +109,7 @@ public sealed class KeyRingEncryptionTests : IDisposable
         }
 
         var replacement = KeyEncryptionCertificate("new.pem");
-        await using var second = await StartAsync(
+        var second = await StartAsync(
             ("Portcullis:DataProtection:Certificate:Path", replacement),
             ("Portcullis:DataProtection:PreviousCertificates:0:Path", old));
         await AssertTotpVerifiesAsync(second, enrolled);
@@ -117,6 +117,13 @@ public sealed class KeyRingEncryptionTests : IDisposable
         var created = CreateDataProtectionKey(second);
         using var replacementCertificate = LoadPem(replacement);
         Assert.Equal(replacementCertificate.Thumbprint, EncryptingThumbprint((await StoredKeysAsync(second)).Single(k => k.Contains(created.ToString("D"), StringComparison.Ordinal))));
+
+        // `portcullis keyring encrypt` re-wraps the old keys, after which the old certificate is no longer needed.
+        await ReencryptAsync(second);
+        Assert.All(await StoredKeysAsync(second), xml => Assert.Equal(replacementCertificate.Thumbprint, EncryptingThumbprint(xml)));
+        await second.DisposeAsync();
+        await using var third = await StartAsync(("Portcullis:DataProtection:Certificate:Path", replacement));
+        await AssertTotpVerifiesAsync(third, enrolled);
     }
 
     [Fact]
@@ -129,14 +136,25 @@ public sealed class KeyRingEncryptionTests : IDisposable
             Assert.All(await StoredKeysAsync(before), xml => Assert.Contains("<masterKey", xml, StringComparison.Ordinal));
         }
 
-        await using var after = await StartAsync();
+        var after = await StartAsync();
         await AssertTotpVerifiesAsync(after, enrolled);
 
         var created = CreateDataProtectionKey(after);
         AssertEncrypted((await StoredKeysAsync(after)).Single(k => k.Contains(created.ToString("D"), StringComparison.Ordinal)));
+        Assert.Contains(await StoredKeysAsync(after), xml => xml.Contains("<masterKey", StringComparison.Ordinal));
+
+        await ReencryptAsync(after);
+        Assert.All(await StoredKeysAsync(after), AssertEncrypted);
+        await after.DisposeAsync();
+        await using var restarted = await StartAsync();
+        await AssertTotpVerifiesAsync(restarted, enrolled);
     }
 
-    private sealed record Enrolled(string Email, byte[] Seed);
+    private sealed record Enrolled(string Email, byte[] Seed)
+    {
+        /// <summary>The latest instant a code was accepted at (on any server's clock): the next must be a later step.</summary>
+        public DateTimeOffset LastCodeAt { get; set; }
+    }
 
     private async Task<Node> StartAsync(params (string Key, string? Value)[] settings)
     {
@@ -159,16 +177,26 @@ public sealed class KeyRingEncryptionTests : IDisposable
         var (email, _) = await SignUpAsync(client);
         AssertOk(await client.SignInByEmailPasswordAsync(email, Password, new SignInOptions { Scope = "openid profile" }, Ct));
         var (seed, _) = await EnrollOtpAsync(client, server);
-        return new Enrolled(email, seed);
+        return new Enrolled(email, seed) { LastCodeAt = server.Clock.GetUtcNow() };
     }
 
     /// <summary>A TOTP for the seed enrolled on an earlier server verifies here: this server decrypted the stored seed.</summary>
     private static async Task AssertTotpVerifiesAsync(Node server, Enrolled enrolled)
     {
-        server.Clock.Advance(TimeSpan.FromMinutes(1)); // past the step the enrollment used, which counts as spent
+        // Past the step last accepted (the enrollment's counts as spent): each server's fake clock starts at its own start.
+        var now = server.Clock.GetUtcNow();
+        server.Clock.SetUtcNow((now > enrolled.LastCodeAt ? now : enrolled.LastCodeAt).AddMinutes(1));
+        enrolled.LastCodeAt = server.Clock.GetUtcNow();
         using var client = server.Client(AppId, AppSecret, Portcullis.Client.TokenEndPointAuthMethod.ClientSecretPost);
         AssertOk(await client.SignInByEmailPasswordAsync(enrolled.Email, Password, new SignInOptions { Scope = "openid profile" }, Ct));
         AssertOk(await client.MfaOtpVerifyAsync(TotpVerifier.Compute(enrolled.Seed, server.Clock.GetUtcNow()), Ct));
+    }
+
+    /// <summary>What <c>portcullis keyring encrypt</c> runs, on this server's configuration.</summary>
+    private static async Task ReencryptAsync(Node server)
+    {
+        await using var scope = server.Services.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<KeyRingReencryption>().EncryptStoredKeysAsync(Ct);
     }
 
     private static async Task<List<string>> StoredKeysAsync(Node server)

@@ -126,6 +126,13 @@ public sealed class KeyEncryptionCertificates
         }
     }
 
+    /// <summary>The certificate XML encryption embedded in a stored key (or one of its elements): the one that can decrypt it.</summary>
+    internal static X509Certificate2? EmbeddedIn(System.Xml.Linq.XElement element)
+    {
+        var embedded = element.Descendants().FirstOrDefault(e => e.Name.LocalName == "X509Certificate")?.Value;
+        return embedded is null ? null : X509CertificateLoader.LoadCertificate(Convert.FromBase64String(embedded));
+    }
+
     private static void EnsureGeneratedFile(string path)
     {
         if (File.Exists(path))

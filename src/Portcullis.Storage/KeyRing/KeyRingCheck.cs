@@ -77,13 +77,12 @@ public sealed class KeyRingCheck(
     {
         var xml = await db.DataProtectionKeys.AsNoTracking().Where(k => k.FriendlyName == "key-" + keyId.ToString("D"))
             .Select(k => k.Xml).FirstOrDefaultAsync(ct);
-        var embedded = xml is null ? null : XElement.Parse(xml).Descendants().FirstOrDefault(e => e.Name.LocalName == "X509Certificate")?.Value;
-        if (embedded is null)
+        using var certificate = xml is null ? null : KeyEncryptionCertificates.EmbeddedIn(XElement.Parse(xml));
+        if (certificate is null)
         {
             return "a certificate it does not name";
         }
 
-        using var certificate = System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadCertificate(Convert.FromBase64String(embedded));
         return $"the certificate {certificate.Thumbprint} ({certificate.Subject}, valid until {certificate.NotAfter.ToUniversalTime():yyyy-MM-dd})";
     }
 }

@@ -245,6 +245,8 @@ public sealed class KeyRingEncryptionTests : IDisposable
     /// <summary>A server on a database that outlives it, with one fixed bootstrap application so a user signs in on every start.</summary>
     private sealed class Node(string database, (string Key, string? Value)[] settings) : TestServer
     {
+        protected override string? KeyRingCertificatePath => null; // only the test's own settings
+
         protected override IEnumerable<KeyValuePair<string, string?>> Configuration() =>
         [
             new("Portcullis:Storage:ConnectionString", $"Data Source={database}"),

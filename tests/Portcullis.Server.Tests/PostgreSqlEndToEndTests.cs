@@ -48,7 +48,6 @@ public sealed class PostgreSqlEndToEndTests(PostgreSqlEndToEndTests.Server serve
         [
             new("Portcullis:Storage:Provider", "PostgreSql"),
             new("Portcullis:Storage:ConnectionString", _connectionString),
-            new("Portcullis:DataProtection:Certificate:Path", TestKeyRing.SharedCertificatePath),
         ];
 
         public override async ValueTask DisposeAsync()

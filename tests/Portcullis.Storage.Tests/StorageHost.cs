@@ -24,8 +24,9 @@ public sealed class StorageHost : IAsyncDisposable
             {
                 ["Portcullis:Storage:Provider"] = provider.ToString(),
                 ["Portcullis:Storage:ConnectionString"] = connectionString,
-                // SQLite generates its key-encryption certificate next to the database; PostgreSQL requires one.
-                ["Portcullis:DataProtection:Certificate:Path"] = provider == StorageProvider.PostgreSql ? TestKeyRing.SharedCertificatePath : null,
+                // As in production. (Without it SQLite would generate an RSA key next to each test's database: slow, and
+                // covered by the server's KeyRingEncryptionTests.)
+                ["Portcullis:DataProtection:Certificate:Path"] = TestKeyRing.SharedCertificatePath,
             })
             .Build();
 

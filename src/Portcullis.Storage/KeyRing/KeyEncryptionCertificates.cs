@@ -75,7 +75,17 @@ public sealed class KeyEncryptionCertificates
             return new() { Current = CreateSelfSigned(), CurrentSource = "a generated in-memory certificate", Previous = previous, Problems = problems };
         }
 
-        EnsureGeneratedFile(path);
+        try
+        {
+            EnsureGeneratedFile(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            problems.Add($"{CertificateSetting}:Path is not set and the key-encryption certificate could not be generated at {path}: "
+                + $"{ex.Message} Set {CertificateSetting}:Path, or make the database's folder writable.");
+            return new() { Previous = previous, Problems = problems };
+        }
+
         var source = $"the generated certificate {path} (set {CertificateSetting}:Path to replace it)";
         return new()
         {

@@ -8,7 +8,17 @@ public static class TestKeyRing
     private static readonly Lazy<string> Shared = new(() =>
     {
         var directory = Directory.CreateTempSubdirectory("portcullis-kek-");
-        AppDomain.CurrentDomain.ProcessExit += (_, _) => directory.Delete(recursive: true);
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            try
+            {
+                directory.Delete(recursive: true);
+            }
+            catch (IOException)
+            {
+                // Left in the temporary folder: not worth failing the test run's exit for.
+            }
+        };
         return NewCertificateFile(directory.FullName);
     });
 

@@ -42,11 +42,20 @@ public static class Seeder
     /// <summary>User i's TOTP seed: the first 20 bytes of SHA-256("portcullis-bench-seed-i").</summary>
     public static byte[] Seed(int i) => SHA256.HashData(Encoding.ASCII.GetBytes($"portcullis-bench-seed-{i}"))[..TotpVerifier.SeedBytes];
 
+    /// <summary>
+    /// The key ring's certificate: the one the SQLite server generates next to its database. PostgreSQL gets a copy of that key
+    /// ring (<see cref="CopyToPostgreSqlAsync"/>), so it is configured with the same certificate, as an operator moving the
+    /// database would. Spelled out rather than taken from KeyEncryptionCertificates.GeneratedFileName so that `bench/run --rev`
+    /// still builds against revisions from before the key ring was encrypted (their servers ignore the setting).
+    /// </summary>
+    public static string KeyRingCertificate(BenchSettings s) => Path.Combine(s.DataDir, "keyring-kek.pem");
+
     /// <summary>The server's configuration for one bench database (also what the seeder builds its services from).</summary>
     public static string[] ServerArgs(BenchSettings s, StorageProvider provider, string connectionString) =>
     [
         "--Portcullis:Storage:Provider", provider.ToString(),
         "--Portcullis:Storage:ConnectionString", connectionString,
+        .. provider == StorageProvider.PostgreSql ? ["--Portcullis:DataProtection:Certificate:Path", KeyRingCertificate(s)] : Array.Empty<string>(),
         "--Portcullis:Bootstrap:AppId", s.AppId,
         "--Portcullis:Bootstrap:AppSecret", s.AppSecret,
         "--Portcullis:CreateDemoApp", "false",

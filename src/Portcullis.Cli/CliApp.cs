@@ -21,6 +21,7 @@ public static class CliApp
         root.Subcommands.Add(UsersCommands.Build(cli));
         root.Subcommands.Add(OutboxCommands.Build(cli));
         root.Subcommands.Add(KeysCommands.Build(cli));
+        root.Subcommands.Add(KeyRingCommands.Build(cli));
 
         var parse = root.Parse(args);
         if (parse.Action is ParseErrorAction)

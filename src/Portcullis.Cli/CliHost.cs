@@ -7,6 +7,7 @@ using Microsoft.Extensions.Options;
 using Portcullis.Core;
 using Portcullis.Core.Passwords;
 using Portcullis.Storage;
+using Portcullis.Storage.KeyRing;
 
 namespace Portcullis.Cli;
 
@@ -54,6 +55,9 @@ internal sealed class CliHost : IAsyncDisposable
         builder.Logging.AddFilter<CliLoggerProvider>(DbLoggerCategory.Database.Connection.Name, LogLevel.None);
         builder.Logging.AddFilter<CliLoggerProvider>(DbLoggerCategory.Database.Command.Name, LogLevel.None);
         builder.Logging.AddFilter<CliLoggerProvider>(DbLoggerCategory.Update.Name, LogLevel.None);
+        // The server logs the key ring's standing warnings (generated certificate, keys still unencrypted) at every start;
+        // repeated before every command's answer they would be noise. A key ring that cannot be read still fails the command.
+        builder.Logging.AddFilter<CliLoggerProvider>(typeof(KeyRingCheck).FullName, LogLevel.Error);
 
         builder.Services.AddPortcullisCore();
         // Same section as the server, so users created here are hashed with the operator's Argon2id parameters.

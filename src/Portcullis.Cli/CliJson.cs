@@ -76,6 +76,10 @@ internal sealed record OutboxView(string Id, string Kind, string Recipient, stri
 
 internal sealed record KeyView(string Kid, string Status, DateTimeOffset CreatedAt, DateTimeOffset? RotatedAt);
 
+/// <summary>What <c>keyring encrypt</c> did: keys rewritten, keys stored, and the certificate they are now encrypted for.</summary>
+internal sealed record KeyRingView(int Rewritten, int Total, string Certificate);
+
+[JsonSerializable(typeof(KeyRingView))]
 [JsonSerializable(typeof(KeyView))]
 [JsonSerializable(typeof(IReadOnlyList<KeyView>))]
 [JsonSerializable(typeof(OutboxView))]

@@ -17,6 +17,7 @@ using Portcullis.Core.Factors.Limits;
 using Portcullis.Core.Pools;
 using Portcullis.Core.Tokens;
 using Portcullis.Core.Users;
+using Portcullis.Storage.KeyRing;
 using Portcullis.Storage.Sqlite;
 using Portcullis.Storage.Stores;
 
@@ -41,9 +42,7 @@ public static class StorageServiceCollectionExtensions
         services.AddDbContextPool<PortcullisDbContext>((sp, options) =>
             Configure(options, sp.GetRequiredService<IOptions<StorageOptions>>().Value));
 
-        services.AddDataProtection()
-            .SetApplicationName("Portcullis")
-            .PersistKeysToDbContext<PortcullisDbContext>();
+        AddKeyRing(services, configuration);
 
         services.AddSingleton<ISecretProtector, DataProtectionSecretProtector>();
         services.AddSingleton<ReadCache<Application>>();
@@ -68,12 +67,57 @@ public static class StorageServiceCollectionExtensions
         services.AddScoped<IOutboxStore, EfOutboxStore>();
         services.AddScoped<IPassCodeStore, EfPassCodeStore>();
         services.AddScoped<IRateCounterStore, EfRateCounterStore>();
+        services.AddScoped<KeyRingCheck>();
+        services.AddScoped<KeyRingReencryption>();
         services.AddScoped<DatabaseInitializer>();
 
         // SQLite's hot paths (Sqlite/): prepared statements on open connections, and one writer that commits in batches.
         services.AddSingleton<SqliteReadPool>();
         services.AddSingleton<SqliteWriter>();
         return services;
+    }
+
+    /// <summary>
+    /// Data Protection with its key ring in the database, encrypted with the certificate the rules in
+    /// <see cref="KeyEncryptionCertificates"/> choose. Data Protection takes certificates as objects at registration, so they
+    /// are loaded here; what is wrong with them is reported at start, with the other settings.
+    /// </summary>
+    private static void AddKeyRing(IServiceCollection services, IConfiguration configuration)
+    {
+        var certificates = KeyEncryptionCertificates.Load(
+            configuration.GetSection(KeyRingOptions.Section).Get<KeyRingOptions>() ?? new KeyRingOptions(),
+            StorageOptionsOrNull(configuration));
+        services.AddSingleton(certificates);
+        services.AddOptions<KeyRingOptions>().Bind(configuration.GetSection(KeyRingOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<KeyRingOptions>>(sp =>
+            new KeyRingOptionsValidation(certificates, sp.GetService<TimeProvider>() ?? TimeProvider.System));
+
+        var dataProtection = services.AddDataProtection()
+            .SetApplicationName("Portcullis")
+            .PersistKeysToDbContext<PortcullisDbContext>();
+        if (certificates.Current is { } current)
+        {
+            dataProtection.ProtectKeysWithCertificate(current);
+        }
+
+        if (certificates.Previous.Count > 0)
+        {
+            dataProtection.UnprotectKeysWithAnyCertificate([.. certificates.Previous]);
+        }
+    }
+
+    /// <summary>The storage settings, or null when they do not bind (their own validation reports that at start).</summary>
+    private static StorageOptions? StorageOptionsOrNull(IConfiguration configuration)
+    {
+        try
+        {
+            var storage = configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions();
+            return IsValidConnectionString(storage) ? storage : null;
+        }
+        catch (InvalidOperationException)
+        {
+            return null;
+        }
     }
 
     private static bool IsSqlite(IServiceProvider sp) => sp.GetRequiredService<IOptions<StorageOptions>>().Value.Provider == StorageProvider.Sqlite;

@@ -24,6 +24,9 @@ public sealed class StorageHost : IAsyncDisposable
             {
                 ["Portcullis:Storage:Provider"] = provider.ToString(),
                 ["Portcullis:Storage:ConnectionString"] = connectionString,
+                // As in production. (Without it SQLite would generate an RSA key next to each test's database: slow, and
+                // covered by the server's KeyRingEncryptionTests.)
+                ["Portcullis:DataProtection:Certificate:Path"] = TestKeyRing.SharedCertificatePath,
             })
             .Build();
 

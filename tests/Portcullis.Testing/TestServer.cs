@@ -44,6 +44,12 @@ public class TestServer : IAsyncLifetime
     {
     }
 
+    /// <summary>
+    /// The key ring's certificate: one for the whole run, so that each server does not generate an RSA key of its own (the
+    /// default on SQLite, which <c>KeyRingEncryptionTests</c> covers by answering null here).
+    /// </summary>
+    protected virtual string? KeyRingCertificatePath => TestKeyRing.SharedCertificatePath;
+
     /// <summary>Extra configuration (key, value) a derived fixture wants, e.g. the PostgreSQL provider.</summary>
     protected virtual IEnumerable<KeyValuePair<string, string?>> Configuration() => [];
 
@@ -62,6 +68,11 @@ public class TestServer : IAsyncLifetime
             "--Portcullis:Bootstrap:AppSecret", postSecret,
             "--Logging:LogLevel:Default", "Warning",
         ];
+        if (KeyRingCertificatePath is { } certificate)
+        {
+            args = [.. args, "--Portcullis:DataProtection:Certificate:Path", certificate];
+        }
+
         args = [.. args, .. Configuration().SelectMany(kv => new[] { "--" + kv.Key, kv.Value ?? "" })];
 
         _app = PortcullisApp.Build(args, builder =>

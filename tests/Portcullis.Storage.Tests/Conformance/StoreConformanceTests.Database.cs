@@ -90,6 +90,18 @@ public abstract partial class StoreConformanceTests
     }
 
     [Fact]
+    public async Task DataProtectionKeys_AreStoredEncryptedForTheCertificate()
+    {
+        Resolve<ISecretProtector>().Protect("s3cret-app-secret");
+
+        var stored = Assert.Single(await Db(db => db.DataProtectionKeys.Select(k => k.Xml!).ToListAsync(Ct)));
+
+        // The master key appears only inside the XML-encrypted element, so the database alone does not hold it.
+        Assert.DoesNotContain("<masterKey", stored, StringComparison.Ordinal);
+        Assert.Contains("<encryptedSecret decryptorType=\"Microsoft.AspNetCore.DataProtection.XmlEncryption.EncryptedXmlDecryptor", stored, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task SecretProtector_OnAnotherDatabase_CannotUnprotect()
     {
         // The key ring lives in the database, not on the machine: a node of another deployment cannot read the secrets.

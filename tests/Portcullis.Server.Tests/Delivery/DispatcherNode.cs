@@ -10,6 +10,7 @@ using Portcullis.Server.Adapters.Email;
 using Portcullis.Server.Adapters.Sms;
 using Portcullis.Server.Delivery;
 using Portcullis.Storage;
+using Portcullis.Testing;
 
 namespace Portcullis.Server.Tests.Delivery;
 
@@ -46,6 +47,8 @@ public sealed class DispatcherNode : IAsyncDisposable
                 ["Portcullis:Storage:Provider"] = provider.ToString(),
                 ["Portcullis:Storage:ConnectionString"] = connectionString,
                 ["Portcullis:Delivery:DispatcherEnabled"] = "false",
+                // Every node of a database shares one key-encryption certificate, as in production (required with PostgreSQL).
+                ["Portcullis:DataProtection:Certificate:Path"] = TestKeyRing.SharedCertificatePath,
             })
             .AddInMemoryCollection(settings ?? [])
             .Build();

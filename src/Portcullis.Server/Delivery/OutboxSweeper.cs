@@ -18,7 +18,7 @@ public sealed class OutboxSweeper(IOutboxStore store, OutboxDispatcher dispatche
     {
         var o = options.Value;
         var claimed = 0;
-        while (claimed < MaxPerSweep)
+        while (claimed < MaxPerSweep && !ct.IsCancellationRequested)
         {
             var now = clock.GetUtcNow();
             if (await store.ClaimNextAsync(now, now + o.Lease, ct) is not { } message)
@@ -27,7 +27,10 @@ public sealed class OutboxSweeper(IOutboxStore store, OutboxDispatcher dispatche
             }
 
             claimed++;
-            await dispatcher.DispatchAsync(message, finalOnFailure: false, o.MaxAttempts, ct);
+            // Not the stopping token: a send cancelled half-way (the provider may already have accepted it) leaves the message
+            // claimed and unrecorded, and another node sends it again after the lease. The send is bounded by its own time
+            // limits; shutdown only stops further claims. (The inline path does the same, CodeDelivery.)
+            await dispatcher.DispatchAsync(message, finalOnFailure: false, o.MaxAttempts, CancellationToken.None);
         }
 
         return claimed;

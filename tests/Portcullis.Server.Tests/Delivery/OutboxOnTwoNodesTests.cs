@@ -129,6 +129,28 @@ public abstract class OutboxOnTwoNodesTests : IAsyncLifetime
         Assert.Equal(1, Log.CountOf(message.Id));
     }
 
+    [Fact]
+    public async Task ShutdownDuringASend_FinishesAndRecordsIt_SoNoOtherNodeSendsItAgain()
+    {
+        var (a, aSender) = await StartNodeAsync();
+        var (b, _) = await StartNodeAsync();
+        var message = await a.AddDueMessageAsync(MessageKind.Sms, "13800138002", Clock.GetUtcNow());
+
+        // Node A is told to stop (a rolling deploy) while its provider is still answering the send.
+        var hold = aSender.Hold = new SendHold();
+        using var stopping = new CancellationTokenSource();
+        var sweepA = a.SweepAsync(stopping.Token);
+        await hold.Entered.Task.WaitAsync(TimeSpan.FromSeconds(10), Ct);
+        await stopping.CancelAsync();
+        hold.Release();
+
+        Assert.Equal(1, await sweepA);
+        Clock.Advance(a.Options.Lease + TimeSpan.FromSeconds(1));
+        Assert.Equal(0, await b.SweepAsync(Ct));
+        Assert.Equal(OutboxStatus.Sent, (await b.FindAsync(message.Id)).Status);
+        Assert.Equal(1, Log.CountOf(message.Id));
+    }
+
     private async Task<(DispatcherNode Node, GatedSmsSender Sender)> StartNodeAsync()
     {
         var sender = Log.Sender();

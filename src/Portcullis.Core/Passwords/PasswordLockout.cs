@@ -57,7 +57,7 @@ public sealed class PasswordLockout(ICodeCheckStore checks, IOptions<PasswordLoc
     /// <summary>After a wrong password (or an unknown account): audits it, and locks once the limit is reached.</summary>
     public Task FailAsync(string key, string? userId, string? appId, CancellationToken ct) => checks.RunAsync(async tx =>
     {
-        await tx.AuditAsync(Audit(AuditTypes.PasswordFailed, "failed", userId, appId, "identifier key " + key));
+        await tx.AuditAsync(Audit(AuditTypes.PasswordFailed, "failed", userId, appId, userId is null ? "no such account" : "password did not match"));
         return await LockIfExhaustedAsync(tx, key, userId, appId);
     }, ct);
 
@@ -78,12 +78,13 @@ public sealed class PasswordLockout(ICodeCheckStore checks, IOptions<PasswordLoc
             return null;
         }
 
-        logger.LogWarning("Password sign-in locked for identifier key {IdentifierKey} (user {UserId}) until {LockedUntil}", key, userId, lockedUntil);
-        await tx.AuditAsync(Audit(AuditTypes.PasswordLockedOut, "locked", userId, appId, $"identifier key {key} until {lockedUntil:O}"));
+        logger.LogWarning("Password sign-in locked for user {UserId} (none: an identifier without an account) until {LockedUntil}", userId, lockedUntil);
+        await tx.AuditAsync(Audit(AuditTypes.PasswordLockedOut, "locked", userId, appId, $"until {lockedUntil:O}"));
         return lockedUntil;
     }
 
-    /// <summary>The user id is there when the account exists (the audit log is not an answer to the caller); the identifier never is.</summary>
+    /// <summary>The user id is there when the account exists (the audit log is not an answer to the caller); the identifier never is,
+    /// nor its counter key: that is a fast hash of whatever was typed, and people type passwords into the identifier field.</summary>
     private AuditEvent Audit(string type, string outcome, string? userId, string? appId, string detail) => new()
     {
         At = clock.GetUtcNow(),

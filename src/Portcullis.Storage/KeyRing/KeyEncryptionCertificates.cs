@@ -100,8 +100,9 @@ public sealed class KeyEncryptionCertificates
     /// <summary>Where the SQLite database's generated certificate lives: the database's folder; null for an in-memory database.</summary>
     public static string? GeneratedPathFor(StorageOptions storage)
     {
-        var dataSource = new SqliteConnectionStringBuilder(storage.EffectiveConnectionString).DataSource;
-        return dataSource is "" or ":memory:"
+        var builder = new SqliteConnectionStringBuilder(storage.EffectiveConnectionString);
+        var dataSource = builder.DataSource;
+        return dataSource.Length == 0 || builder.Mode == SqliteOpenMode.Memory || dataSource.Contains(":memory:", StringComparison.Ordinal)
             ? null
             : Path.Combine(Path.GetDirectoryName(Path.GetFullPath(dataSource)) ?? ".", GeneratedFileName);
     }
@@ -190,6 +191,11 @@ public sealed class KeyEncryptionCertificates
         try
         {
             certificate = IsPem(path) ? LoadPem(path, keyPath, settings.Password) : LoadPkcs12(path, settings.Password);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            problems.Add($"{setting}: {path} (or KeyPath) cannot be read by this process: {ex.Message}");
+            return null;
         }
         catch (CryptographicException ex)
         {

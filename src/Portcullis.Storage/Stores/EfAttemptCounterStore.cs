@@ -14,9 +14,10 @@ internal sealed class EfAttemptCounterStore(PortcullisDbContext db) : IAttemptCo
         // first use look like a lockout.)
         for (var attempt = 0; attempt < 2; attempt++)
         {
-            var reserved = await db.AttemptCounters
-                .Where(c => c.UserId == userId && c.Scope == scope && c.Failures < max && (c.LockedUntil == null || c.LockedUntil <= now))
-                .ExecuteUpdateAsync(s => s.SetProperty(c => c.Failures, c => c.Failures + 1), ct);
+            // SQL, not LINQ's ExecuteUpdate: this runs on every code check and every password sign-in.
+            var reserved = await db.Database.ExecuteSqlAsync(
+                $"""UPDATE mfa_attempt_counters SET "Failures" = "Failures" + 1 WHERE "UserId" = {userId} AND "Scope" = {scope} AND "Failures" < {max} AND ("LockedUntil" IS NULL OR "LockedUntil" <= {db.Instant(now)})""",
+                ct);
             if (reserved == 1)
             {
                 return AttemptReservation.Granted;
@@ -62,7 +63,7 @@ internal sealed class EfAttemptCounterStore(PortcullisDbContext db) : IAttemptCo
         return null;
     }
 
-    public Task ResetAsync(string userId, string scope, CancellationToken ct) =>
-        db.AttemptCounters.Where(c => c.UserId == userId && c.Scope == scope && (c.Failures != 0 || c.Lockouts != 0 || c.LockedUntil != null))
-            .ExecuteUpdateAsync(s => s.SetProperty(c => c.Failures, 0).SetProperty(c => c.Lockouts, 0).SetProperty(c => c.LockedUntil, (DateTimeOffset?)null), ct);
+    public Task ResetAsync(string userId, string scope, CancellationToken ct) => db.Database.ExecuteSqlAsync(
+        $"""UPDATE mfa_attempt_counters SET "Failures" = 0, "Lockouts" = 0, "LockedUntil" = NULL WHERE "UserId" = {userId} AND "Scope" = {scope} AND ("Failures" <> 0 OR "Lockouts" <> 0 OR "LockedUntil" IS NOT NULL)""",
+        ct);
 }

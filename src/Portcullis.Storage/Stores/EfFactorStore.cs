@@ -12,8 +12,12 @@ internal sealed class EfFactorStore(PortcullisDbContext db) : IFactorStore
     public Task<Factor?> FindAsync(string userId, string factorId, CancellationToken ct) =>
         db.Factors.AsNoTracking().FirstOrDefaultAsync(f => f.UserId == userId && f.Id == factorId, ct);
 
-    public Task<Factor?> FindByTypeAsync(string userId, FactorType type, CancellationToken ct) =>
-        db.Factors.AsNoTracking().FirstOrDefaultAsync(f => f.UserId == userId && f.Type == type, ct);
+    /// <summary>Compiled once: every verification reads the factor, and a compiled query skips LINQ's per-call parameter extraction.</summary>
+    private static readonly Func<PortcullisDbContext, string, FactorType, CancellationToken, Task<Factor?>> ByType =
+        EF.CompileAsyncQuery((PortcullisDbContext c, string userId, FactorType type, CancellationToken ct) =>
+            c.Factors.AsNoTracking().FirstOrDefault(f => f.UserId == userId && f.Type == type));
+
+    public Task<Factor?> FindByTypeAsync(string userId, FactorType type, CancellationToken ct) => ByType(db, userId, type, ct);
 
     public async Task<BindOutcome> BindAsync(string enrollmentId, DateTimeOffset at, Factor factor, CancellationToken ct)
     {
@@ -64,9 +68,9 @@ internal sealed class EfFactorStore(PortcullisDbContext db) : IFactorStore
         await db.Factors.Where(f => f.UserId == userId && f.Id == factorId).ExecuteDeleteAsync(ct) == 1;
 
     public async Task<bool> TryAdvanceTotpStepAsync(string factorId, long step, CancellationToken ct) =>
-        await db.Factors
-            .Where(f => f.Id == factorId && (f.LastAcceptedStep == null || f.LastAcceptedStep < step))
-            .ExecuteUpdateAsync(s => s.SetProperty(f => f.LastAcceptedStep, step), ct) == 1;
+        await db.Database.ExecuteSqlAsync(
+            $"""UPDATE mfa_factors SET "LastAcceptedStep" = {step} WHERE "Id" = {factorId} AND ("LastAcceptedStep" IS NULL OR "LastAcceptedStep" < {step})""",
+            ct) == 1;
 
     public async Task<bool> TryReplaceRecoveryCodeAsync(string factorId, string expectedHash, string newHash, CancellationToken ct) =>
         await db.Factors

@@ -19,6 +19,10 @@ public sealed class AttemptGuard(
     TimeProvider clock,
     ILogger<AttemptGuard> logger)
 {
+    private readonly ConsecutiveFailureLimit _limit = new(options.Value.MaxConsecutiveFailures,
+        TimeSpan.FromMinutes(options.Value.LockoutMinutes), TimeSpan.FromMinutes(options.Value.MaxLockoutMinutes),
+        ErrorKind.FactorLocked, AuditTypes.LockedOut, clock, logger);
+
     /// <summary>
     /// Reserves an attempt, runs <paramref name="check"/> (which writes its own compare-and-set and audit event through the
     /// transaction), then resets the counter on success or locks it when this failure reached the limit; one commit in all.
@@ -33,7 +37,7 @@ public sealed class AttemptGuard(
                 return (Result<T>)refused;
             }
 
-            if (await ReserveAsync(tx, userId, scope) is { } locked)
+            if (await _limit.ReserveAsync(tx, userId, scope, userId) is { } locked)
             {
                 return (Result<T>)locked;
             }
@@ -45,68 +49,21 @@ public sealed class AttemptGuard(
             }
             else
             {
-                await LockIfExhaustedAsync(tx, userId, appId, scope);
+                await _limit.LockIfExhaustedAsync(tx, userId, scope, userId, appId);
             }
 
             return outcome;
         }, ct);
 
     public async Task<Error?> ReserveAsync(string userId, string scope, CancellationToken ct) =>
-        await ReserveAsync(new AutoCommitCheck(counters, null, null, audit, ct), userId, scope);
+        await _limit.ReserveAsync(new AutoCommitCheck(counters, null, null, audit, ct), userId, scope, userId);
 
     /// <summary>Records a wrong code and answers <paramref name="wrong"/>; the failure that reaches the limit also locks, so the next attempt is refused.</summary>
     public async Task<Error> FailAsync(string userId, string? appId, string scope, Error wrong, CancellationToken ct)
     {
-        await LockIfExhaustedAsync(new AutoCommitCheck(counters, null, null, audit, ct), userId, appId, scope);
+        await _limit.LockIfExhaustedAsync(new AutoCommitCheck(counters, null, null, audit, ct), userId, scope, userId, appId);
         return wrong;
     }
 
     public Task SucceedAsync(string userId, string scope, CancellationToken ct) => counters.ResetAsync(userId, scope, ct);
-
-    private async ValueTask<Error?> ReserveAsync(ICodeCheckTransaction tx, string userId, string scope)
-    {
-        var now = clock.GetUtcNow();
-        var reservation = await tx.TryReserveAsync(userId, scope, options.Value.MaxConsecutiveFailures, now);
-        if (reservation.Allowed)
-        {
-            return null;
-        }
-
-        // Refused but not locked: the attempts ran out without a recorded failure (a request that ended after reserving,
-        // e.g. cancelled or refused for another reason). Turn that into an ordinary lockout so it ends, instead of refusing forever.
-        if (reservation.LockedUntil is not { } until || until <= now)
-        {
-            until = await LockIfExhaustedAsync(tx, userId, null, scope) ?? now;
-        }
-
-        return LockedError(until);
-    }
-
-    /// <summary>Locks the counter if it reached the limit (15 min, doubling, capped) and records the lockout; null when it did not.</summary>
-    private async ValueTask<DateTimeOffset?> LockIfExhaustedAsync(ICodeCheckTransaction tx, string userId, string? appId, string scope)
-    {
-        var o = options.Value;
-        var lockedUntil = await tx.LockIfExhaustedAsync(userId, scope, o.MaxConsecutiveFailures,
-            TimeSpan.FromMinutes(o.LockoutMinutes), TimeSpan.FromMinutes(o.MaxLockoutMinutes), clock.GetUtcNow());
-        if (lockedUntil is null)
-        {
-            return null;
-        }
-
-        logger.LogWarning("MFA {Scope} locked for user {UserId} until {LockedUntil}", scope, userId, lockedUntil);
-        await tx.AuditAsync(new AuditEvent
-        {
-            At = clock.GetUtcNow(),
-            Type = AuditTypes.LockedOut,
-            UserId = userId,
-            AppId = appId,
-            FactorType = scope,
-            Outcome = "locked",
-            Detail = $"until {lockedUntil:O}",
-        });
-        return lockedUntil;
-    }
-
-    private Error LockedError(DateTimeOffset? until) =>
-        new(ErrorKind.FactorLocked, (until ?? clock.GetUtcNow()).ToUniversalTime().ToString("yyyy-MM-dd HH:mm:ss 'UTC'", System.Globalization.CultureInfo.InvariantCulture));
 }

@@ -1,7 +1,10 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Portcullis.Core.Tokens;
+using Portcullis.Server.Hosting;
 using Portcullis.Server.Tokens;
 
 namespace Portcullis.Server.Tests;
@@ -109,6 +112,35 @@ public sealed class AccessTokenRevocationsTests : IDisposable
     }
 
     /// <summary>The store's revocation rows in memory, with the same cursor order as the database.</summary>
+    [Fact]
+    public async Task HealthCheck_IsUnhealthyOnceReadsFailForTenPollIntervals_AndHealthyAgainAfterARead()
+    {
+        var check = new RevocationListHealthCheck(_revocations, _clock, Options.Create(new TokenOptions { RevocationPollSeconds = 5 }));
+        Assert.Equal(HealthStatus.Unhealthy, (await check.CheckHealthAsync(new HealthCheckContext(), Ct)).Status);
+
+        await _revocations.EnsureLoadedAsync(Ct);
+        Assert.Equal(HealthStatus.Healthy, (await check.CheckHealthAsync(new HealthCheckContext(), Ct)).Status);
+
+        // The store fails: every poll of the next 50 s (ten intervals of 5 s) leaves the list as it was read.
+        _rows.Failing = true;
+        for (var i = 0; i < 10; i++)
+        {
+            _clock.Advance(TimeSpan.FromSeconds(5));
+            await _revocations.PollAsync(Ct);
+        }
+
+        Assert.Equal(HealthStatus.Healthy, (await check.CheckHealthAsync(new HealthCheckContext(), Ct)).Status);
+        _clock.Advance(TimeSpan.FromSeconds(1));
+        await _revocations.PollAsync(Ct);
+        var stale = await check.CheckHealthAsync(new HealthCheckContext(), Ct);
+        Assert.Equal(HealthStatus.Unhealthy, stale.Status);
+        Assert.Contains("not read since", stale.Description, StringComparison.Ordinal);
+
+        _rows.Failing = false;
+        await _revocations.PollAsync(Ct);
+        Assert.Equal(HealthStatus.Healthy, (await check.CheckHealthAsync(new HealthCheckContext(), Ct)).Status);
+    }
+
     private sealed class RevocationRows : ITokenStore
     {
         private readonly List<RevokedAccessToken> _rows = [];

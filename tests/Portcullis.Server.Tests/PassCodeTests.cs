@@ -123,6 +123,26 @@ public sealed class PassCodeTests(PassCodeTests.Server server) : IClassFixture<P
     }
 
     [Theory]
+    [InlineData("api/v3/signin", "{\"connection\":\"PASSCODE\"}")]
+    [InlineData("api/v3/signin", "{\"connection\":\"PASSCODE\",\"passCodePayload\":{\"passCode\":\"123456\"}}")]
+    [InlineData("api/v3/signin", "{\"connection\":\"PASSCODE\",\"passCodePayload\":{\"email\":\"nope\",\"passCode\":\"123456\"}}")]
+    [InlineData("api/v3/signin", "{\"connection\":\"PASSCODE\",\"passCodePayload\":{\"phone\":\"abc\",\"phoneCountryCode\":\"+86\",\"passCode\":\"123456\"}}")]
+    [InlineData("api/v3/signin", "{\"connection\":\"PASSCODE\",\"passCodePayload\":{\"phone\":\"13800138000\",\"phoneCountryCode\":\"86x\",\"passCode\":\"123456\"}}")]
+    [InlineData("api/v3/signup", "{\"connection\":\"PASSCODE\"}")]
+    [InlineData("api/v3/signup", "{\"connection\":\"PASSCODE\",\"passCodePayload\":{\"email\":\"nope\",\"passCode\":\"123456\"}}")]
+    public async Task PassCodeSignInOrUp_WithoutAUsableRecipient_AnswersInvalidArgument_BeforeAnyCodeIsTried(string path, string body)
+    {
+        using var http = server.RawHttp();
+        // Sign-in authenticates the application first (this one uses client_secret_post).
+        var json = path.EndsWith("signin", StringComparison.Ordinal) ? body.Insert(1, $"\"client_secret\":\"{server.PostApp.Secret}\",") : body;
+
+        var (response, envelope) = await PostAsync(http, path, json);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        AssertError(envelope, 400, ApiCodes.InvalidArgument);
+    }
+
+    [Theory]
     [InlineData("api/v3/send-sms", "{\"phoneNumber\":\"13800138000\",\"channel\":\"CHANNEL_NOPE\"}", 400, ApiCodes.InvalidChannel)]
     [InlineData("api/v3/send-sms", "{\"phoneNumber\":\"13800138000\"}", 400, ApiCodes.InvalidChannel)]
     [InlineData("api/v3/send-sms", "{\"phoneNumber\":\"abc\",\"channel\":\"CHANNEL_LOGIN\"}", 400, ApiCodes.InvalidArgument)]

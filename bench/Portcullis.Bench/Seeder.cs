@@ -73,7 +73,7 @@ public static class Seeder
         await using var app = PortcullisApp.Build(ServerArgs(s, StorageProvider.Sqlite, sqliteConnection));
         await using (var init = app.Services.CreateAsyncScope())
         {
-            await init.ServiceProvider.GetRequiredService<StartupInitializer>().RunAsync([BenchSettings.PublicUrl], ct);
+            await init.ServiceProvider.GetRequiredService<StartupInitializer>().RunAsync(ct);
         }
 
         await using var scope = app.Services.CreateAsyncScope();

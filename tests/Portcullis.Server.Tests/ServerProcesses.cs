@@ -6,7 +6,8 @@ namespace Portcullis.Server.Tests;
 /// <summary>The real server as a child process (the built Portcullis.Server.dll), for tests that kill it.</summary>
 internal static class ServerProcesses
 {
-    public static Process Start(string[] args)
+    /// <summary>Starts the server; every line it prints (stdout and stderr) also goes to <paramref name="onLine"/>.</summary>
+    public static Process Start(string[] args, Action<string>? onLine = null)
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "Portcullis.Server.dll");
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
@@ -18,8 +19,8 @@ internal static class ServerProcesses
 
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         var process = Process.Start(start) ?? throw new InvalidOperationException("could not start the server");
-        process.OutputDataReceived += (_, e) => Log(e.Data);
-        process.ErrorDataReceived += (_, e) => Log(e.Data);
+        process.OutputDataReceived += (_, e) => Log(e.Data, onLine);
+        process.ErrorDataReceived += (_, e) => Log(e.Data, onLine);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         return process;
@@ -27,11 +28,12 @@ internal static class ServerProcesses
 
     private static readonly System.Collections.Concurrent.ConcurrentQueue<string> Output = new();
 
-    private static void Log(string? line)
+    private static void Log(string? line, Action<string>? onLine)
     {
         if (line is not null)
         {
             Output.Enqueue(line);
+            onLine?.Invoke(line);
         }
     }
 

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Options;
 using Portcullis.Server.Endpoints;
 using Portcullis.Server.Http;
 using Scalar.AspNetCore;
@@ -41,16 +42,37 @@ public static class PortcullisApp
         return app;
     }
 
-    /// <summary>Starts listening, then migrates and bootstraps before the first request is served.</summary>
+    /// <summary>
+    /// Migrates and bootstraps, then starts listening; a demo application created by this start is printed to standard
+    /// output once the real address is known.
+    /// </summary>
     public static async Task StartAsync(WebApplication app, CancellationToken ct = default)
     {
+        DemoApplication? demo;
         await using (var scope = app.Services.CreateAsyncScope())
         {
-            var urls = app.Urls.Count > 0 ? app.Urls.ToList() : [DefaultUrl];
-            await scope.ServiceProvider.GetRequiredService<StartupInitializer>().RunAsync(urls, ct);
+            demo = await scope.ServiceProvider.GetRequiredService<StartupInitializer>().RunAsync(ct);
         }
 
         await app.StartAsync(ct);
+        if (demo is not null)
+        {
+            var publicUrl = app.Services.GetRequiredService<IOptions<PortcullisOptions>>().Value.PublicUrl;
+            await Console.Out.WriteLineAsync(demo.Banner(publicUrl ?? ReachableAddress(Addresses(app))));
+        }
+    }
+
+    /// <summary>The first bound address a client on this machine can use: a wildcard host (0.0.0.0, [::], +, *) becomes 127.0.0.1.</summary>
+    public static string ReachableAddress(IReadOnlyList<string> addresses)
+    {
+        var address = addresses.FirstOrDefault(a => a.StartsWith("http://", StringComparison.Ordinal)) ?? (addresses.Count > 0 ? addresses[0] : DefaultUrl);
+        var uri = new UriBuilder(address.Replace("://+", "://0.0.0.0", StringComparison.Ordinal).Replace("://*", "://0.0.0.0", StringComparison.Ordinal));
+        if (uri.Host is "0.0.0.0" or "[::]" or "::")
+        {
+            uri.Host = "127.0.0.1";
+        }
+
+        return uri.Uri.GetLeftPart(UriPartial.Authority);
     }
 
     /// <summary>The addresses Kestrel actually bound (port 0 resolved).</summary>

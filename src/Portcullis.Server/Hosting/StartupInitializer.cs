@@ -16,7 +16,8 @@ public sealed class StartupInitializer(
     IOptions<PortcullisOptions> options,
     ILogger<StartupInitializer> logger)
 {
-    public async Task RunAsync(IReadOnlyCollection<string> listeningOn, CancellationToken ct)
+    /// <summary>Prepares everything; answers the demo application when this start created one (its secret is shown only now).</summary>
+    public async Task<DemoApplication?> RunAsync(CancellationToken ct)
     {
         await database.MigrateAsync(ct);
         await keys.InitialiseAsync(ct);
@@ -27,26 +28,38 @@ public sealed class StartupInitializer(
         {
             var app = await applications.EnsureAsync(boot.AppId!, boot.AppSecret!, boot.AppName, ct);
             logger.LogInformation("Bootstrap application {AppId} is ready", app.Id);
-            return;
+            return null;
         }
 
-        if (options.Value.CreateDemoApp && !await appStore.AnyAsync(ct))
+        if (!options.Value.CreateDemoApp || await appStore.AnyAsync(ct))
         {
-            var created = await applications.CreateAsync(new NewApplication("Demo application"), ct);
-            if (created.Succeeded)
-            {
-                var host = options.Value.PublicUrl ?? listeningOn.FirstOrDefault() ?? "http://127.0.0.1:5080";
-                // Printed once, to the console rather than the log: the secret must not end up in log storage.
-                Console.WriteLine($"""
-
-                    Portcullis created a demo application (shown only this once):
-                      appId:     {created.Value.Application.Id}
-                      appSecret: {created.Value.Secret}
-                      appHost:   {host}
-
-                    """);
-                logger.LogInformation("Demo application {AppId} created", created.Value.Application.Id);
-            }
+            return null;
         }
+
+        var created = await applications.CreateAsync(new NewApplication("Demo application"), ct);
+        if (!created.Succeeded)
+        {
+            return null;
+        }
+
+        logger.LogInformation("Demo application {AppId} created", created.Value.Application.Id);
+        return new DemoApplication(created.Value.Application.Id, created.Value.Secret);
     }
+}
+
+/// <summary>The application created at first start when nothing else was configured.</summary>
+public sealed record DemoApplication(string AppId, string AppSecret)
+{
+    /// <summary>
+    /// The credentials as printed, to the console rather than the log (the secret must not end up in log storage), with the
+    /// appHost an SDK should use: the public URL if set, else the address Kestrel actually bound.
+    /// </summary>
+    public string Banner(string appHost) => $"""
+
+        Portcullis created a demo application (shown only this once):
+          appId:     {AppId}
+          appSecret: {AppSecret}
+          appHost:   {appHost}
+
+        """;
 }

@@ -17,6 +17,7 @@ using Portcullis.Core.Factors.Limits;
 using Portcullis.Core.Pools;
 using Portcullis.Core.Tokens;
 using Portcullis.Core.Users;
+using Portcullis.Storage.HotPaths;
 using Portcullis.Storage.KeyRing;
 using Portcullis.Storage.Sqlite;
 using Portcullis.Storage.Stores;
@@ -50,16 +51,16 @@ public static class StorageServiceCollectionExtensions
         services.AddScoped<IUserPoolStore, EfUserPoolStore>();
         services.AddScoped<IApplicationStore, EfApplicationStore>();
         services.AddScoped<EfUserStore>();
-        services.AddScoped<IUserStore>(sp => IsSqlite(sp) ? new SqliteUserStore(sp, sp.GetRequiredService<SqliteReadPool>(), sp.GetRequiredService<SqliteWriter>()) : sp.GetRequiredService<EfUserStore>());
+        services.AddScoped<IUserStore>(sp => IsSqlite(sp) ? new HotUserStore(sp, sp.GetRequiredService<IHotStatements>()) : sp.GetRequiredService<EfUserStore>());
         services.AddScoped<ISigningKeyStore, EfSigningKeyStore>();
         services.AddScoped<ITokenStore, EfTokenStore>();
         services.AddScoped<EfFactorStore>();
-        services.AddScoped<IFactorStore>(sp => IsSqlite(sp) ? new SqliteFactorStore(sp, sp.GetRequiredService<SqliteReadPool>()) : sp.GetRequiredService<EfFactorStore>());
+        services.AddScoped<IFactorStore>(sp => IsSqlite(sp) ? new HotFactorStore(sp, sp.GetRequiredService<IHotStatements>()) : sp.GetRequiredService<EfFactorStore>());
         services.AddScoped<ICodeCheckStore>(sp => IsSqlite(sp)
             ? new SqliteCodeCheckStore(sp.GetRequiredService<SqliteWriter>())
             : ActivatorUtilities.CreateInstance<EfCodeCheckStore>(sp));
         services.AddScoped<EfEnrollmentStore>();
-        services.AddScoped<IEnrollmentStore>(sp => IsSqlite(sp) ? new SqliteEnrollmentStore(sp, sp.GetRequiredService<SqliteReadPool>()) : sp.GetRequiredService<EfEnrollmentStore>());
+        services.AddScoped<IEnrollmentStore>(sp => IsSqlite(sp) ? new HotEnrollmentStore(sp, sp.GetRequiredService<IHotStatements>()) : sp.GetRequiredService<EfEnrollmentStore>());
         services.AddScoped<IAttemptCounterStore, EfAttemptCounterStore>();
         services.AddScoped<ISendThrottleStore, EfSendThrottleStore>();
         services.AddScoped<IAuditLog, EfAuditLog>();
@@ -71,7 +72,8 @@ public static class StorageServiceCollectionExtensions
         services.AddScoped<KeyRingReencryption>();
         services.AddScoped<DatabaseInitializer>();
 
-        // SQLite's hot paths (Sqlite/): prepared statements on open connections, and one writer that commits in batches.
+        // SQLite's hot paths (Sqlite/ over HotPaths/): prepared statements on open connections, and one writer that commits in batches.
+        services.AddSingleton<IHotStatements>(sp => new SqliteHotStatements(sp.GetRequiredService<SqliteReadPool>(), sp.GetRequiredService<SqliteWriter>()));
         services.AddSingleton<SqliteReadPool>();
         services.AddSingleton<SqliteWriter>();
         return services;

@@ -17,7 +17,9 @@ using Portcullis.Core.Factors.Limits;
 using Portcullis.Core.Pools;
 using Portcullis.Core.Tokens;
 using Portcullis.Core.Users;
+using Portcullis.Storage.HotPaths;
 using Portcullis.Storage.KeyRing;
+using Portcullis.Storage.PostgreSql;
 using Portcullis.Storage.Sqlite;
 using Portcullis.Storage.Stores;
 
@@ -50,16 +52,13 @@ public static class StorageServiceCollectionExtensions
         services.AddScoped<IUserPoolStore, EfUserPoolStore>();
         services.AddScoped<IApplicationStore, EfApplicationStore>();
         services.AddScoped<EfUserStore>();
-        services.AddScoped<IUserStore>(sp => IsSqlite(sp) ? new SqliteUserStore(sp, sp.GetRequiredService<SqliteReadPool>(), sp.GetRequiredService<SqliteWriter>()) : sp.GetRequiredService<EfUserStore>());
+        services.AddScoped<IUserStore>(sp => new HotUserStore(sp, sp.GetRequiredService<IHotStatements>()));
         services.AddScoped<ISigningKeyStore, EfSigningKeyStore>();
         services.AddScoped<ITokenStore, EfTokenStore>();
         services.AddScoped<EfFactorStore>();
-        services.AddScoped<IFactorStore>(sp => IsSqlite(sp) ? new SqliteFactorStore(sp, sp.GetRequiredService<SqliteReadPool>()) : sp.GetRequiredService<EfFactorStore>());
-        services.AddScoped<ICodeCheckStore>(sp => IsSqlite(sp)
-            ? new SqliteCodeCheckStore(sp.GetRequiredService<SqliteWriter>())
-            : ActivatorUtilities.CreateInstance<EfCodeCheckStore>(sp));
+        services.AddScoped<IFactorStore>(sp => new HotFactorStore(sp, sp.GetRequiredService<IHotStatements>()));
         services.AddScoped<EfEnrollmentStore>();
-        services.AddScoped<IEnrollmentStore>(sp => IsSqlite(sp) ? new SqliteEnrollmentStore(sp, sp.GetRequiredService<SqliteReadPool>()) : sp.GetRequiredService<EfEnrollmentStore>());
+        services.AddScoped<IEnrollmentStore>(sp => new HotEnrollmentStore(sp, sp.GetRequiredService<IHotStatements>()));
         services.AddScoped<IAttemptCounterStore, EfAttemptCounterStore>();
         services.AddScoped<ISendThrottleStore, EfSendThrottleStore>();
         services.AddScoped<IAuditLog, EfAuditLog>();
@@ -71,9 +70,18 @@ public static class StorageServiceCollectionExtensions
         services.AddScoped<KeyRingReencryption>();
         services.AddScoped<DatabaseInitializer>();
 
-        // SQLite's hot paths (Sqlite/): prepared statements on open connections, and one writer that commits in batches.
+        // The hot paths (HotPaths/) outside EF Core, each provider's chosen once rather than at every resolution. SQLite's
+        // (Sqlite/): prepared statements on open connections, and one writer that commits in batches. PostgreSQL's
+        // (PostgreSql/): raw Npgsql on a pool of its own, a code check in as few round trips as it allows.
+        services.AddSingleton<IHotStatements>(sp => IsSqlite(sp)
+            ? new SqliteHotStatements(sp.GetRequiredService<SqliteReadPool>(), sp.GetRequiredService<SqliteWriter>())
+            : new PgHotStatements(sp.GetRequiredService<PgConnections>()));
+        services.AddSingleton<ICodeCheckStore>(sp => IsSqlite(sp)
+            ? new SqliteCodeCheckStore(sp.GetRequiredService<SqliteWriter>())
+            : new PgCodeCheckStore(sp.GetRequiredService<PgConnections>()));
         services.AddSingleton<SqliteReadPool>();
         services.AddSingleton<SqliteWriter>();
+        services.AddSingleton<PgConnections>();
         return services;
     }
 

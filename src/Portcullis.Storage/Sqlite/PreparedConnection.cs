@@ -33,7 +33,10 @@ internal sealed class PreparedConnection : IDisposable
         }
     }
 
-    /// <summary>The prepared command for <paramref name="sql"/> with its parameters (<c>$0</c>, <c>$1</c>, …) set to <paramref name="values"/>.</summary>
+    /// <summary>
+    /// The prepared command for <paramref name="sql"/> with its parameters (<c>$1</c>, <c>$2</c>, …, as in HotSql) set to
+    /// <paramref name="values"/>, instants as UTC ticks.
+    /// </summary>
     public SqliteCommand Command(string sql, params ReadOnlySpan<object?> values)
     {
         if (!_commands.TryGetValue(sql, out var command))
@@ -42,7 +45,7 @@ internal sealed class PreparedConnection : IDisposable
             command.CommandText = sql;
             for (var i = 0; i < values.Length; i++)
             {
-                command.Parameters.Add(new SqliteParameter("$" + i, null));
+                command.Parameters.Add(new SqliteParameter("$" + (i + 1), null));
             }
 
             command.Prepare();
@@ -51,7 +54,7 @@ internal sealed class PreparedConnection : IDisposable
 
         for (var i = 0; i < values.Length; i++)
         {
-            command.Parameters[i].Value = values[i] ?? DBNull.Value;
+            command.Parameters[i].Value = SqliteRows.Value(values[i]);
         }
 
         return command;

@@ -25,8 +25,8 @@ internal sealed class EfAttemptCounterStore(PortcullisDbContext db) : IAttemptCo
 
             if (attempt == 0)
             {
-                // ON CONFLICT rather than catching a unique violation: inside a PostgreSQL transaction (EfCodeCheckStore) an
-                // error would abort the whole transaction.
+                // ON CONFLICT rather than catching a unique violation: on PostgreSQL the error would abort a caller's
+                // transaction.
                 await db.Database.ExecuteSqlInterpolatedAsync(
                     $"""INSERT INTO mfa_attempt_counters ("UserId", "Scope", "Failures", "Lockouts") VALUES ({userId}, {scope}, 0, 0) ON CONFLICT DO NOTHING""", ct);
             }

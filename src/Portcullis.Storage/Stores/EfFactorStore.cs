@@ -21,26 +21,12 @@ internal sealed class EfFactorStore(PortcullisDbContext db) : IFactorStore
 
     public async Task<BindOutcome> BindAsync(string enrollmentId, DateTimeOffset at, Factor factor, CancellationToken ct)
     {
-        // Inside a code check's transaction (EfCodeCheckStore) the bind is a savepoint of it; otherwise a transaction of its own.
-        var outer = db.Database.CurrentTransaction;
-        await using var own = outer is null ? await db.Database.BeginTransactionAsync(ct) : null;
-        const string savepoint = "bind_factor";
-        if (outer is not null)
-        {
-            await outer.CreateSavepointAsync(savepoint, ct);
-        }
-
+        // The consumed token and the factor commit together: a refused insert also undoes the consumption.
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var outcome = await ConsumeAndInsertAsync(enrollmentId, at, factor, ct);
         if (outcome == BindOutcome.Bound)
         {
-            if (own is not null)
-            {
-                await own.CommitAsync(ct);
-            }
-        }
-        else if (outer is not null)
-        {
-            await outer.RollbackToSavepointAsync(savepoint, ct);
+            await transaction.CommitAsync(ct);
         }
 
         return outcome;

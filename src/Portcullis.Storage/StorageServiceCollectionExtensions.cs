@@ -61,7 +61,8 @@ public static class StorageServiceCollectionExtensions
         services.AddScoped<IEnrollmentStore>(sp => new HotEnrollmentStore(sp, sp.GetRequiredService<IHotStatements>()));
         services.AddScoped<IAttemptCounterStore, EfAttemptCounterStore>();
         services.AddScoped<ISendThrottleStore, EfSendThrottleStore>();
-        services.AddScoped<IAuditLog, EfAuditLog>();
+        services.AddScoped<EfAuditLog>();
+        services.AddScoped<IAuditLog>(sp => new HotAuditLog(sp, sp.GetRequiredService<IHotStatements>()));
         services.AddScoped<IFacePhotoStore, EfFacePhotoStore>();
         services.AddScoped<IOutboxStore, EfOutboxStore>();
         services.AddScoped<IPassCodeStore, EfPassCodeStore>();

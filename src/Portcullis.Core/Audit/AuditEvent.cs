@@ -3,7 +3,8 @@ namespace Portcullis.Core.Audit;
 /// <summary>A security event (ASVS 16.3.1): who, what, which factor, the outcome. Never a code, seed, token or photo.</summary>
 public sealed class AuditEvent
 {
-    public long Id { get; init; }
+    /// <summary>Assigned by the store when the event is written.</summary>
+    public long Id { get; set; }
 
     public DateTimeOffset At { get; init; }
 

@@ -19,6 +19,12 @@ internal static class HotSql
 
     public const string FactorByType = $"""SELECT {HotRows.FactorColumns} FROM mfa_factors WHERE "UserId" = $1 AND "Type" = $2""";
 
+    public const string InsertEnrollment =
+        $"""
+        INSERT INTO mfa_enrollment_requests ({HotRows.EnrollmentColumns})
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
+        """;
+
     public const string EnrollmentByTokenHash = $"""SELECT {HotRows.EnrollmentColumns} FROM mfa_enrollment_requests WHERE "TokenHash" = $1""";
 
     /// <summary>
@@ -73,6 +79,8 @@ internal static class HotSql
         INSERT INTO audit_events ("At", "Type", "UserId", "AppId", "FactorType", "Outcome", "Detail")
         VALUES ($1, $2, $3, $4, $5, $6, $7)
         """;
+
+    public const string InsertAuditReturningId = InsertAudit + """ RETURNING "Id" """;
 
     public const string SavepointBind = "SAVEPOINT bind_factor";
     public const string RollbackToBind = "ROLLBACK TO SAVEPOINT bind_factor";

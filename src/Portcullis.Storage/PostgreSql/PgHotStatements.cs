@@ -15,10 +15,17 @@ internal sealed class PgHotStatements(PgConnections connections) : IHotStatement
         return await reader.ReadAsync(ct) ? map(PgRows.Instance, reader) : null;
     }
 
-    public async Task ExecuteAsync(string sql, object?[] values, CancellationToken ct)
+    public async Task<int> ExecuteAsync(string sql, object?[] values, CancellationToken ct)
     {
         await using var command = connections.Source.CreateCommand(sql);
         PgRows.AddParameters(command.Parameters, values);
-        await command.ExecuteNonQueryAsync(ct);
+        return await command.ExecuteNonQueryAsync(ct);
+    }
+
+    public async Task<object?> ExecuteScalarAsync(string sql, object?[] values, CancellationToken ct)
+    {
+        await using var command = connections.Source.CreateCommand(sql);
+        PgRows.AddParameters(command.Parameters, values);
+        return await command.ExecuteScalarAsync(ct);
     }
 }

@@ -14,5 +14,8 @@ internal sealed class SqliteHotStatements(SqliteReadPool reads, SqliteWriter wri
             return reader.Read() ? map(SqliteRows.Instance, reader) : null;
         }));
 
-    public Task ExecuteAsync(string sql, object?[] values, CancellationToken ct) => writer.RunAsync(db => db.Execute(sql, values), ct);
+    public Task<int> ExecuteAsync(string sql, object?[] values, CancellationToken ct) => writer.RunAsync(db => db.Execute(sql, values), ct);
+
+    public Task<object?> ExecuteScalarAsync(string sql, object?[] values, CancellationToken ct) =>
+        writer.RunAsync(db => db.Command(sql, values).ExecuteScalar(), ct);
 }

@@ -2,12 +2,16 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using Portcullis.Core.Delivery;
 using Portcullis.Core.Factors;
+using Portcullis.Core.Factors.Limits;
 using Portcullis.Core.Tokens;
 using Portcullis.Server.Tokens;
 
 namespace Portcullis.Server.Hosting;
 
-/// <summary>Deletes expired refresh tokens, revocation entries and enrollment requests every hour so those tables do not grow without bound.</summary>
+/// <summary>
+/// Deletes expired refresh tokens, revocation entries, enrollment requests, codes, rate counters, sent messages and idle
+/// attempt counters every hour so those tables do not grow without bound.
+/// </summary>
 public sealed class ExpiredTokenPurger(IServiceScopeFactory scopes, TimeProvider clock, ILogger<ExpiredTokenPurger> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -23,7 +27,8 @@ public sealed class ExpiredTokenPurger(IServiceScopeFactory scopes, TimeProvider
                     + await scope.ServiceProvider.GetRequiredService<IEnrollmentStore>().PurgeExpiredAsync(now.AddHours(-1), stoppingToken)
                     + await scope.ServiceProvider.GetRequiredService<IPassCodeStore>().PurgeAsync(now.AddHours(-1), stoppingToken)
                     + await scope.ServiceProvider.GetRequiredService<IRateCounterStore>().PurgeAsync(now.AddHours(-1), stoppingToken)
-                    + await scope.ServiceProvider.GetRequiredService<IOutboxStore>().PurgeAsync(now.AddMinutes(-15), now.AddDays(-7), stoppingToken);
+                    + await scope.ServiceProvider.GetRequiredService<IOutboxStore>().PurgeAsync(now.AddMinutes(-15), now.AddDays(-7), stoppingToken)
+                    + await scope.ServiceProvider.GetRequiredService<IAttemptCounterStore>().PurgeIdleAsync(now - AttemptCounter.IdleRetention, stoppingToken);
                 logger.LogInformation("Purged {Count} expired token records", purged);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)

@@ -34,8 +34,8 @@ internal static class HotSql
     /// </summary>
     public const string ReserveAttempt =
         $"""
-        INSERT INTO mfa_attempt_counters ("UserId", "Scope", "Failures", "Lockouts") VALUES ($1, $2, 1, 0)
-        ON CONFLICT ("UserId", "Scope") DO UPDATE SET "Failures" = mfa_attempt_counters."Failures" + 1
+        INSERT INTO mfa_attempt_counters ("UserId", "Scope", "Failures", "Lockouts", "LastFailureAt") VALUES ($1, $2, 1, 0, $4)
+        ON CONFLICT ("UserId", "Scope") DO UPDATE SET "Failures" = mfa_attempt_counters."Failures" + 1, "LastFailureAt" = $4
         WHERE mfa_attempt_counters."Failures" < $3
           AND (mfa_attempt_counters."LockedUntil" IS NULL OR mfa_attempt_counters."LockedUntil" <= $4)
         RETURNING {HotRows.CounterColumns}

@@ -16,7 +16,7 @@ internal sealed class EfAttemptCounterStore(PortcullisDbContext db) : IAttemptCo
         {
             // SQL, not LINQ's ExecuteUpdate: this runs on every code check and every password sign-in.
             var reserved = await db.Database.ExecuteSqlAsync(
-                $"""UPDATE mfa_attempt_counters SET "Failures" = "Failures" + 1 WHERE "UserId" = {userId} AND "Scope" = {scope} AND "Failures" < {max} AND ("LockedUntil" IS NULL OR "LockedUntil" <= {db.Instant(now)})""",
+                $"""UPDATE mfa_attempt_counters SET "Failures" = "Failures" + 1, "LastFailureAt" = {db.Instant(now)} WHERE "UserId" = {userId} AND "Scope" = {scope} AND "Failures" < {max} AND ("LockedUntil" IS NULL OR "LockedUntil" <= {db.Instant(now)})""",
                 ct);
             if (reserved == 1)
             {
@@ -62,6 +62,11 @@ internal sealed class EfAttemptCounterStore(PortcullisDbContext db) : IAttemptCo
 
         return null;
     }
+
+    public Task<int> PurgeIdleAsync(DateTimeOffset idleSince, CancellationToken ct) => db.AttemptCounters
+        .Where(c => (c.Failures == 0 && c.Lockouts == 0 && c.LockedUntil == null)
+            || (c.LastFailureAt != null && c.LastFailureAt < idleSince && (c.LockedUntil == null || c.LockedUntil < idleSince)))
+        .ExecuteDeleteAsync(ct);
 
     public Task ResetAsync(string userId, string scope, CancellationToken ct) => db.Database.ExecuteSqlAsync(
         $"""UPDATE mfa_attempt_counters SET "Failures" = 0, "Lockouts" = 0, "LockedUntil" = NULL WHERE "UserId" = {userId} AND "Scope" = {scope} AND ("Failures" <> 0 OR "Lockouts" <> 0 OR "LockedUntil" IS NOT NULL)""",

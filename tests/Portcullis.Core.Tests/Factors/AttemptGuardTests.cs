@@ -138,5 +138,7 @@ public sealed class AttemptGuardTests
             Task.FromResult<DateTimeOffset?>(null);
 
         public Task ResetAsync(string userId, string scope, CancellationToken ct) => Task.CompletedTask;
+
+        public Task<int> PurgeIdleAsync(DateTimeOffset idleSince, CancellationToken ct) => Task.FromResult(0);
     }
 }

@@ -34,6 +34,7 @@ public sealed class InMemoryAttemptCounterStore : IAttemptCounterStore
             if (counter.Failures < max && (counter.LockedUntil is null || counter.LockedUntil <= now))
             {
                 counter.Failures++;
+                counter.LastFailureAt = now;
                 return Task.FromResult(AttemptReservation.Granted);
             }
 
@@ -70,6 +71,17 @@ public sealed class InMemoryAttemptCounterStore : IAttemptCounterStore
             }
 
             return Task.CompletedTask;
+        }
+    }
+
+    public Task<int> PurgeIdleAsync(DateTimeOffset idleSince, CancellationToken ct)
+    {
+        lock (_lock)
+        {
+            var idle = _counters.Where(kv => kv.Value is { Failures: 0, Lockouts: 0, LockedUntil: null }
+                || (kv.Value.LastFailureAt < idleSince && (kv.Value.LockedUntil is null || kv.Value.LockedUntil < idleSince))).Select(kv => kv.Key).ToList();
+            idle.ForEach(key => _counters.Remove(key));
+            return Task.FromResult(idle.Count);
         }
     }
 }

@@ -200,3 +200,55 @@ public abstract partial class StoreConformanceTests
     private Task<AttemptCounter?> FindCounterAsync(string userId, string scope) =>
         Db(db => db.AttemptCounters.AsNoTracking().FirstOrDefaultAsync(c => c.UserId == userId && c.Scope == scope, Ct));
 }
+
+/// <summary>The idle purge: counters for identifiers nobody tries again (sprayed at sign-in) must not pile up for ever.</summary>
+public abstract partial class StoreConformanceTests
+{
+    [Fact]
+    public async Task PurgeIdleCounters_DeletesClearAndIdleCounters_KeepsRecentFailuresAndRunningLocks()
+    {
+        var idleSince = Start.AddDays(1);
+        // Failures counted before the cut (one through the code checks' own SQL), after it, a lock still running after it,
+        // and a counter a correct code cleared.
+        await Counters(s => s.TryReserveAsync("idle", "PASSWORD", MaxFailures, idleSince.AddMinutes(-1), Ct));
+        await Checks(s => s.RunAsync(async tx => await tx.TryReserveAsync("idle-check", "OTP", MaxFailures, idleSince.AddMinutes(-1)), Ct));
+        await Counters(s => s.TryReserveAsync("recent", "PASSWORD", MaxFailures, idleSince.AddMinutes(1), Ct));
+        await Checks(s => s.RunAsync(async tx => await tx.TryReserveAsync("recent-check", "OTP", MaxFailures, idleSince.AddMinutes(1)), Ct));
+        for (var i = 0; i < MaxFailures; i++)
+        {
+            await Counters(s => s.TryReserveAsync("locked", "OTP", MaxFailures, idleSince.AddHours(-2), Ct));
+        }
+
+        Assert.NotNull(await Counters(s => s.LockIfExhaustedAsync("locked", "OTP", MaxFailures, TimeSpan.FromHours(3), TimeSpan.FromHours(3), idleSince.AddHours(-2), Ct)));
+        await Counters(s => s.TryReserveAsync("cleared", "OTP", MaxFailures, idleSince.AddMinutes(1), Ct));
+        await Counters(s => s.ResetAsync("cleared", "OTP", Ct));
+
+        Assert.Equal(3, await Counters(s => s.PurgeIdleAsync(idleSince, Ct)));
+
+        var kept = await Db(db => db.AttemptCounters.Select(c => c.UserId).OrderBy(u => u).ToListAsync(Ct));
+        Assert.Equal(["locked", "recent", "recent-check"], kept);
+        Assert.Equal(idleSince.AddMinutes(1), (await FindCounterAsync("recent-check", "OTP"))?.LastFailureAt);
+
+        // A purged counter starts again from nothing.
+        Assert.Equal(AttemptReservation.Granted, await Counters(s => s.TryReserveAsync("idle", "PASSWORD", MaxFailures, idleSince, Ct)));
+        Assert.Equal(1, (await FindCounterAsync("idle", "PASSWORD"))?.Failures);
+        Assert.Equal(0, await Counters(s => s.PurgeIdleAsync(idleSince, Ct)));
+    }
+
+    [Fact]
+    public async Task PurgeIdleCounters_KeepsALockedCounterUntilItsLockIsOverForADay()
+    {
+        var lockedAt = Start;
+        for (var i = 0; i < MaxFailures; i++)
+        {
+            await Counters(s => s.TryReserveAsync("user-1", "OTP", MaxFailures, lockedAt, Ct));
+        }
+
+        var until = await Counters(s => s.LockIfExhaustedAsync("user-1", "OTP", MaxFailures, BaseLockout, MaxLockout, lockedAt, Ct))
+            ?? throw new InvalidOperationException("the counter did not lock");
+
+        // Its last failure is long gone, but the lock (and the doubling it remembers) ended less than the retention ago.
+        Assert.Equal(0, await Counters(s => s.PurgeIdleAsync(until.AddMinutes(-1), Ct)));
+        Assert.Equal(1, await Counters(s => s.PurgeIdleAsync(until.AddMinutes(1), Ct)));
+    }
+}

@@ -19,6 +19,16 @@ public sealed class AttemptCounter
     /// <summary>How many times the counter locked: each lock lasts twice as long as the one before (capped).</summary>
     public int Lockouts { get; set; }
 
+    /// <summary>When the last attempt was counted (null on counters older than this column): what the idle purge goes by.</summary>
+    public DateTimeOffset? LastFailureAt { get; set; }
+
+    /// <summary>
+    /// How long a counter is kept with no attempt counted and no lock running: a day, the longest lock by default. After that
+    /// its failures and its lock history are forgotten (the "reset counter after" of account lockout policies), so counters
+    /// for identifiers sprayed at sign-in do not pile up for ever.
+    /// </summary>
+    public static readonly TimeSpan IdleRetention = TimeSpan.FromDays(1);
+
     /// <summary>How long the next lock lasts after <paramref name="lockouts"/> earlier ones: doubling from the base, capped.</summary>
     public static TimeSpan LockoutAfter(int lockouts, TimeSpan baseLockout, TimeSpan maxLockout) =>
         TimeSpan.FromTicks(Math.Min(maxLockout.Ticks, baseLockout.Ticks * (1L << Math.Min(lockouts, 20))));
@@ -45,6 +55,12 @@ public interface IAttemptCounterStore
 
     /// <summary>After a correct code: the failures and the backoff start again.</summary>
     Task ResetAsync(string userId, string scope, CancellationToken ct);
+
+    /// <summary>
+    /// Deletes the counters that hold nothing (clear) and those idle since before <paramref name="idleSince"/>: no attempt
+    /// counted and no lock running after it. Answers how many it deleted.
+    /// </summary>
+    Task<int> PurgeIdleAsync(DateTimeOffset idleSince, CancellationToken ct);
 }
 
 /// <summary>One message per recipient per channel per interval, shared by every node.</summary>

@@ -7,6 +7,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Npgsql;
 using Portcullis.Core.Applications;
 using Portcullis.Core.Audit;
 using Portcullis.Core.Common;
@@ -41,8 +42,13 @@ public static class StorageServiceCollectionExtensions
             .Validate(o => IsValidConnectionString(o), "Portcullis:Storage:ConnectionString is not a valid connection string.")
             .ValidateOnStart();
 
+        // On PostgreSQL, EF Core shares the hot paths' data source: one connection pool per node, not two of MaxPoolSize each
+        // (two would let one node open twice the connections its connection string allows).
         services.AddDbContextPool<PortcullisDbContext>((sp, options) =>
-            Configure(options, sp.GetRequiredService<IOptions<StorageOptions>>().Value));
+        {
+            var storage = sp.GetRequiredService<IOptions<StorageOptions>>().Value;
+            Configure(options, storage, storage.Provider == StorageProvider.PostgreSql ? sp.GetRequiredService<PgConnections>().Source : null);
+        });
 
         AddKeyRing(services, configuration);
 
@@ -132,21 +138,23 @@ public static class StorageServiceCollectionExtensions
     private static bool IsSqlite(IServiceProvider sp) => sp.GetRequiredService<IOptions<StorageOptions>>().Value.Provider == StorageProvider.Sqlite;
 
     /// <summary>Points a context at the configured provider and its own migrations assembly (also used by design-time factories and tests).</summary>
-    public static DbContextOptionsBuilder Configure(DbContextOptionsBuilder options, StorageOptions storage)
+    public static DbContextOptionsBuilder Configure(DbContextOptionsBuilder options, StorageOptions storage, NpgsqlDataSource? dataSource = null)
     {
         // A unique-index refusal is an expected outcome (UniqueViolation turns it into "already exists"); other database
         // errors propagate and are logged once, with the requestId, by the HTTP edge. So EF need not log them at Error.
         options.ConfigureWarnings(w => w.Log(
             (CoreEventId.SaveChangesFailed, LogLevel.Debug),
             (RelationalEventId.CommandError, LogLevel.Debug)));
-        return ConfigureProvider(options, storage);
+        return ConfigureProvider(options, storage, dataSource);
     }
 
-    private static DbContextOptionsBuilder ConfigureProvider(DbContextOptionsBuilder options, StorageOptions storage) => storage.Provider switch
+    private static DbContextOptionsBuilder ConfigureProvider(DbContextOptionsBuilder options, StorageOptions storage, NpgsqlDataSource? dataSource) => storage.Provider switch
     {
         StorageProvider.Sqlite => options.UseSqlite(storage.EffectiveConnectionString, o => o.MigrationsAssembly(SqliteMigrationsAssembly))
             .AddInterceptors(new SqlitePragmas(storage.SqliteSynchronous)),
-        StorageProvider.PostgreSql => options.UseNpgsql(storage.EffectiveConnectionString, o => o.MigrationsAssembly(PostgreSqlMigrationsAssembly)),
+        StorageProvider.PostgreSql => dataSource is null
+            ? options.UseNpgsql(storage.EffectiveConnectionString, o => o.MigrationsAssembly(PostgreSqlMigrationsAssembly))
+            : options.UseNpgsql(dataSource, o => o.MigrationsAssembly(PostgreSqlMigrationsAssembly)),
     };
 
     private static bool IsValidConnectionString(StorageOptions options)

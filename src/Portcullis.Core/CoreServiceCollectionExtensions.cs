@@ -18,6 +18,7 @@ public static class CoreServiceCollectionExtensions
         services.AddOptions<PasswordHashingOptions>();
         services.AddSingleton<PasswordHasher>();
         services.AddOptions<PasswordLockoutOptions>();
+        services.AddSingleton<IdentifierKeys>();
         services.AddScoped<PasswordLockout>();
         services.AddScoped<AccountService>();
         services.AddScoped<ApplicationService>();

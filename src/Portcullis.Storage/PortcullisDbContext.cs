@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using Portcullis.Core.Applications;
+using Portcullis.Core.Common;
 using Portcullis.Core.Audit;
 using Portcullis.Core.Delivery;
 using Portcullis.Core.Factors;
@@ -40,6 +41,8 @@ public sealed class PortcullisDbContext(DbContextOptions<PortcullisDbContext> op
     public DbSet<AttemptCounter> AttemptCounters => Set<AttemptCounter>();
 
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
+
+    public DbSet<DeploymentSecret> DeploymentSecrets => Set<DeploymentSecret>();
 
     internal DbSet<SendSlot> SendSlots => Set<SendSlot>();
 

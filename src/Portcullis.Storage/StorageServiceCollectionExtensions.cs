@@ -70,6 +70,7 @@ public static class StorageServiceCollectionExtensions
         services.AddScoped<EfAuditLog>();
         services.AddScoped<IAuditLog>(sp => new HotAuditLog(sp, sp.GetRequiredService<IHotStatements>()));
         services.AddScoped<IFacePhotoStore, EfFacePhotoStore>();
+        services.AddScoped<IDeploymentSecretStore, EfDeploymentSecretStore>();
         services.AddScoped<IOutboxStore, EfOutboxStore>();
         services.AddScoped<IPassCodeStore, EfPassCodeStore>();
         services.AddScoped<IRateCounterStore, EfRateCounterStore>();

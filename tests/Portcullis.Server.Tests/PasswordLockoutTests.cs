@@ -1,8 +1,13 @@
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Portcullis.Client;
 using Portcullis.Contracts.Envelope;
+using Portcullis.Core.Applications;
 using Portcullis.Core.Audit;
+using Portcullis.Core.Common;
 using Portcullis.Core.Factors.Otp;
+using Portcullis.Core.Passwords;
+using Portcullis.Storage;
 using Portcullis.Testing;
 using static Portcullis.Server.Tests.MfaScenarios;
 using static Portcullis.Server.Tests.Scenarios;
@@ -149,6 +154,28 @@ public sealed class PasswordLockoutTests(PasswordLockoutTests.Server server) : I
         Assert.Single(events, e => e.Type == AuditTypes.PasswordLockedOut && e.AppId == server.PostApp.AppId && e.Outcome == "locked");
         Assert.Equal(10, events.Count(e => e.Type == AuditTypes.PasswordFailed));
         Assert.All(events, e => Assert.DoesNotContain(WrongPassword, e.Detail ?? "", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task TheCounterKey_IsAKeyedHash_NotTheUnkeyedHashOfWhatWasTyped()
+    {
+        using var client = server.Client();
+        // Someone types a password into the email field: the counter table must keep nothing a dump could brute-force back.
+        const string typed = "hunter2-typed-as-email@example.com";
+        AssertError(await client.SignInByEmailPasswordAsync(typed, WrongPassword, ct: Ct), 403, ApiCodes.BadCredentials);
+
+        await using var scope = server.Services.CreateAsyncScope();
+        var app = await scope.ServiceProvider.GetRequiredService<IApplicationStore>().FindAsync(server.PostApp.AppId, Ct);
+        var db = scope.ServiceProvider.GetRequiredService<PortcullisDbContext>();
+        var keys = await db.AttemptCounters.Where(c => c.Scope == PasswordLockout.Scope).Select(c => c.UserId).ToListAsync(Ct);
+        var unkeyed = Ids.HashToken(app!.PoolId + "\n" + PasswordLockout.Canonical(typed));
+
+        Assert.NotEmpty(keys);
+        Assert.DoesNotContain(unkeyed, keys);
+        Assert.Contains(await scope.ServiceProvider.GetRequiredService<PasswordLockout>().KeyForAsync(app.PoolId, typed, Ct), keys);
+        // The key itself is stored only encrypted with the key ring.
+        var secret = await db.DeploymentSecrets.SingleAsync(s => s.Name == IdentifierKeys.SecretName, Ct);
+        Assert.StartsWith("CfDJ8", secret.ProtectedValue, StringComparison.Ordinal);
     }
 
     private static async Task FailAsync(AuthenticationClient client, string email, int times)

@@ -16,22 +16,25 @@ namespace Portcullis.Core.Passwords;
 /// attempt before the hash (parallel guesses cannot pass the limit), then reset on a right password or record the failure,
 /// which locks at the limit (15 minutes by default, doubling, capped).
 /// </summary>
-public sealed class PasswordLockout(ICodeCheckStore checks, IOptions<PasswordLockoutOptions> options, TimeProvider clock, ILogger<PasswordLockout> logger)
+public sealed class PasswordLockout(
+    ICodeCheckStore checks, IdentifierKeys keys, IDeploymentSecretStore secrets, IOptions<PasswordLockoutOptions> options, TimeProvider clock,
+    ILogger<PasswordLockout> logger)
 {
     /// <summary>The counter scope: never a factor type, so password and OTP failures never share a counter (Keycloak #46164).</summary>
     public const string Scope = "PASSWORD";
 
     /// <summary>
-    /// The counter key for <paramref name="identifier"/> in <paramref name="poolId"/>: base64url SHA-256 of the pool and the
-    /// identifier's canonical form, the same whichever field (email, username, phone, account) carried it, so switching
-    /// fields gains an attacker no attempts. Hashed so the table keeps no typed identifiers (people type passwords into them).
+    /// The counter key for <paramref name="identifier"/> in <paramref name="poolId"/>: the keyed hash (<see cref="IdentifierKeys"/>)
+    /// of the pool and the identifier's canonical form, the same whichever field (email, username, phone, account) carried it,
+    /// so switching fields gains an attacker no attempts. Keyed so the table keeps nothing a dump could turn back into what
+    /// was typed (people type passwords into it).
     /// </summary>
-    public static string KeyFor(string poolId, string identifier)
-    {
-        var canonical = Normalise.Email(identifier) ?? Normalise.Phone(identifier) ?? Normalise.Username(identifier)
-            ?? identifier.Trim().ToLowerInvariant();
-        return Ids.HashToken(poolId + "\n" + canonical);
-    }
+    public ValueTask<string> KeyForAsync(string poolId, string identifier, CancellationToken ct) =>
+        keys.HashAsync(secrets, poolId + "\n" + Canonical(identifier), ct);
+
+    /// <summary>The identifier as the counter sees it: the same for every writing of one email, phone or username.</summary>
+    public static string Canonical(string identifier) =>
+        Normalise.Email(identifier) ?? Normalise.Phone(identifier) ?? Normalise.Username(identifier) ?? identifier.Trim().ToLowerInvariant();
 
     private readonly ConsecutiveFailureLimit _limit = new(options.Value.MaxConsecutiveFailures,
         TimeSpan.FromMinutes(options.Value.LockoutMinutes), TimeSpan.FromMinutes(options.Value.MaxLockoutMinutes),

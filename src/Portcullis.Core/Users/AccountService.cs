@@ -68,7 +68,7 @@ public sealed class AccountService(IUserStore users, PasswordHasher hasher, Pass
     /// </summary>
     public async Task<Result<User>> SignInWithPasswordAsync(string poolId, string? appId, UserLookup? by, string identifier, string password, CancellationToken ct)
     {
-        var lockoutKey = PasswordLockout.KeyFor(poolId, identifier);
+        var lockoutKey = await lockout.KeyForAsync(poolId, identifier, ct);
         if (await lockout.ReserveAsync(lockoutKey, ct) is { } locked)
         {
             return locked;

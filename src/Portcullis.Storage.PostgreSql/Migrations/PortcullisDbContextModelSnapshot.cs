@@ -131,6 +131,25 @@ namespace Portcullis.Storage.PostgreSql.Migrations
                     b.ToTable("audit_events", (string)null);
                 });
 
+            modelBuilder.Entity("Portcullis.Core.Common.DeploymentSecret", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("ProtectedValue")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("deployment_secrets", (string)null);
+                });
+
             modelBuilder.Entity("Portcullis.Core.Delivery.OutboxMessage", b =>
                 {
                     b.Property<string>("Id")

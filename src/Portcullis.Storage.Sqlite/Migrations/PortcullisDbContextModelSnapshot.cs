@@ -121,6 +121,25 @@ namespace Portcullis.Storage.Sqlite.Migrations
                     b.ToTable("audit_events", (string)null);
                 });
 
+            modelBuilder.Entity("Portcullis.Core.Common.DeploymentSecret", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ProtectedValue")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("deployment_secrets", (string)null);
+                });
+
             modelBuilder.Entity("Portcullis.Core.Delivery.OutboxMessage", b =>
                 {
                     b.Property<string>("Id")

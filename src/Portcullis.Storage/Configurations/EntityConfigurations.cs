@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using Portcullis.Core.Applications;
+using Portcullis.Core.Common;
 using Portcullis.Core.Pools;
 using Portcullis.Core.Tokens;
 using Portcullis.Core.Users;
@@ -116,5 +117,16 @@ internal sealed class RevokedAccessTokenConfiguration : IEntityTypeConfiguration
         b.HasIndex(t => t.ExpiresAt);
         // Every node polls by (RevokedAt, Jti) every few seconds.
         b.HasIndex(t => new { t.RevokedAt, t.Jti });
+    }
+}
+
+internal sealed class DeploymentSecretConfiguration : IEntityTypeConfiguration<DeploymentSecret>
+{
+    public void Configure(EntityTypeBuilder<DeploymentSecret> b)
+    {
+        b.ToTable("deployment_secrets");
+        b.HasKey(s => s.Name);
+        b.Property(s => s.Name).HasMaxLength(64);
+        b.Property(s => s.ProtectedValue).HasMaxLength(2000);
     }
 }

@@ -1,6 +1,7 @@
 using Portcullis.Core.Audit;
 using Portcullis.Core.Common;
 using Portcullis.Core.Passwords;
+using Portcullis.Core.Tests.Fakes;
 using Portcullis.Core.Users;
 
 namespace Portcullis.Core.Tests.Users;
@@ -12,20 +13,38 @@ public sealed partial class AccountServiceTests
     [InlineData("alice@example.com", " ALICE@Example.com ")]
     [InlineData("alice", "Alice")]
     [InlineData("13800138000", "138 0013-8000")]
-    public void LockoutKey_IsTheSameForEveryWritingOfAnIdentifier(string identifier, string otherWriting)
+    public async Task LockoutKey_IsTheSameForEveryWritingOfAnIdentifier(string identifier, string otherWriting)
     {
-        Assert.Equal(PasswordLockout.KeyFor(Pool, identifier), PasswordLockout.KeyFor(Pool, otherWriting));
+        Assert.Equal(await LockoutKeyAsync(Pool, identifier), await LockoutKeyAsync(Pool, otherWriting));
     }
 
     [Fact]
-    public void LockoutKey_IsAHashPerPool_ThatFitsTheCounterColumn_AndHidesTheIdentifier()
+    public async Task LockoutKey_IsAKeyedHashPerPool_ThatFitsTheCounterColumn_AndHidesTheIdentifier()
     {
-        var key = PasswordLockout.KeyFor(Pool, "alice@example.com");
+        var key = await LockoutKeyAsync(Pool, "alice@example.com");
 
         Assert.Matches("^[A-Za-z0-9_-]{43}$", key);
         Assert.DoesNotContain("alice", key, StringComparison.OrdinalIgnoreCase);
-        Assert.NotEqual(key, PasswordLockout.KeyFor("pool2", "alice@example.com"));
-        Assert.NotEqual(key, PasswordLockout.KeyFor(Pool, "bob@example.com"));
+        Assert.NotEqual(key, await LockoutKeyAsync("pool2", "alice@example.com"));
+        Assert.NotEqual(key, await LockoutKeyAsync(Pool, "bob@example.com"));
+
+        // Not the unkeyed hash a database dump could brute-force, and another deployment's key gives another hash.
+        Assert.NotEqual(Ids.HashToken(Pool + "\n" + "alice@example.com"), key);
+        var otherDeployment = new IdentifierKeys(new IdentitySecretProtector(), _clock);
+        Assert.NotEqual(key, await otherDeployment.HashAsync(new InMemoryDeploymentSecretStore(), Pool + "\n" + "alice@example.com", Ct));
+    }
+
+    [Fact]
+    public async Task LockoutKey_IsCreatedOnce_StoredProtected_AndReadBackByAnotherNode()
+    {
+        var key = await LockoutKeyAsync(Pool, "alice@example.com");
+
+        var stored = Assert.Single(_secrets.Secrets.Values);
+        Assert.Equal(IdentifierKeys.SecretName, stored.Name);
+        // A second node (its own IdentifierKeys) on the same database reads the same key instead of making one.
+        var otherNode = new IdentifierKeys(new IdentitySecretProtector(), _clock);
+        Assert.Equal(key, await otherNode.HashAsync(_secrets, Pool + "\n" + "alice@example.com", Ct));
+        Assert.Single(_secrets.Secrets);
     }
 
     [Fact]
@@ -82,7 +101,8 @@ public sealed partial class AccountServiceTests
         var lockout = Assert.Single(_audit.Events, e => e.Type == AuditTypes.PasswordLockedOut);
         Assert.Null(lockout.UserId);
         // Neither the identifier nor its counter key (a fast hash of what was typed: sometimes a password) is written down.
-        Assert.All(_audit.Events, e => Assert.DoesNotContain(PasswordLockout.KeyFor(Pool, "nobody@example.com"), e.Detail ?? "", StringComparison.Ordinal));
+        var nobodyKey = await LockoutKeyAsync(Pool, "nobody@example.com");
+        Assert.All(_audit.Events, e => Assert.DoesNotContain(nobodyKey, e.Detail ?? "", StringComparison.Ordinal));
         Assert.All(_audit.Events, e => Assert.DoesNotContain("nobody@", e.Detail ?? "", StringComparison.Ordinal));
     }
 
@@ -104,7 +124,7 @@ public sealed partial class AccountServiceTests
         Assert.True((await _accounts.SignInWithPasswordAsync(Pool, App, UserLookup.Email, "alice@example.com", Password, Ct)).Succeeded);
         Assert.Null(_counters.Get(alice.Id, "OTP"));
         Assert.Null(_counters.Get(alice.Id, PasswordLockout.Scope));
-        Assert.Equal(0, _counters.Get(PasswordLockout.KeyFor(Pool, "alice@example.com"), PasswordLockout.Scope)!.Failures);
+        Assert.Equal(0, _counters.Get(await LockoutKeyAsync(Pool, "alice@example.com"), PasswordLockout.Scope)!.Failures);
     }
 
     [Fact]

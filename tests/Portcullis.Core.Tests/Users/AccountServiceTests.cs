@@ -20,9 +20,15 @@ public sealed partial class AccountServiceTests : IDisposable
     private readonly PasswordHasher _hasher = PasswordHasherTests.Fast();
     private readonly InMemoryAttemptCounterStore _counters = new();
     private readonly InMemoryAuditLog _audit = new();
+    private readonly InMemoryDeploymentSecretStore _secrets = new();
+    private readonly IdentifierKeys _identifierKeys;
     private readonly AccountService _accounts;
 
-    public AccountServiceTests() => _accounts = NewService(_hasher);
+    public AccountServiceTests()
+    {
+        _identifierKeys = new IdentifierKeys(new IdentitySecretProtector(), _clock);
+        _accounts = NewService(_hasher);
+    }
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -277,10 +283,13 @@ public sealed partial class AccountServiceTests : IDisposable
 
     private AccountService NewService(PasswordHasher hasher)
     {
-        var lockout = new PasswordLockout(new InMemoryCodeCheckStore(_counters, new InMemoryFactorStore(), _audit),
-            Options.Create(new PasswordLockoutOptions()), _clock, NullLogger<PasswordLockout>.Instance);
-        return new(_users, hasher, lockout, _clock, NullLogger<AccountService>.Instance);
+        return new(_users, hasher, NewLockout(), _clock, NullLogger<AccountService>.Instance);
     }
+
+    private PasswordLockout NewLockout() => new(new InMemoryCodeCheckStore(_counters, new InMemoryFactorStore(), _audit),
+        _identifierKeys, _secrets, Options.Create(new PasswordLockoutOptions()), _clock, NullLogger<PasswordLockout>.Instance);
+
+    private Task<string> LockoutKeyAsync(string pool, string identifier) => NewLockout().KeyForAsync(pool, identifier, Ct).AsTask();
 
     private Task<Result<User>> SignUpAsync(string? email, string? username = null, string password = Password) =>
         _accounts.SignUpWithPasswordAsync(Pool, new PasswordSignUp(password, email, username, "Alice", null, null), Ct);

@@ -61,9 +61,5 @@ public sealed class PasswordLockout(
     }, ct);
 
     /// <summary>After a right password: the failures and the backoff start again.</summary>
-    public Task SucceedAsync(string key, CancellationToken ct) => checks.RunAsync(async tx =>
-    {
-        await tx.ResetAsync(key, Scope);
-        return true;
-    }, ct);
+    public Task SucceedAsync(string key, CancellationToken ct) => checks.RunAsync(tx => _limit.ResetAsync(tx, key, Scope), ct);
 }

@@ -12,12 +12,8 @@ internal sealed class EfFactorStore(PortcullisDbContext db) : IFactorStore
     public Task<Factor?> FindAsync(string userId, string factorId, CancellationToken ct) =>
         db.Factors.AsNoTracking().FirstOrDefaultAsync(f => f.UserId == userId && f.Id == factorId, ct);
 
-    /// <summary>Compiled once: every verification reads the factor, and a compiled query skips LINQ's per-call parameter extraction.</summary>
-    private static readonly Func<PortcullisDbContext, string, FactorType, CancellationToken, Task<Factor?>> ByType =
-        EF.CompileAsyncQuery((PortcullisDbContext c, string userId, FactorType type, CancellationToken ct) =>
-            c.Factors.AsNoTracking().FirstOrDefault(f => f.UserId == userId && f.Type == type));
-
-    public Task<Factor?> FindByTypeAsync(string userId, FactorType type, CancellationToken ct) => ByType(db, userId, type, ct);
+    public Task<Factor?> FindByTypeAsync(string userId, FactorType type, CancellationToken ct) =>
+        db.Factors.AsNoTracking().FirstOrDefaultAsync(f => f.UserId == userId && f.Type == type, ct);
 
     public async Task<BindOutcome> BindAsync(string enrollmentId, DateTimeOffset at, Factor factor, CancellationToken ct)
     {

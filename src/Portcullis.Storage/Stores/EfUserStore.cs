@@ -5,12 +5,8 @@ namespace Portcullis.Storage.Stores;
 
 internal sealed class EfUserStore(PortcullisDbContext db) : IUserStore
 {
-    /// <summary>Compiled once: every authenticated request reads its user.</summary>
-    private static readonly Func<PortcullisDbContext, string, string, CancellationToken, Task<User?>> ById =
-        EF.CompileAsyncQuery((PortcullisDbContext c, string poolId, string userId, CancellationToken ct) =>
-            c.Users.AsNoTracking().FirstOrDefault(u => u.PoolId == poolId && u.Id == userId));
-
-    public Task<User?> FindByIdAsync(string poolId, string userId, CancellationToken ct) => ById(db, poolId, userId, ct);
+    public Task<User?> FindByIdAsync(string poolId, string userId, CancellationToken ct) =>
+        db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.PoolId == poolId && u.Id == userId, ct);
 
     public Task<User?> FindAsync(string poolId, UserLookup by, string normalisedValue, CancellationToken ct)
     {

@@ -111,7 +111,8 @@ public sealed class AttemptGuardTests
     public async Task Reserve_WhenTheStoreGivesNoLockTime_DetailUsesTheInjectedClock()
     {
         var clock = new FakeTimeProvider(new DateTimeOffset(2031, 5, 6, 7, 8, 9, TimeSpan.Zero));
-        var guard = new AttemptGuard(new LockedWithoutTime(), Unused.Instance, new InMemoryAuditLog(), Options.Create(new MfaOptions()), clock, NullLogger<AttemptGuard>.Instance);
+        var guard = new AttemptGuard(new InMemoryCodeCheckStore(new LockedWithoutTime(), new InMemoryFactorStore(), new InMemoryAuditLog()),
+            Options.Create(new MfaOptions()), clock, NullLogger<AttemptGuard>.Instance);
 
         var refused = await guard.ReserveAsync(User, Scope, Ct);
 

@@ -16,7 +16,7 @@ public sealed class MfaHarness
     public MfaHarness(MfaOptions? options = null)
     {
         var o = Options.Create(options ?? new MfaOptions());
-        Guard = new AttemptGuard(Counters, new InMemoryCodeCheckStore(Counters, Factors, Audit), Audit, o, Clock, NullLogger<AttemptGuard>.Instance);
+        Guard = new AttemptGuard(new InMemoryCodeCheckStore(Counters, Factors, Audit), o, Clock, NullLogger<AttemptGuard>.Instance);
         FactorService = new FactorService(Factors, new FactorOffers(Array.Empty<IFaceMatcher>()), Guard, Audit, Protector, Clock, NullLogger<FactorService>.Instance);
     }
 

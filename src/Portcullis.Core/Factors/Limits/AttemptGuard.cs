@@ -9,12 +9,10 @@ namespace Portcullis.Core.Factors.Limits;
 /// The consecutive-failure limit per (user, factor type), applied the same way by every code check: reserve an attempt
 /// (atomic, refuses while locked), check the code, then either reset (right) or lock once the limit is reached (wrong).
 /// <see cref="CheckAsync{T}"/> does all of it in one transaction; <see cref="ReserveAsync"/>, <see cref="FailAsync"/> and
-/// <see cref="SucceedAsync"/> are the same steps one statement at a time, for checks that must call other services in between.
+/// <see cref="SucceedAsync"/> are the same steps one transaction each, for checks that must call other services in between.
 /// </summary>
 public sealed class AttemptGuard(
-    IAttemptCounterStore counters,
     ICodeCheckStore checks,
-    IAuditLog audit,
     IOptions<MfaOptions> options,
     TimeProvider clock,
     ILogger<AttemptGuard> logger)
@@ -55,15 +53,15 @@ public sealed class AttemptGuard(
             return outcome;
         }, ct);
 
-    public async Task<Error?> ReserveAsync(string userId, string scope, CancellationToken ct) =>
-        await _limit.ReserveAsync(new AutoCommitCheck(counters, null, null, audit, ct), userId, scope, userId);
+    public Task<Error?> ReserveAsync(string userId, string scope, CancellationToken ct) =>
+        checks.RunAsync(tx => _limit.ReserveAsync(tx, userId, scope, userId), ct);
 
     /// <summary>Records a wrong code and answers <paramref name="wrong"/>; the failure that reaches the limit also locks, so the next attempt is refused.</summary>
     public async Task<Error> FailAsync(string userId, string? appId, string scope, Error wrong, CancellationToken ct)
     {
-        await _limit.LockIfExhaustedAsync(new AutoCommitCheck(counters, null, null, audit, ct), userId, scope, userId, appId);
+        await checks.RunAsync(tx => _limit.LockIfExhaustedAsync(tx, userId, scope, userId, appId), ct);
         return wrong;
     }
 
-    public Task SucceedAsync(string userId, string scope, CancellationToken ct) => counters.ResetAsync(userId, scope, ct);
+    public Task SucceedAsync(string userId, string scope, CancellationToken ct) => checks.RunAsync(tx => _limit.ResetAsync(tx, userId, scope), ct);
 }

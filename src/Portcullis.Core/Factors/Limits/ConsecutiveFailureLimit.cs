@@ -68,4 +68,11 @@ public sealed class ConsecutiveFailureLimit(
         });
         return lockedUntil;
     }
+
+    /// <summary>After a success: the failures and the backoff start again.</summary>
+    public async ValueTask<bool> ResetAsync(ICodeCheckTransaction tx, string key, string scope)
+    {
+        await tx.ResetAsync(key, scope);
+        return true;
+    }
 }

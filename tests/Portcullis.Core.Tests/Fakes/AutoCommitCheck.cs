@@ -1,0 +1,35 @@
+using Portcullis.Core.Audit;
+using Portcullis.Core.Factors;
+using Portcullis.Core.Factors.Limits;
+
+namespace Portcullis.Core.Tests.Fakes;
+
+/// <summary>A <see cref="ICodeCheckTransaction"/> over the in-memory stores, each statement applied at once.</summary>
+public sealed class AutoCommitCheck(IAttemptCounterStore counters, IFactorStore? factors, IEnrollmentStore? enrollments, IAuditLog audit, CancellationToken ct)
+    : ICodeCheckTransaction
+{
+    private IFactorStore Factors => factors ?? throw new InvalidOperationException("This check was given no factor store.");
+
+    private IEnrollmentStore Enrollments => enrollments ?? throw new InvalidOperationException("This check was given no enrollment store.");
+
+    public async ValueTask<AttemptReservation> TryReserveAsync(string userId, string scope, int max, DateTimeOffset now) =>
+        await counters.TryReserveAsync(userId, scope, max, now, ct);
+
+    public async ValueTask<DateTimeOffset?> LockIfExhaustedAsync(string userId, string scope, int max, TimeSpan baseLockout, TimeSpan maxLockout, DateTimeOffset now) =>
+        await counters.LockIfExhaustedAsync(userId, scope, max, baseLockout, maxLockout, now, ct);
+
+    public async ValueTask ResetAsync(string userId, string scope) => await counters.ResetAsync(userId, scope, ct);
+
+    public async ValueTask<bool> TryAdvanceTotpStepAsync(string factorId, long step) => await Factors.TryAdvanceTotpStepAsync(factorId, step, ct);
+
+    public async ValueTask<bool> TryReplaceRecoveryCodeAsync(string factorId, string expectedHash, string newHash) =>
+        await Factors.TryReplaceRecoveryCodeAsync(factorId, expectedHash, newHash, ct);
+
+    public async ValueTask<bool> TryReserveEnrollmentAttemptAsync(string enrollmentId, int max) =>
+        await Enrollments.TryReserveAttemptAsync(enrollmentId, max, ct);
+
+    public async ValueTask<BindOutcome> BindAsync(string enrollmentId, DateTimeOffset at, Factor factor) =>
+        await Factors.BindAsync(enrollmentId, at, factor, ct);
+
+    public async ValueTask AuditAsync(AuditEvent auditEvent) => await audit.WriteAsync(auditEvent, ct);
+}

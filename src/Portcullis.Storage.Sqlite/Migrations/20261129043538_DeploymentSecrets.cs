@@ -22,6 +22,10 @@ namespace Portcullis.Storage.Sqlite.Migrations
                 {
                     table.PrimaryKey("PK_deployment_secrets", x => x.Name);
                 });
+
+            // Password counters until now were keyed by an unkeyed SHA-256 of what was typed (sometimes a password). The keyed
+            // hash can never match them again, and the idle purge would never remove them (they have no LastFailureAt): drop them.
+            migrationBuilder.Sql("DELETE FROM mfa_attempt_counters WHERE \"Scope\" = 'PASSWORD'");
         }
 
         /// <inheritdoc />

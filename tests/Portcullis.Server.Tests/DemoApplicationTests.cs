@@ -20,14 +20,7 @@ public sealed partial class DemoApplicationTests
         var directory = Directory.CreateTempSubdirectory("portcullis-demo-app-");
         var port = ServerProcesses.FreePort();
         var lines = new ConcurrentQueue<string>();
-        string[] args =
-        [
-            "--urls", $"http://127.0.0.1:{port}",
-            "--Portcullis:Storage:ConnectionString", $"Data Source={Path.Combine(directory.FullName, "portcullis.db")}",
-            "--Portcullis:DataProtection:Certificate:Path", Portcullis.Testing.TestKeyRing.SharedCertificatePath,
-        ];
-
-        using var server = ServerProcesses.Start(args, lines.Enqueue);
+        using var server = ServerProcesses.Start(Args(directory, port), lines.Enqueue);
         try
         {
             await ServerProcesses.WaitReadyAsync(port, Ct);
@@ -51,6 +44,48 @@ public sealed partial class DemoApplicationTests
             directory.Delete(recursive: true);
         }
     }
+
+    [Fact]
+    public async Task AFirstStartThatCannotListen_CreatesNoDemoApplication_SoTheNextStartStillPrintsOne()
+    {
+        var directory = Directory.CreateTempSubdirectory("portcullis-demo-app-");
+        using var taken = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        taken.Start();
+        var busyPort = ((System.Net.IPEndPoint)taken.LocalEndpoint).Port;
+        try
+        {
+            using (var failed = ServerProcesses.Start(Args(directory, busyPort)))
+            {
+                await failed.WaitForExitAsync(Ct).WaitAsync(TimeSpan.FromSeconds(60), Ct);
+                Assert.NotEqual(0, failed.ExitCode);
+            }
+
+            var port = ServerProcesses.FreePort();
+            var lines = new ConcurrentQueue<string>();
+            using var server = ServerProcesses.Start(Args(directory, port), lines.Enqueue);
+            try
+            {
+                await ServerProcesses.WaitReadyAsync(port, Ct);
+                Assert.Equal($"http://127.0.0.1:{port}", (await BannerAsync(lines))["appHost"]);
+            }
+            finally
+            {
+                server.Kill(entireProcessTree: true);
+                await server.WaitForExitAsync(Ct);
+            }
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
+    }
+
+    private static string[] Args(DirectoryInfo directory, int port) =>
+    [
+        "--urls", $"http://127.0.0.1:{port}",
+        "--Portcullis:Storage:ConnectionString", $"Data Source={Path.Combine(directory.FullName, "portcullis.db")}",
+        "--Portcullis:DataProtection:Certificate:Path", Portcullis.Testing.TestKeyRing.SharedCertificatePath,
+    ];
 
     [Theory]
     [InlineData("http://127.0.0.1:5080", "http://127.0.0.1:5080")]

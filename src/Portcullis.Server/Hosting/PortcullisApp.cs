@@ -48,17 +48,19 @@ public static class PortcullisApp
     /// </summary>
     public static async Task StartAsync(WebApplication app, CancellationToken ct = default)
     {
-        DemoApplication? demo;
         await using (var scope = app.Services.CreateAsyncScope())
         {
-            demo = await scope.ServiceProvider.GetRequiredService<StartupInitializer>().RunAsync(ct);
+            await scope.ServiceProvider.GetRequiredService<StartupInitializer>().RunAsync(ct);
         }
 
         await app.StartAsync(ct);
-        if (demo is not null)
+        await using (var scope = app.Services.CreateAsyncScope())
         {
-            var publicUrl = app.Services.GetRequiredService<IOptions<PortcullisOptions>>().Value.PublicUrl;
-            await Console.Out.WriteLineAsync(demo.Banner(publicUrl ?? ReachableAddress(Addresses(app))));
+            if (await scope.ServiceProvider.GetRequiredService<StartupInitializer>().CreateDemoApplicationAsync(ct) is { } demo)
+            {
+                var publicUrl = app.Services.GetRequiredService<IOptions<PortcullisOptions>>().Value.PublicUrl;
+                await Console.Out.WriteLineAsync(demo.Banner(publicUrl ?? ReachableAddress(Addresses(app))));
+            }
         }
     }
 

@@ -16,8 +16,8 @@ public sealed class StartupInitializer(
     IOptions<PortcullisOptions> options,
     ILogger<StartupInitializer> logger)
 {
-    /// <summary>Prepares everything; answers the demo application when this start created one (its secret is shown only now).</summary>
-    public async Task<DemoApplication?> RunAsync(CancellationToken ct)
+    /// <summary>Prepares what the first request needs: the schema, a signing key, the revocation list, the bootstrap application.</summary>
+    public async Task RunAsync(CancellationToken ct)
     {
         await database.MigrateAsync(ct);
         await keys.InitialiseAsync(ct);
@@ -28,10 +28,17 @@ public sealed class StartupInitializer(
         {
             var app = await applications.EnsureAsync(boot.AppId!, boot.AppSecret!, boot.AppName, ct);
             logger.LogInformation("Bootstrap application {AppId} is ready", app.Id);
-            return null;
         }
+    }
 
-        if (!options.Value.CreateDemoApp || await appStore.AnyAsync(ct))
+    /// <summary>
+    /// With no bootstrap and no application yet, creates the demo application; answers it (its secret is shown only now) or
+    /// null. Called once the server listens, so a start that fails (a port in use, a refused setting) creates nothing whose
+    /// secret would never be shown.
+    /// </summary>
+    public async Task<DemoApplication?> CreateDemoApplicationAsync(CancellationToken ct)
+    {
+        if (bootstrap.Value.IsConfigured || !options.Value.CreateDemoApp || await appStore.AnyAsync(ct))
         {
             return null;
         }

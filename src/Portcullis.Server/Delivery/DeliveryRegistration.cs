@@ -22,6 +22,18 @@ public static class DeliveryRegistration
             .ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DeliveryOptions>, DeliveryLeaseValidator>());
 
+        // Sends are not cancelled once started (a cut send can still reach the user and would be sent again after the lease),
+        // so shutdown waits for the worst-case send instead of the host's default 30 s, past which the scope holding the
+        // outcome is disposed and the message is sent twice.
+        services.AddOptions<HostOptions>().PostConfigure<IOptions<EmailOptions>, IOptions<SmsOptions>>((host, email, sms) =>
+        {
+            var worstSend = TimeSpan.FromSeconds(SendTimeLimits.MinimumLeaseSeconds(email.Value, sms.Value));
+            if (host.ShutdownTimeout < worstSend)
+            {
+                host.ShutdownTimeout = worstSend;
+            }
+        });
+
         // Real time even under a test's clock: these are waits and limits on live provider connections, not rules under test.
         services.AddSingleton(sp => new SendPipelines(
             sp.GetRequiredService<IOptions<EmailOptions>>(), sp.GetRequiredService<IOptions<SmsOptions>>(), TimeProvider.System));

@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Portcullis.Core.Delivery;
@@ -82,6 +83,16 @@ public sealed class SendTimeLimitsTests : IAsyncLifetime
         using var app = Build(smtpSeconds, webhookSeconds, lease: null);
 
         Assert.Equal(expectedLease, app.Services.GetRequiredService<IOptions<DeliveryOptions>>().Value.LeaseSeconds);
+    }
+
+    [Theory]
+    [InlineData(15, 10, 3 * 17 + 2 + 5)]
+    [InlineData(60, 10, 3 * 62 + 2 + 5)]
+    public void Shutdown_WaitsForTheWorstCaseSend_NotTheHostsDefault30Seconds(int smtpSeconds, int webhookSeconds, int worstSendSeconds)
+    {
+        using var app = Build(smtpSeconds, webhookSeconds, lease: null);
+
+        Assert.Equal(TimeSpan.FromSeconds(worstSendSeconds), app.Services.GetRequiredService<IOptions<HostOptions>>().Value.ShutdownTimeout);
     }
 
     [Fact]

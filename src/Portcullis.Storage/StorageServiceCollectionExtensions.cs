@@ -80,7 +80,7 @@ public static class StorageServiceCollectionExtensions
 
         // The hot paths (HotPaths/) outside EF Core, each provider's chosen once rather than at every resolution. SQLite's
         // (Sqlite/): prepared statements on open connections, and one writer that commits in batches. PostgreSQL's
-        // (PostgreSql/): raw Npgsql on a pool of its own, a code check in as few round trips as it allows.
+        // (PostgreSql/): raw Npgsql on the node's one pool (shared with EF Core), a code check in as few round trips as it allows.
         services.AddSingleton<IHotStatements>(sp => IsSqlite(sp)
             ? new SqliteHotStatements(sp.GetRequiredService<SqliteReadPool>(), sp.GetRequiredService<SqliteWriter>())
             : new PgHotStatements(sp.GetRequiredService<PgConnections>()));

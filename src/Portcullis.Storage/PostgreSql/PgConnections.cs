@@ -4,8 +4,8 @@ using Npgsql;
 namespace Portcullis.Storage.PostgreSql;
 
 /// <summary>
-/// The connection pool of PostgreSQL's hot paths (raw Npgsql), one per process, closed at shutdown. EF Core keeps a pool of
-/// its own on the same connection string (with its automatic preparation, see <see cref="StorageOptions"/>).
+/// The node's one PostgreSQL connection pool, closed at shutdown: the hot paths (raw Npgsql) and EF Core both draw from it
+/// (see AddPortcullisStorage), so a node never opens more than the connection string's Maximum Pool Size.
 /// </summary>
 internal sealed class PgConnections(IOptions<StorageOptions> options) : IAsyncDisposable, IDisposable
 {

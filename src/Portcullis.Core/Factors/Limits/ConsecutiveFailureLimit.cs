@@ -55,7 +55,7 @@ public sealed class ConsecutiveFailureLimit(
         }
 
         // The user id, never the key: a password counter's key is a hash of whatever was typed, sometimes a password.
-        logger.LogWarning("{Scope} locked for user {UserId} (none: no account) until {LockedUntil}", scope, userId, lockedUntil);
+        logger.LogWarning("{Scope} locked for user {UserId} until {LockedUntil}", scope, userId ?? "(no account)", lockedUntil);
         await tx.AuditAsync(new AuditEvent
         {
             At = now,

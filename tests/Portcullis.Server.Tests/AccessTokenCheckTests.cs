@@ -107,6 +107,7 @@ public sealed class AccessTokenCheckTests(AccessTokenCheckTests.Server server) :
         using var request = new HttpRequestMessage(HttpMethod.Get, "api/v3/get-profile");
         request.Headers.Host = "localhost:" + new Uri(server.BaseUrl).Port;
         request.Headers.TryAddWithoutValidation("authorization", tokens.AccessToken);
+        request.Headers.Add("x-authing-app-id", server.PostApp.AppId);
 
         using var response = await http.SendAsync(request, Ct);
         using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync(Ct));

@@ -273,6 +273,7 @@ public sealed class MfaEnrollmentTests(MfaEnrollmentTests.Server server) : IClas
         using var http = server.RawHttp();
         using var request = new HttpRequestMessage(HttpMethod.Post, "api/v3/send-enroll-factor-request") { Content = new StringContent(body, System.Text.Encoding.UTF8, "application/json") };
         request.Headers.TryAddWithoutValidation("authorization", tokens.AccessToken);
+        request.Headers.Add("x-authing-app-id", server.PostApp.AppId);
 
         using var response = await http.SendAsync(request, Ct);
         var answer = System.Text.Json.JsonSerializer.Deserialize(await response.Content.ReadAsStringAsync(Ct), Contracts.PortcullisJsonContext.Default.ApiResponse)!;

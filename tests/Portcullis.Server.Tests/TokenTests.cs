@@ -76,6 +76,7 @@ public sealed class TokenTests(ServerFixture server)
         using var http = server.RawHttp();
         using var request = new HttpRequestMessage(HttpMethod.Get, "api/v3/get-profile");
         request.Headers.TryAddWithoutValidation("authorization", string.Format(System.Globalization.CultureInfo.InvariantCulture, form, tokens.AccessToken));
+        request.Headers.Add("x-authing-app-id", server.PostApp.AppId);
 
         using var response = await http.SendAsync(request, Ct);
         using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync(Ct));

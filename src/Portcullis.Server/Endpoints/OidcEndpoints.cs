@@ -219,15 +219,29 @@ public static class OidcEndpoints
         return TypedResults.Ok();
     }
 
+    /// <summary>
+    /// RFC 6750 lets the token arrive in the header, the query (§2.3) or a form body (§2.2). authing-node-sdk sends its stored
+    /// token in the header and the one it was asked about as <c>access_token</c>, so an explicit parameter is the token whenever
+    /// it is present (and an invalid one is refused, never replaced by the header's). An application named by
+    /// <c>x-authing-app-id</c> must be the token's audience.
+    /// </summary>
     private static async Task<IResult> UserInfoAsync(HttpContext context, TokenService tokens, IssuerResolver issuer,
         IApplicationStore apps, AccountService accounts)
     {
-        var token = CallerAuthentication.BearerToken(context, allowQuery: true);
+        var request = await OAuthRequest.ReadAsync(context);
+        if (request is null)
+        {
+            return OAuthError("invalid_request", "The access_token parameter must appear once, in the query or an application/x-www-form-urlencoded body");
+        }
+
+        var token = request["access_token"] ?? CallerAuthentication.BearerToken(context);
         var access = token is null ? Result<AccessTokenInfo>.Fail(ErrorKind.NotLoggedIn)
             : await tokens.ValidateAccessTokenAsync(issuer.Issuer(context), token, context.RequestAborted);
-        var app = access.Succeeded && !access.Value.IsClientToken ? await apps.FindAsync(access.Value.AppId, context.RequestAborted) : null;
+        var named = context.AppIdHeader();
+        var usable = access.Succeeded && !access.Value.IsClientToken && (named is null || CallerAuthentication.IsForApplication(access.Value, named));
+        var app = usable ? await apps.FindAsync(access.Value.AppId, context.RequestAborted) : null;
         var user = app is null ? null : await accounts.FindAsync(app.PoolId, access.Value.Subject, context.RequestAborted);
-        if (user is null)
+        if (user is null || user.Status != UserStatus.Activated)
         {
             context.Response.Headers.WWWAuthenticate = "Bearer error=\"invalid_token\"";
             return TypedResults.Json(new OAuthErrorResponse { Error = "invalid_token", ErrorDescription = "The access token is missing, invalid, expired or revoked" },

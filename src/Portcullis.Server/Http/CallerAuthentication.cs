@@ -10,9 +10,9 @@ public static class CallerAuthentication
 {
     /// <summary>
     /// The access token from <c>authorization</c> in any of the forms real SDKs send: raw (authing-node-sdk),
-    /// <c>Bearer &lt;token&gt;</c> (C#, JS) or <c>Bearer&lt;token&gt;</c> (Java); or from <c>?access_token=</c> where allowed.
+    /// <c>Bearer &lt;token&gt;</c> (C#, JS) or <c>Bearer&lt;token&gt;</c> (Java).
     /// </summary>
-    public static string? BearerToken(HttpContext context, bool allowQuery = false)
+    public static string? BearerToken(HttpContext context)
     {
         var header = context.Request.Headers.Authorization.FirstOrDefault()?.Trim();
         if (!string.IsNullOrEmpty(header))
@@ -26,10 +26,14 @@ public static class CallerAuthentication
             return token.Length == 0 ? null : token;
         }
 
-        return allowQuery ? context.Request.Query["access_token"].FirstOrDefault() : null;
+        return null;
     }
 
-    /// <summary>Validates the caller's access token for a user endpoint; clients' own tokens (client_credentials) are refused.</summary>
+    /// <summary>
+    /// Validates the caller's access token for a user endpoint and binds it to the application the request names
+    /// (<c>x-authing-app-id</c>): a token issued to another application, in the same pool or another, is refused before anything
+    /// is read for it, and so are clients' own tokens (client_credentials). A request that names no application is refused.
+    /// </summary>
     public static async Task<Result<AccessTokenInfo>> AuthenticateUserAsync(HttpContext context, TokenService tokens, IssuerResolver issuer)
     {
         var token = BearerToken(context);
@@ -38,9 +42,19 @@ public static class CallerAuthentication
             return Result<AccessTokenInfo>.Fail(ErrorKind.NotLoggedIn);
         }
 
+        if (context.AppIdHeader() is not { } appId)
+        {
+            return Result<AccessTokenInfo>.Fail(ErrorKind.AppNotFound);
+        }
+
         var validated = await tokens.ValidateAccessTokenAsync(issuer.Issuer(context), token, context.RequestAborted);
-        return validated.Succeeded && validated.Value.IsClientToken ? Result<AccessTokenInfo>.Fail(ErrorKind.NotLoggedIn) : validated;
+        return validated.Succeeded && IsForApplication(validated.Value, appId) && !validated.Value.IsClientToken
+            ? validated
+            : Result<AccessTokenInfo>.Fail(ErrorKind.NotLoggedIn);
     }
+
+    /// <summary>Whether a token may act for <paramref name="appId"/>: its audience must be that application (ordinal, exact).</summary>
+    public static bool IsForApplication(AccessTokenInfo token, string appId) => string.Equals(token.AppId, appId, StringComparison.Ordinal);
 
     /// <summary>
     /// Client credentials from an HTTP Basic header (RFC 6749 §2.3.1, form-encoded id and secret) plus the body's values.

@@ -78,9 +78,13 @@ public sealed class UserBudgetTests(UserBudgetTests.Server server) : IClassFixtu
     public async Task BeforeSignIn_OneRecipientGetsThreeCodesAnHour_AcrossChannels()
     {
         var email = NewEmail();
+        // A minute between sends (one per address per minute), all within one hour's window.
+        var now = server.Clock.GetUtcNow();
+        server.Clock.SetUtcNow(new DateTimeOffset(now.Year, now.Month, now.Day, now.Hour, 0, 1, TimeSpan.Zero).AddHours(1));
         foreach (var channel in new[] { "CHANNEL_LOGIN", "CHANNEL_REGISTER", "CHANNEL_RESET_PASSWORD" })
         {
             AssertOk((await server.SendAsync("api/v3/send-email", $"{{\"email\":\"{email}\",\"channel\":\"{channel}\"}}")).Envelope);
+            server.Clock.Advance(TimeSpan.FromSeconds(60));
         }
 
         var fourth = await server.SendAsync("api/v3/send-email", $"{{\"email\":\"{email}\",\"channel\":\"CHANNEL_VERIFY_MFA\"}}");

@@ -73,4 +73,8 @@ public sealed class SignUpOptions
 {
     [JsonPropertyName("passwordEncryptType")]
     public string? PasswordEncryptType { get; set; }
+
+    /// <summary>A password set on the account a PASSCODE sign-up creates, so it can later sign in with a password too.</summary>
+    [JsonPropertyName("passwordForPhonePassCode")]
+    public string? PasswordForPhonePassCode { get; set; }
 }

@@ -6,13 +6,15 @@ namespace Portcullis.Contracts.Oidc;
 public sealed class OpenIdConfiguration
 {
     [JsonPropertyName("issuer")] public string Issuer { get; set; } = "";
-    [JsonPropertyName("authorization_endpoint")] public string AuthorizationEndpoint { get; set; } = "";
+    /// <summary>Left out (null) while no authorization endpoint is served: discovery names only what answers.</summary>
+    [JsonPropertyName("authorization_endpoint")] public string? AuthorizationEndpoint { get; set; }
     [JsonPropertyName("token_endpoint")] public string TokenEndpoint { get; set; } = "";
     [JsonPropertyName("userinfo_endpoint")] public string UserinfoEndpoint { get; set; } = "";
     [JsonPropertyName("jwks_uri")] public string JwksUri { get; set; } = "";
     [JsonPropertyName("introspection_endpoint")] public string IntrospectionEndpoint { get; set; } = "";
     [JsonPropertyName("revocation_endpoint")] public string RevocationEndpoint { get; set; } = "";
-    [JsonPropertyName("end_session_endpoint")] public string EndSessionEndpoint { get; set; } = "";
+    /// <summary>Left out (null) while no end-session endpoint is served.</summary>
+    [JsonPropertyName("end_session_endpoint")] public string? EndSessionEndpoint { get; set; }
     [JsonPropertyName("scopes_supported")] public List<string> ScopesSupported { get; set; } = [];
     [JsonPropertyName("response_types_supported")] public List<string> ResponseTypesSupported { get; set; } = [];
     [JsonPropertyName("grant_types_supported")] public List<string> GrantTypesSupported { get; set; } = [];

@@ -20,7 +20,7 @@ public sealed record DeliveryRequest(
     string? ClientIp);
 
 /// <summary>
-/// Every code goes out through here: the abuse limits (country lists, one per recipient per channel per minute, hourly budgets
+/// Every code goes out through here: the abuse limits (country lists, one per recipient per minute whatever the channel, hourly budgets
 /// per IP and per user or recipient, the daily SMS cap), then the code record and its message committed together, then an
 /// inline send whose failure the caller hears about (the code is not spent: the minute is given back).
 /// </summary>
@@ -45,7 +45,8 @@ public sealed class CodeDelivery(
             return new Error(ErrorKind.SmsCountryRefused, request.PhoneCountryCode);
         }
 
-        var throttleKey = $"{request.Kind}:{request.Channel}:{request.Recipient}";
+        // Per recipient whatever the channel: asking on ten channels at once must not send ten texts (SMS pumping).
+        var throttleKey = $"{request.Kind}:{request.Recipient}";
         if (await throttle.TryAcquireAsync(throttleKey, TimeSpan.FromSeconds(mfa.Value.SendIntervalSeconds), now, ct) is { } wait)
         {
             return new Error(ErrorKind.SendThrottled, Seconds(wait));

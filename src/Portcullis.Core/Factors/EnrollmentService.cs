@@ -184,6 +184,11 @@ public sealed class EnrollmentService(
         }, ct, precondition: async tx => await tx.TryReserveEnrollmentAttemptAsync(request.Id, maxTokenAttempts)
             ? null
             : new Error(ErrorKind.EnrollmentTokenExhausted));
+        if (bound.Error?.Kind == ErrorKind.EnrollmentTokenExhausted)
+        {
+            return await ReservationRefusedAsync(request, ct);
+        }
+
         if (bound.Succeeded)
         {
             logger.LogInformation("User {UserId} bound an {FactorType} factor", caller.User.Id, scope);
@@ -197,7 +202,7 @@ public sealed class EnrollmentService(
     {
         if (!await enrollments.TryReserveAttemptAsync(request.Id, options.Value.MaxAttemptsPerEnrollmentToken, ct))
         {
-            return Result<Factor>.Fail(ErrorKind.EnrollmentTokenExhausted);
+            return await ReservationRefusedAsync(request, ct);
         }
 
         var scope = FactorType.Face.ToWire();
@@ -224,6 +229,15 @@ public sealed class EnrollmentService(
         logger.LogInformation("User {UserId} bound an {FactorType} factor", caller.User.Id, scope);
         return Result<Factor>.Ok(factor);
     }
+
+    /// <summary>
+    /// Why a token's attempt could not be reserved: a parallel request with the right code has just bound it (the answer says the
+    /// token is used, not that codes were wrong), or its wrong codes used up its attempts.
+    /// </summary>
+    private async Task<Error> ReservationRefusedAsync(EnrollmentRequest request, CancellationToken ct) =>
+        (await enrollments.FindByTokenHashAsync(request.TokenHash, ct))?.ConsumedAt is not null
+            ? new Error(ErrorKind.EnrollmentTokenInvalid)
+            : new Error(ErrorKind.EnrollmentTokenExhausted);
 
     private static Error? BindError(BindOutcome outcome, string scope) => outcome switch
     {

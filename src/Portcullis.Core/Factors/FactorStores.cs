@@ -39,7 +39,10 @@ public interface IEnrollmentStore
 
     Task<EnrollmentRequest?> FindByTokenHashAsync(string tokenHash, CancellationToken ct);
 
-    /// <summary>Counts one attempt if fewer than <paramref name="max"/> were made; false when the token is exhausted.</summary>
+    /// <summary>
+    /// Counts one attempt if the token is unused and fewer than <paramref name="max"/> were made; false when it is exhausted or
+    /// a parallel request has just spent it (a read of the token then tells which).
+    /// </summary>
     Task<bool> TryReserveAttemptAsync(string id, int max, CancellationToken ct);
 
     Task<int> PurgeExpiredAsync(DateTimeOffset before, CancellationToken ct);

@@ -26,7 +26,7 @@ public sealed class MfaOptions
     [Range(1, 10080)]
     public int MaxLockoutMinutes { get; set; } = 24 * 60;
 
-    /// <summary>One message per recipient per channel per this many seconds (GenAuth's rule).</summary>
+    /// <summary>One message per recipient per this many seconds, across channels (GenAuth's rule is per channel).</summary>
     [Range(10, 3600)]
     public int SendIntervalSeconds { get; set; } = 60;
 

@@ -31,9 +31,9 @@ public sealed class AccountService(IUserStore users, PasswordHasher hasher, Pass
             return Result<User>.Fail(ErrorKind.InvalidArgument, "passwordPayload.username");
         }
 
-        if (request.Password.Length is < MinPasswordLength or > MaxPasswordLength)
+        if (PasswordPolicyError(request.Password) is { } weak)
         {
-            return Result<User>.Fail(ErrorKind.WeakPassword, $"{MinPasswordLength}-{MaxPasswordLength}");
+            return weak;
         }
 
         var now = clock.GetUtcNow();
@@ -59,6 +59,12 @@ public sealed class AccountService(IUserStore users, PasswordHasher hasher, Pass
         logger.LogInformation("User {UserId} signed up in pool {PoolId}", user.Id, poolId);
         return Result<User>.Ok(user);
     }
+
+    /// <summary>The password policy every password that is set must meet; null when it does.</summary>
+    public static Error? PasswordPolicyError(string password) =>
+        password.Length is < MinPasswordLength or > MaxPasswordLength
+            ? new Error(ErrorKind.WeakPassword, $"{MinPasswordLength}-{MaxPasswordLength}")
+            : null;
 
     /// <summary>
     /// Checks a password. Unknown accounts, users without a password and wrong passwords all answer
@@ -110,10 +116,18 @@ public sealed class AccountService(IUserStore users, PasswordHasher hasher, Pass
 
     public Task<User?> FindAsync(string poolId, string userId, CancellationToken ct) => users.FindByIdAsync(poolId, userId, ct);
 
-    /// <summary>Creates a passwordless user whose email or phone was just proven with a code (PASSCODE sign-up).</summary>
+    /// <summary>
+    /// Creates a user whose email or phone was just proven with a code (PASSCODE sign-up), with a password when one is given
+    /// (held to <see cref="PasswordPolicyError"/>, which the caller checks before spending the code).
+    /// </summary>
     public async Task<Result<User>> SignUpWithVerifiedRecipientAsync(string poolId, string? email, string? phone, string? phoneCountryCode,
-        string? nickname, CancellationToken ct)
+        string? nickname, string? password, CancellationToken ct)
     {
+        if (password is not null && PasswordPolicyError(password) is { } weak)
+        {
+            return weak;
+        }
+
         var now = clock.GetUtcNow();
         var user = new User
         {
@@ -125,6 +139,7 @@ public sealed class AccountService(IUserStore users, PasswordHasher hasher, Pass
             PhoneCountryCode = phone is null ? null : phoneCountryCode,
             PhoneVerified = phone is not null,
             Nickname = Trim(nickname, 100),
+            PasswordHash = password is null ? null : await hasher.HashAsync(password, ct),
             CreatedAt = now,
             UpdatedAt = now,
         };

@@ -45,6 +45,13 @@ public static class AccountEndpoints
                     return Envelope.Fail(context, ErrorKind.InvalidArgument, "passCodePayload.email or passCodePayload.phone");
                 }
 
+                // Checked before the code is spent, so a refused password leaves the code usable.
+                var chosenPassword = dto.Options?.PasswordForPhonePassCode is { Length: > 0 } p ? p : null;
+                if (chosenPassword is not null && AccountService.PasswordPolicyError(chosenPassword) is { } weak)
+                {
+                    return Envelope.Fail(context, weak);
+                }
+
                 var wrong = await passCodes.VerifyAsync(app.Value.PoolId, Channels.Register, recipient, dto.PassCodePayload!.PassCode, context.RequestAborted);
                 if (wrong is not null)
                 {
@@ -52,7 +59,7 @@ public static class AccountEndpoints
                 }
 
                 var user = await accounts.SignUpWithVerifiedRecipientAsync(app.Value.PoolId, lookup == UserLookup.Email ? value : null,
-                    lookup == UserLookup.Phone ? value : null, cc, dto.Profile?.Nickname, context.RequestAborted);
+                    lookup == UserLookup.Phone ? value : null, cc, dto.Profile?.Nickname, chosenPassword, context.RequestAborted);
                 return user.Succeeded ? Envelope.Ok(context, user.Value.ToDto()) : Envelope.Fail(context, user.Error!);
             }
 
@@ -204,7 +211,7 @@ public static class AccountEndpoints
 
         var app = await apps.FindAsync(caller.Value.AppId, context.RequestAborted);
         var user = app is null ? null : await accounts.FindAsync(app.PoolId, caller.Value.Subject, context.RequestAborted);
-        return user is null ? Envelope.Fail(context, ErrorKind.NotLoggedIn) : Envelope.Ok(context, user.ToDto());
+        return user is null || user.Status != UserStatus.Activated ? Envelope.Fail(context, ErrorKind.NotLoggedIn) : Envelope.Ok(context, user.ToDto());
     }
 
     /// <summary>Space-separated scope tokens (RFC 6749 §3.3 characters); the default when none is asked for.</summary>

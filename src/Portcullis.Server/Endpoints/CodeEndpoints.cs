@@ -19,8 +19,8 @@ public static class CodeEndpoints
     public static IEndpointRouteBuilder MapCodeEndpoints(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/api/v3").WithTags("Codes");
-        group.MapPost("/send-sms", SendSmsAsync).WithSummary("Send a 6-digit code by SMS (valid 5 minutes, one per number per channel per minute).");
-        group.MapPost("/send-email", SendEmailAsync).WithSummary("Send a 6-digit code by email (valid 5 minutes, one per address per channel per minute).");
+        group.MapPost("/send-sms", SendSmsAsync).WithSummary("Send a 6-digit code by SMS (valid 5 minutes, one per number per minute).");
+        group.MapPost("/send-email", SendEmailAsync).WithSummary("Send a 6-digit code by email (valid 5 minutes, one per address per minute).");
         return routes;
     }
 

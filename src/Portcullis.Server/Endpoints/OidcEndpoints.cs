@@ -34,15 +34,14 @@ public static class OidcEndpoints
         return TypedResults.Json(new OpenIdConfiguration
         {
             Issuer = iss,
-            AuthorizationEndpoint = iss + "/auth",
             TokenEndpoint = iss + "/token",
             UserinfoEndpoint = iss + "/me",
             JwksUri = iss + "/.well-known/jwks.json",
             IntrospectionEndpoint = iss + "/token/introspection",
             RevocationEndpoint = iss + "/token/revocation",
-            EndSessionEndpoint = iss + "/session/end",
             ScopesSupported = ["openid", "profile", "email", "phone", "offline_access"],
-            ResponseTypesSupported = ["code"],
+            // No authorization endpoint is served, so no response type is.
+            ResponseTypesSupported = [],
             GrantTypesSupported = ["refresh_token", "client_credentials"],
             SubjectTypesSupported = ["public"],
             IdTokenSigningAlgValuesSupported = ["RS256"],
@@ -82,7 +81,6 @@ public static class OidcEndpoints
             return failure;
         }
 
-        context.Response.Headers.CacheControl = "no-store";
         switch (request!["grant_type"])
         {
             case "refresh_token":

@@ -26,6 +26,7 @@ public static class PortcullisApp
 
         var app = builder.Build();
         app.UseMiddleware<RequestIdMiddleware>();
+        app.UseMiddleware<SecurityHeadersMiddleware>();
         app.UseExceptionHandler();
         app.UseEnvelopeStatusCodePages();
 

@@ -63,7 +63,7 @@ internal static class HotSql
     public const string ReplaceRecoveryCode = """UPDATE mfa_factors SET "RecoveryCodeHash" = $3 WHERE "Id" = $1 AND "RecoveryCodeHash" = $2""";
 
     public const string ReserveEnrollmentAttempt =
-        """UPDATE mfa_enrollment_requests SET "FailedAttempts" = "FailedAttempts" + 1 WHERE "Id" = $1 AND "FailedAttempts" < $2""";
+        """UPDATE mfa_enrollment_requests SET "FailedAttempts" = "FailedAttempts" + 1 WHERE "Id" = $1 AND "FailedAttempts" < $2 AND "ConsumedAt" IS NULL""";
 
     public const string ConsumeEnrollment = """UPDATE mfa_enrollment_requests SET "ConsumedAt" = $2 WHERE "Id" = $1 AND "ConsumedAt" IS NULL""";
 

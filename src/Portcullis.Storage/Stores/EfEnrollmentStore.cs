@@ -17,7 +17,7 @@ internal sealed class EfEnrollmentStore(PortcullisDbContext db) : IEnrollmentSto
 
     public async Task<bool> TryReserveAttemptAsync(string id, int max, CancellationToken ct) =>
         await db.EnrollmentRequests
-            .Where(r => r.Id == id && r.FailedAttempts < max)
+            .Where(r => r.Id == id && r.FailedAttempts < max && r.ConsumedAt == null)
             .ExecuteUpdateAsync(s => s.SetProperty(r => r.FailedAttempts, r => r.FailedAttempts + 1), ct) == 1;
 
     public Task<int> PurgeExpiredAsync(DateTimeOffset before, CancellationToken ct) =>

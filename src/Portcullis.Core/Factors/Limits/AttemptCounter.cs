@@ -63,7 +63,7 @@ public interface IAttemptCounterStore
     Task<int> PurgeIdleAsync(DateTimeOffset idleSince, CancellationToken ct);
 }
 
-/// <summary>One message per recipient per channel per interval, shared by every node.</summary>
+/// <summary>One message per key (a recipient) per interval, shared by every node.</summary>
 public interface ISendThrottleStore
 {
     /// <summary>Takes the slot for <paramref name="key"/>; null when granted, else how long until the next send is allowed.</summary>

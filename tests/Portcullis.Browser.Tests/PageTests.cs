@@ -30,6 +30,10 @@ public sealed class PageTests(DevServer server, Chromium chromium) : IClassFixtu
 
         var code = server.Outbox.LastTo(email)!.Code;
 
+        var consoleErrors = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        // The browser's own favicon request is the one 404 a page without an icon causes.
+        page.Console += (_, m) => { if (m.Type == "error" && !m.Location.Contains("/favicon.ico", StringComparison.Ordinal)) { consoleErrors.Enqueue($"{m.Text} ({m.Location})"); } };
+
         var response = await page.GotoAsync(server.BaseUrl + "/dev/outbox");
 
         Assert.Equal(200, response!.Status);
@@ -38,6 +42,7 @@ public sealed class PageTests(DevServer server, Chromium chromium) : IClassFixtu
         Assert.Equal(1, await row.CountAsync());
         Assert.Equal(code, (await row.Locator("td.code").InnerTextAsync()).Trim());
         Assert.Contains("Sent", await row.InnerTextAsync(), StringComparison.Ordinal);
+        Assert.True(consoleErrors.IsEmpty, string.Join('\n', consoleErrors));
         var png = await Chromium.ScreenshotAsync(page, "dev-outbox");
         Assert.True(png.Length > 5000, "the screenshot should show a rendered page");
     }
@@ -65,7 +70,9 @@ public sealed class PageTests(DevServer server, Chromium chromium) : IClassFixtu
         }
 
         Assert.Contains("Portcullis API", await page.ContentAsync(), StringComparison.Ordinal);
-        Assert.DoesNotContain(problems, p => p.StartsWith("failed", StringComparison.Ordinal) || p.StartsWith("HTTP", StringComparison.Ordinal));
+        // A console error is what a blocked script or style (the content security policy) or a broken bundle looks like.
+        Assert.DoesNotContain(problems, p => p.StartsWith("failed", StringComparison.Ordinal) || p.StartsWith("HTTP", StringComparison.Ordinal)
+            || p.StartsWith("console error", StringComparison.Ordinal));
         await Chromium.ScreenshotAsync(page, "api-reference");
     }
 }

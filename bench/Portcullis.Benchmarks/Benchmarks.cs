@@ -144,7 +144,8 @@ public class TokenBenchmarks
 
         public Task<bool> TryConsumeRefreshTokenAsync(string id, DateTimeOffset at, CancellationToken ct) => Task.FromResult(false);
 
-        public Task RevokeRefreshFamilyAsync(string familyId, DateTimeOffset at, CancellationToken ct) => Task.CompletedTask;
+        public Task<IReadOnlyList<RevokedAccessToken>> RevokeRefreshFamilyAsync(string familyId, DateTimeOffset at, CancellationToken ct) =>
+            Task.FromResult<IReadOnlyList<RevokedAccessToken>>([]);
 
         public Task RevokeAccessTokenAsync(RevokedAccessToken revoked, CancellationToken ct) => Task.CompletedTask;
 

@@ -73,4 +73,10 @@ public sealed class PortcullisDbContext(DbContextOptions<PortcullisDbContext> op
             }
         }
     }
+
+    /// <summary>
+    /// An instant as a raw-SQL parameter, stored as the model stores it: UTC ticks on SQLite (the converter above), timestamptz
+    /// on PostgreSQL (Npgsql takes only offset 0). For the statements EF Core cannot write in LINQ.
+    /// </summary>
+    internal object Instant(DateTimeOffset value) => Database.IsSqlite() ? value.UtcTicks : value.ToUniversalTime();
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.IdentityModel.JsonWebTokens;
@@ -55,7 +54,7 @@ public sealed class AccessTokenCheckTests(AccessTokenCheckTests.Server server) :
         using var client = server.Client();
         var tokens = await SignUpAndSignInAsync(client);
         AssertOk(await client.GetProfileAsync(Ct));
-        await ReadCompletedAsync(server.Clock.GetUtcNow()); // a read set off by an earlier test's clock move must not see the row
+        await server.RevocationReadCompletedAsync(server.Clock.GetUtcNow()); // a read set off by an earlier test's clock move must not see the row
 
         // Another node writes the row, stamped by its own clock, 10 s behind this one's.
         var info = InfoOf(tokens.AccessToken!);
@@ -66,7 +65,7 @@ public sealed class AccessTokenCheckTests(AccessTokenCheckTests.Server server) :
         }
 
         AssertOk(await client.GetProfileAsync(Ct));
-        await AdvancePastNextPollAsync();
+        await server.AdvancePastNextRevocationPollAsync();
         AssertError(await client.GetProfileAsync(Ct), 401, ApiCodes.NotLoggedIn);
     }
 
@@ -120,24 +119,5 @@ public sealed class AccessTokenCheckTests(AccessTokenCheckTests.Server server) :
         var jwt = new JsonWebToken(accessToken);
         return new AccessTokenInfo(jwt.Subject, jwt.Audiences.First(), jwt.Id, "", new DateTimeOffset(jwt.IssuedAt, TimeSpan.Zero),
             new DateTimeOffset(jwt.ValidTo, TimeSpan.Zero), IsClientToken: false);
-    }
-
-    /// <summary>Moves the clock past one poll interval and waits for the poller to finish that read.</summary>
-    private Task AdvancePastNextPollAsync()
-    {
-        server.Clock.Advance(TimeSpan.FromSeconds(new TokenOptions().RevocationPollSeconds + 1));
-        return ReadCompletedAsync(server.Clock.GetUtcNow());
-    }
-
-    /// <summary>Waits (in real time, bounded) until a read of the revocations that started at <paramref name="due"/> or later has finished.</summary>
-    private async Task ReadCompletedAsync(DateTimeOffset due)
-    {
-        var revocations = server.Services.GetRequiredService<AccessTokenRevocations>();
-        var waited = Stopwatch.StartNew();
-        while (!(revocations.LastReadAt >= due))
-        {
-            Assert.True(waited.Elapsed < TimeSpan.FromSeconds(10), "the revocation poller did not run");
-            await Task.Delay(10, Ct);
-        }
     }
 }

@@ -165,7 +165,8 @@ public sealed class AccessTokenRevocationsTests : IDisposable
 
         public Task<bool> TryConsumeRefreshTokenAsync(string id, DateTimeOffset at, CancellationToken ct) => throw new NotSupportedException();
 
-        public Task RevokeRefreshFamilyAsync(string familyId, DateTimeOffset at, CancellationToken ct) => throw new NotSupportedException();
+        public Task<IReadOnlyList<RevokedAccessToken>> RevokeRefreshFamilyAsync(string familyId, DateTimeOffset at, CancellationToken ct) =>
+            throw new NotSupportedException();
 
         public Task RevokeAccessTokenAsync(RevokedAccessToken revoked, CancellationToken ct) => throw new NotSupportedException();
 

@@ -78,6 +78,20 @@ public sealed class PostgreSqlEndToEndTests(PostgreSqlEndToEndTests.Server serve
     }
 
     [Fact]
+    public async Task RefreshTokenReplay_RevokesTheAccessTokensOfTheFamily_OnPostgreSql()
+    {
+        server.RequirePostgreSql();
+        using var client = server.Client();
+        var signIn = await SignUpAndSignInAsync(client);
+        var refreshed = await client.GetNewAccessTokenByRefreshTokenAsync(signIn.RefreshToken!, Ct);
+
+        await Assert.ThrowsAsync<Portcullis.Client.PortcullisOAuthException>(() => client.GetNewAccessTokenByRefreshTokenAsync(signIn.RefreshToken!, Ct));
+
+        await AssertAccessTokenRefusedAsync(client, signIn.AccessToken!);
+        await AssertAccessTokenRefusedAsync(client, refreshed.AccessToken!);
+    }
+
+    [Fact]
     public async Task OtpEnrollVerifyReplay_AndParallelWrongCodesStopAtTheLimit_OnPostgreSql()
     {
         server.RequirePostgreSql();

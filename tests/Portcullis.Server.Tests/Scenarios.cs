@@ -23,9 +23,31 @@ public static class Scenarios
     public static async Task<LoginTokenDto> SignUpAndSignInAsync(AuthenticationClient client, string scope = "openid profile email offline_access")
     {
         var (email, _) = await SignUpAsync(client);
+        return await SignInAsync(client, email, scope);
+    }
+
+    /// <summary>One more session of an existing user: tokens of their own, a refresh-token family of its own.</summary>
+    public static async Task<LoginTokenDto> SignInAsync(AuthenticationClient client, string email, string scope = "openid profile email offline_access")
+    {
         var answer = await client.SignInByEmailPasswordAsync(email, Password, new SignInOptions { Scope = scope }, TestContext.Current.CancellationToken);
         AssertOk(answer);
         return answer.Data!;
+    }
+
+    /// <summary>The access token works: get-profile answers and introspection says active. Leaves it set on the client.</summary>
+    public static async Task AssertAccessTokenAcceptedAsync(AuthenticationClient client, string accessToken)
+    {
+        client.SetAccessToken(accessToken);
+        AssertOk(await client.GetProfileAsync(TestContext.Current.CancellationToken));
+        Assert.True((await client.IntrospectTokenAsync(accessToken, TestContext.Current.CancellationToken)).Active, "introspection should say active");
+    }
+
+    /// <summary>The access token is refused: get-profile answers the 401 envelope and introspection says inactive.</summary>
+    public static async Task AssertAccessTokenRefusedAsync(AuthenticationClient client, string accessToken)
+    {
+        client.SetAccessToken(accessToken);
+        AssertError(await client.GetProfileAsync(TestContext.Current.CancellationToken), 401, ApiCodes.NotLoggedIn);
+        Assert.False((await client.IntrospectTokenAsync(accessToken, TestContext.Current.CancellationToken)).Active, "introspection should say inactive");
     }
 
     /// <summary>Asserts success and prints the whole answer when it is not.</summary>

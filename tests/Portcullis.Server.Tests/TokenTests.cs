@@ -1,11 +1,15 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 using Portcullis.Client;
 using Portcullis.Contracts.Envelope;
+using Portcullis.Core.Users;
 using Portcullis.Server.Tokens;
+using Portcullis.Storage;
 using static Portcullis.Server.Tests.Scenarios;
 using TokenEndpointAuthMethod = Portcullis.Core.Applications.TokenEndpointAuthMethod;
 
@@ -134,6 +138,43 @@ public sealed class TokenTests(ServerFixture server)
     }
 
     [Fact]
+    public async Task Refresh_ReplayOfAConsumedToken_RevokesTheAccessTokensOfTheFamily_NotThoseOfAnotherSession()
+    {
+        using var client = server.Client();
+        var (email, _) = await SignUpAsync(client);
+        var signIn = await SignInAsync(client, email);
+        var otherSession = await SignInAsync(client, email);
+        var refreshed = await client.GetNewAccessTokenByRefreshTokenAsync(signIn.RefreshToken!, Ct);
+        await AssertAccessTokenAcceptedAsync(client, signIn.AccessToken!);
+        await AssertAccessTokenAcceptedAsync(client, refreshed.AccessToken!);
+
+        await Assert.ThrowsAsync<PortcullisOAuthException>(() => client.GetNewAccessTokenByRefreshTokenAsync(signIn.RefreshToken!, Ct));
+
+        await AssertAccessTokenRefusedAsync(client, signIn.AccessToken!);
+        await AssertAccessTokenRefusedAsync(client, refreshed.AccessToken!);
+        await AssertAccessTokenAcceptedAsync(client, otherSession.AccessToken!);
+        Assert.NotNull((await client.GetNewAccessTokenByRefreshTokenAsync(otherSession.RefreshToken!, Ct)).AccessToken);
+    }
+
+    [Fact]
+    public async Task Refresh_ForASuspendedUser_RevokesTheAccessTokensOfTheFamily()
+    {
+        using var client = server.Client();
+        var (email, userId) = await SignUpAsync(client);
+        var signIn = await SignInAsync(client, email);
+        await using (var scope = server.Services.CreateAsyncScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<PortcullisDbContext>().Users.Where(u => u.Id == userId)
+                .ExecuteUpdateAsync(u => u.SetProperty(x => x.Status, UserStatus.Suspended), Ct);
+        }
+
+        var refused = await Assert.ThrowsAsync<PortcullisOAuthException>(() => client.GetNewAccessTokenByRefreshTokenAsync(signIn.RefreshToken!, Ct));
+
+        Assert.Equal("invalid_grant", refused.Error);
+        await AssertAccessTokenRefusedAsync(client, signIn.AccessToken!);
+    }
+
+    [Fact]
     public async Task Refresh_InParallel_OnlyOneWins()
     {
         using var client = server.Client();
@@ -214,6 +255,19 @@ public sealed class TokenTests(ServerFixture server)
 
         Assert.False((await client.IntrospectTokenAsync(tokens.RefreshToken!, Ct)).Active);
         await Assert.ThrowsAsync<PortcullisOAuthException>(() => client.GetNewAccessTokenByRefreshTokenAsync(tokens.RefreshToken!, Ct));
+    }
+
+    [Fact]
+    public async Task RevokingTheRefreshToken_RevokesTheAccessTokensOfItsFamily()
+    {
+        using var client = server.Client();
+        var signIn = await SignUpAndSignInAsync(client);
+        var refreshed = await client.GetNewAccessTokenByRefreshTokenAsync(signIn.RefreshToken!, Ct);
+
+        Assert.True(await client.RevokeTokenAsync(refreshed.RefreshToken!, Ct));
+
+        await AssertAccessTokenRefusedAsync(client, signIn.AccessToken!);
+        await AssertAccessTokenRefusedAsync(client, refreshed.AccessToken!);
     }
 
     [Fact]

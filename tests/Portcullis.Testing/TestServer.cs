@@ -1,11 +1,15 @@
+using System.Diagnostics;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Portcullis.Client;
 using Portcullis.Core.Applications;
 using Portcullis.Core.Factors.Face;
+using Portcullis.Core.Tokens;
 using Portcullis.Server.Adapters;
 using Portcullis.Server.Hosting;
+using Portcullis.Server.Tokens;
 using Xunit;
 
 namespace Portcullis.Testing;
@@ -119,6 +123,28 @@ public class TestServer : IAsyncLifetime
         });
 
     public HttpClient RawHttp() => new() { BaseAddress = new Uri(BaseUrl + "/") };
+
+    /// <summary>Moves <see cref="Clock"/> past one revocation poll interval and waits for this node's poller to finish that read.</summary>
+    public Task AdvancePastNextRevocationPollAsync()
+    {
+        Clock.Advance(TimeSpan.FromSeconds(Services.GetRequiredService<IOptions<TokenOptions>>().Value.RevocationPollSeconds + 1));
+        return RevocationReadCompletedAsync(Clock.GetUtcNow());
+    }
+
+    /// <summary>
+    /// Waits (in real time, bounded) until a read of the revoked access tokens that started at <paramref name="due"/> or later
+    /// has finished on this node.
+    /// </summary>
+    public async Task RevocationReadCompletedAsync(DateTimeOffset due)
+    {
+        var revocations = Services.GetRequiredService<AccessTokenRevocations>();
+        var waited = Stopwatch.StartNew();
+        while (!(revocations.LastReadAt >= due))
+        {
+            Assert.True(waited.Elapsed < TimeSpan.FromSeconds(10), "the revocation poller did not run");
+            await Task.Delay(10, TestContext.Current.CancellationToken);
+        }
+    }
 
     public static Portcullis.Client.TokenEndPointAuthMethod ToClient(TokenEndpointAuthMethod method) => method switch
     {

@@ -2,7 +2,8 @@ namespace Portcullis.Core.Tokens;
 
 /// <summary>
 /// A refresh token, stored by the hash of its value. Refresh rotates it: the old one is consumed, a new one of the same family
-/// issued; presenting a consumed one revokes the whole family (OAuth 2.0 Security BCP §4.14 reuse detection).
+/// issued; presenting a consumed one revokes the whole family (OAuth 2.0 Security BCP §4.14 reuse detection), and with it the
+/// access tokens issued alongside its tokens.
 /// </summary>
 public sealed class RefreshToken
 {
@@ -27,6 +28,14 @@ public sealed class RefreshToken
     public DateTimeOffset? ConsumedAt { get; set; }
 
     public DateTimeOffset? RevokedAt { get; set; }
+
+    /// <summary>
+    /// The access token issued together with this refresh token (at sign-in or at the rotation that issued it), revoked when the
+    /// family is. Null only on rows written before the column existed.
+    /// </summary>
+    public string? AccessTokenJti { get; init; }
+
+    public DateTimeOffset? AccessTokenExpiresAt { get; init; }
 }
 
 /// <summary>An access token revoked before its expiry, kept until it would have expired anyway.</summary>
@@ -67,7 +76,13 @@ public interface ITokenStore
     /// <summary>Marks the token consumed if it is still live; false when another request got there first.</summary>
     Task<bool> TryConsumeRefreshTokenAsync(string id, DateTimeOffset at, CancellationToken ct);
 
-    Task RevokeRefreshFamilyAsync(string familyId, DateTimeOffset at, CancellationToken ct);
+    /// <summary>
+    /// Revokes every refresh token of the family and, in the same transaction, the access tokens issued with them that have
+    /// not expired at <paramref name="at"/> (revocation rows stamped <paramref name="at"/>; a row already there is kept, so
+    /// revoking again, or on two nodes at once, is harmless). Returns those access tokens' revocations, for the caller to refuse
+    /// them at once.
+    /// </summary>
+    Task<IReadOnlyList<RevokedAccessToken>> RevokeRefreshFamilyAsync(string familyId, DateTimeOffset at, CancellationToken ct);
 
     Task RevokeAccessTokenAsync(RevokedAccessToken revoked, CancellationToken ct);
 

@@ -34,10 +34,13 @@ public sealed class TokenService(SigningKeyRing keys, ITokenStore store, TimePro
         var scopes = scope.Split(' ', StringSplitOptions.RemoveEmptyEntries);
         var credentials = new SigningCredentials(snapshot.Current, SecurityAlgorithms.RsaSha256);
 
+        var accessJti = Ids.NewId();
+        // The JWT's exp is this instant cut to whole seconds, so a revocation kept until this instant outlives the token.
+        var accessExpiresAt = now.AddSeconds(lifetimes.AccessTokenLifetimeSeconds);
         var accessClaims = new Dictionary<string, object>
         {
             [JwtRegisteredClaimNames.Sub] = user.Id,
-            [JwtRegisteredClaimNames.Jti] = Ids.NewId(),
+            [JwtRegisteredClaimNames.Jti] = accessJti,
             ["scope"] = scope,
             ["client_id"] = app.Id,
             [JwtRegisteredClaimNames.AuthTime] = authTime.ToUnixTimeSeconds(),
@@ -49,7 +52,7 @@ public sealed class TokenService(SigningKeyRing keys, ITokenStore store, TimePro
             Audience = app.Id,
             IssuedAt = now.UtcDateTime,
             NotBefore = now.UtcDateTime,
-            Expires = now.AddSeconds(lifetimes.AccessTokenLifetimeSeconds).UtcDateTime,
+            Expires = accessExpiresAt.UtcDateTime,
             Claims = accessClaims,
             SigningCredentials = credentials,
             TokenType = AccessTokenType,
@@ -83,6 +86,8 @@ public sealed class TokenService(SigningKeyRing keys, ITokenStore store, TimePro
             });
         }
 
+        // The refresh token's row records the access token issued with it (the same insert, no extra round trip), so revoking
+        // the family revokes it too.
         string? refreshToken = null;
         if (scopes.Contains("offline_access"))
         {
@@ -98,6 +103,8 @@ public sealed class TokenService(SigningKeyRing keys, ITokenStore store, TimePro
                 AuthTime = authTime,
                 CreatedAt = now,
                 ExpiresAt = now.AddSeconds(lifetimes.RefreshTokenLifetimeSeconds),
+                AccessTokenJti = accessJti,
+                AccessTokenExpiresAt = accessExpiresAt,
             }, ct);
         }
 
@@ -170,21 +177,30 @@ public sealed class TokenService(SigningKeyRing keys, ITokenStore store, TimePro
     {
         if (token.RevokedAt is null && token.ConsumedAt is not null)
         {
-            await store.RevokeRefreshFamilyAsync(token.FamilyId, clock.GetUtcNow(), ct);
+            await RevokeRefreshFamilyAsync(token, ct);
             return false;
         }
 
         if (!IsLive(token) || !await store.TryConsumeRefreshTokenAsync(token.Id, clock.GetUtcNow(), ct))
         {
-            await store.RevokeRefreshFamilyAsync(token.FamilyId, clock.GetUtcNow(), ct);
+            await RevokeRefreshFamilyAsync(token, ct);
             return false;
         }
 
         return true;
     }
 
-    public Task RevokeRefreshFamilyAsync(RefreshToken token, CancellationToken ct) =>
-        store.RevokeRefreshFamilyAsync(token.FamilyId, clock.GetUtcNow(), ct);
+    /// <summary>
+    /// Revokes every refresh token of the family and the unexpired access tokens issued with them: stored for every node (they
+    /// see it at their next poll) and refused on this one at once.
+    /// </summary>
+    public async Task RevokeRefreshFamilyAsync(RefreshToken token, CancellationToken ct)
+    {
+        foreach (var revoked in await store.RevokeRefreshFamilyAsync(token.FamilyId, clock.GetUtcNow(), ct))
+        {
+            revocations.Add(revoked.Jti, revoked.ExpiresAt);
+        }
+    }
 
     /// <summary>Stored for every node (they see it at their next poll) and refused on this one at once.</summary>
     public async Task RevokeAccessTokenAsync(AccessTokenInfo info, CancellationToken ct)

@@ -100,6 +100,7 @@ internal sealed class RefreshTokenConfiguration : IEntityTypeConfiguration<Refre
         b.Property(t => t.AppId).HasMaxLength(64);
         b.Property(t => t.UserId).HasMaxLength(64);
         b.Property(t => t.Scope).HasMaxLength(1000);
+        b.Property(t => t.AccessTokenJti).HasMaxLength(64);
         b.HasIndex(t => t.TokenHash).IsUnique();
         b.HasIndex(t => t.FamilyId);
         b.HasIndex(t => t.ExpiresAt);

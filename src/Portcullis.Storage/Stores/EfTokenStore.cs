@@ -20,9 +20,31 @@ internal sealed class EfTokenStore(PortcullisDbContext db) : ITokenStore
             .Where(t => t.Id == id && t.ConsumedAt == null && t.RevokedAt == null)
             .ExecuteUpdateAsync(s => s.SetProperty(t => t.ConsumedAt, at), ct) == 1;
 
-    public Task RevokeRefreshFamilyAsync(string familyId, DateTimeOffset at, CancellationToken ct) =>
-        db.RefreshTokens.Where(t => t.FamilyId == familyId && t.RevokedAt == null)
+    public async Task<IReadOnlyList<RevokedAccessToken>> RevokeRefreshFamilyAsync(string familyId, DateTimeOffset at, CancellationToken ct)
+    {
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        await db.RefreshTokens.Where(t => t.FamilyId == familyId && t.RevokedAt == null)
             .ExecuteUpdateAsync(s => s.SetProperty(t => t.RevokedAt, at), ct);
+
+        // DO NOTHING keeps a row already written: by an earlier revocation of the family or of the token itself, or by another
+        // node revoking the family at this moment (PostgreSQL waits for its commit instead of failing; the jti order makes
+        // two such inserts take their keys in the same order, so they cannot deadlock).
+        var instant = db.Instant(at);
+        await db.Database.ExecuteSqlAsync(
+            $"""
+            INSERT INTO revoked_access_tokens ("Jti", "ExpiresAt", "RevokedAt")
+            SELECT "AccessTokenJti", "AccessTokenExpiresAt", {instant} FROM refresh_tokens
+            WHERE "FamilyId" = {familyId} AND "AccessTokenJti" IS NOT NULL AND "AccessTokenExpiresAt" > {instant}
+            ORDER BY "AccessTokenJti"
+            ON CONFLICT ("Jti") DO NOTHING
+            """, ct);
+
+        var revoked = await db.RevokedAccessTokens.AsNoTracking()
+            .Where(r => r.ExpiresAt > at && db.RefreshTokens.Any(t => t.FamilyId == familyId && t.AccessTokenJti == r.Jti))
+            .ToListAsync(ct);
+        await transaction.CommitAsync(ct);
+        return revoked;
+    }
 
     public async Task RevokeAccessTokenAsync(RevokedAccessToken revoked, CancellationToken ct)
     {

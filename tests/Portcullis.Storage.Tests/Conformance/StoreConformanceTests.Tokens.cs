@@ -92,6 +92,69 @@ public abstract partial class StoreConformanceTests
     }
 
     [Fact]
+    public async Task RevokeRefreshFamily_RevokesTheUnexpiredAccessTokensIssuedWithIt_AndNoOthers()
+    {
+        var at = Clock.GetUtcNow().AddMinutes(3);
+        var signIn = await AddRefreshTokenAsync(accessTokenExpiresAt: at.AddMinutes(90));
+        var rotated = await AddRefreshTokenAsync(signIn.FamilyId, accessTokenExpiresAt: at.AddHours(2));
+        await AddRefreshTokenAsync(signIn.FamilyId, accessTokenExpiresAt: at);
+        await AddRefreshTokenWithoutAccessTokenAsync(signIn.FamilyId);
+        await AddRefreshTokenAsync();
+
+        var revoked = await Tokens(s => s.RevokeRefreshFamilyAsync(signIn.FamilyId, at, Ct));
+
+        var expected = new[]
+        {
+            new RevokedAccessToken { Jti = signIn.AccessTokenJti!, ExpiresAt = signIn.AccessTokenExpiresAt!.Value, RevokedAt = at },
+            new RevokedAccessToken { Jti = rotated.AccessTokenJti!, ExpiresAt = rotated.AccessTokenExpiresAt!.Value, RevokedAt = at },
+        }.OrderBy(r => r.Jti, StringComparer.Ordinal).ToList();
+        Assert.Equivalent(expected, revoked.OrderBy(r => r.Jti, StringComparer.Ordinal).ToList(), strict: true);
+        Assert.Equivalent(expected, await Db(db => db.RevokedAccessTokens.OrderBy(r => r.Jti).ToListAsync(Ct)), strict: true);
+        Assert.Equal(expected.Select(r => r.Jti), await NewRevocationJtisAsync(at));
+    }
+
+    [Fact]
+    public async Task RevokeRefreshFamily_Again_OrAfterOneOfItsAccessTokens_KeepsTheRowsAlreadyWritten()
+    {
+        var signIn = await AddRefreshTokenAsync();
+        var rotated = await AddRefreshTokenAsync(signIn.FamilyId);
+        var revokedAlone = Clock.GetUtcNow();
+        await Tokens(s => s.RevokeAccessTokenAsync(
+            new RevokedAccessToken { Jti = signIn.AccessTokenJti!, ExpiresAt = signIn.AccessTokenExpiresAt!.Value, RevokedAt = revokedAlone }, Ct));
+        var first = revokedAlone.AddMinutes(1);
+
+        var once = await Tokens(s => s.RevokeRefreshFamilyAsync(signIn.FamilyId, first, Ct));
+        var twice = await Tokens(s => s.RevokeRefreshFamilyAsync(signIn.FamilyId, first.AddMinutes(1), Ct));
+
+        string[] family = [.. new[] { signIn.AccessTokenJti!, rotated.AccessTokenJti! }.Order(StringComparer.Ordinal)];
+        Assert.Equal(family, once.Select(r => r.Jti).Order(StringComparer.Ordinal));
+        Assert.Equal(family, twice.Select(r => r.Jti).Order(StringComparer.Ordinal));
+        var rows = await Db(db => db.RevokedAccessTokens.ToDictionaryAsync(r => r.Jti, r => r.RevokedAt, Ct));
+        Assert.Equal(2, rows.Count);
+        Assert.Equal(revokedAlone, rows[signIn.AccessTokenJti!]);
+        Assert.Equal(first, rows[rotated.AccessTokenJti!]);
+    }
+
+    [Fact]
+    public async Task RevokeRefreshFamily_OnSeveralNodesAtOnce_AllSucceed_AndWriteEachAccessTokenOnce()
+    {
+        var signIn = await AddRefreshTokenAsync();
+        var rotated = await AddRefreshTokenAsync(signIn.FamilyId);
+        var otherNode = await StartNodeAsync(ConnectionString);
+        var at = Clock.GetUtcNow();
+
+        var here = Host.InParallelAsync<ITokenStore, IReadOnlyList<RevokedAccessToken>>(4,
+            (s, _) => s.RevokeRefreshFamilyAsync(signIn.FamilyId, at, Ct), Ct);
+        var there = otherNode.InParallelAsync<ITokenStore, IReadOnlyList<RevokedAccessToken>>(4,
+            (s, _) => s.RevokeRefreshFamilyAsync(signIn.FamilyId, at, Ct), Ct);
+        var answers = (await here).Concat(await there).ToList();
+
+        string[] family = [.. new[] { signIn.AccessTokenJti!, rotated.AccessTokenJti! }.Order(StringComparer.Ordinal)];
+        Assert.All(answers, revoked => Assert.Equal(family, revoked.Select(r => r.Jti).Order(StringComparer.Ordinal)));
+        Assert.Equal(family, await Db(db => db.RevokedAccessTokens.Select(r => r.Jti).OrderBy(j => j).ToListAsync(Ct)));
+    }
+
+    [Fact]
     public async Task RevokeAccessToken_Twice_IsIdempotent()
     {
         var revoked = new RevokedAccessToken { Jti = "jti-1", ExpiresAt = Clock.GetUtcNow().AddHours(2) };
@@ -197,6 +260,29 @@ public abstract partial class StoreConformanceTests
         Assert.Equal("legacy", row.Jti);
         Assert.Equal(RevokedAccessToken.Undated, row.RevokedAt);
     }
+
+    /// <summary>A refresh token without the access token issued with it, as rows written before that column existed are.</summary>
+    private async Task AddRefreshTokenWithoutAccessTokenAsync(string familyId)
+    {
+        var issued = NewRefreshToken(familyId);
+        var token = new RefreshToken
+        {
+            Id = issued.Id,
+            TokenHash = issued.TokenHash,
+            FamilyId = issued.FamilyId,
+            AppId = issued.AppId,
+            UserId = issued.UserId,
+            Scope = issued.Scope,
+            AuthTime = issued.AuthTime,
+            CreatedAt = issued.CreatedAt,
+            ExpiresAt = issued.ExpiresAt,
+        };
+        await Tokens(s => s.AddRefreshTokenAsync(token, Ct));
+    }
+
+    /// <summary>What another node's poll reads when it last read just before <paramref name="revokedAt"/>.</summary>
+    private async Task<List<string>> NewRevocationJtisAsync(DateTimeOffset revokedAt) =>
+        [.. (await Tokens(s => s.ListAccessTokenRevocationsAsync(RevocationCursor.From(revokedAt), revokedAt, 1000, Ct))).Select(r => r.Jti)];
 
     private Task RevokeAsync(string jti, DateTimeOffset expiresAt, DateTimeOffset revokedAt) =>
         Tokens(s => s.RevokeAccessTokenAsync(new RevokedAccessToken { Jti = jti, ExpiresAt = expiresAt, RevokedAt = revokedAt }, Ct));

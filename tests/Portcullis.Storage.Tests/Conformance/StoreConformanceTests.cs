@@ -153,7 +153,8 @@ public abstract partial class StoreConformanceTests : IAsyncLifetime
         return user;
     }
 
-    protected RefreshToken NewRefreshToken(string? familyId = null, DateTimeOffset? expiresAt = null)
+    /// <summary>A refresh token as sign-in issues one, with the access token issued alongside (two hours unless given).</summary>
+    protected RefreshToken NewRefreshToken(string? familyId = null, DateTimeOffset? expiresAt = null, DateTimeOffset? accessTokenExpiresAt = null)
     {
         var value = Ids.NewOpaqueToken();
         return new RefreshToken
@@ -167,12 +168,14 @@ public abstract partial class StoreConformanceTests : IAsyncLifetime
             AuthTime = Clock.GetUtcNow().AddMinutes(-5),
             CreatedAt = Clock.GetUtcNow(),
             ExpiresAt = expiresAt ?? Clock.GetUtcNow().AddDays(14),
+            AccessTokenJti = Ids.NewId(),
+            AccessTokenExpiresAt = accessTokenExpiresAt ?? Clock.GetUtcNow().AddHours(2),
         };
     }
 
-    protected async Task<RefreshToken> AddRefreshTokenAsync(string? familyId = null, DateTimeOffset? expiresAt = null)
+    protected async Task<RefreshToken> AddRefreshTokenAsync(string? familyId = null, DateTimeOffset? expiresAt = null, DateTimeOffset? accessTokenExpiresAt = null)
     {
-        var token = NewRefreshToken(familyId, expiresAt);
+        var token = NewRefreshToken(familyId, expiresAt, accessTokenExpiresAt);
         await Tokens(s => s.AddRefreshTokenAsync(token, Ct));
         return token;
     }

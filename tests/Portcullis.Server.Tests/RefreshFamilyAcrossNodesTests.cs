@@ -1,0 +1,82 @@
+using Portcullis.Client;
+using Portcullis.Testing;
+using static Portcullis.Server.Tests.Scenarios;
+
+namespace Portcullis.Server.Tests;
+
+/// <summary>
+/// Two server nodes on one SQLite file behind one public address (so one issuer), each with its own in-memory revocation list
+/// and its own fake clock: a refresh-token family revoked through one node takes its access tokens with it on the other too,
+/// once that node has polled.
+/// </summary>
+public sealed class RefreshFamilyAcrossNodesTests : IAsyncLifetime
+{
+    private const string AppId = "nodes-test-app";
+    private const string AppSecret = "nodes-test-secret-0123456789";
+    private readonly DirectoryInfo _folder = Directory.CreateTempSubdirectory("portcullis-nodes-");
+    private Node? _first;
+    private Node? _second;
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private Node First => _first ?? throw new InvalidOperationException("The nodes are not started.");
+
+    private Node Second => _second ?? throw new InvalidOperationException("The nodes are not started.");
+
+    public async ValueTask InitializeAsync()
+    {
+        var database = Path.Combine(_folder.FullName, "portcullis.db");
+        _first = new Node(database);
+        await _first.InitializeAsync();
+        _second = new Node(database);
+        await _second.InitializeAsync();
+    }
+
+    [Fact]
+    public async Task RefreshTokenReplayedOnOneNode_RevokesTheFamilysAccessTokensOnTheOther_OncePolled()
+    {
+        using var first = First.Client(AppId, AppSecret, TokenEndPointAuthMethod.ClientSecretPost);
+        using var second = Second.Client(AppId, AppSecret, TokenEndPointAuthMethod.ClientSecretPost);
+        var signIn = await SignUpAndSignInAsync(first);
+        var refreshed = await first.GetNewAccessTokenByRefreshTokenAsync(signIn.RefreshToken!, Ct);
+        await AssertAccessTokenAcceptedAsync(second, signIn.AccessToken!);
+        await AssertAccessTokenAcceptedAsync(second, refreshed.AccessToken!);
+
+        await Assert.ThrowsAsync<PortcullisOAuthException>(() => first.GetNewAccessTokenByRefreshTokenAsync(signIn.RefreshToken!, Ct));
+
+        await AssertAccessTokenRefusedAsync(first, signIn.AccessToken!);
+        await AssertAccessTokenRefusedAsync(first, refreshed.AccessToken!);
+        await AssertAccessTokenAcceptedAsync(second, refreshed.AccessToken!); // until its next poll, the documented delay
+        await Second.AdvancePastNextRevocationPollAsync();
+        await AssertAccessTokenRefusedAsync(second, signIn.AccessToken!);
+        await AssertAccessTokenRefusedAsync(second, refreshed.AccessToken!);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_second is not null)
+        {
+            await _second.DisposeAsync();
+        }
+
+        if (_first is not null)
+        {
+            await _first.DisposeAsync();
+        }
+
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        _folder.Delete(recursive: true);
+    }
+
+    /// <summary>A node of the deployment: the shared database, the shared public address and application.</summary>
+    private sealed class Node(string database) : TestServer
+    {
+        protected override IEnumerable<KeyValuePair<string, string?>> Configuration() =>
+        [
+            new("Portcullis:Storage:ConnectionString", $"Data Source={database}"),
+            new("Portcullis:PublicUrl", "https://portcullis.test"),
+            new("Portcullis:Bootstrap:AppId", AppId),
+            new("Portcullis:Bootstrap:AppSecret", AppSecret),
+        ];
+    }
+}

@@ -68,6 +68,31 @@ await step('getProfile', async () => {
   assert.equal(String(r.data?.email).toLowerCase(), email.toLowerCase(), 'getProfile data.email differs');
 });
 
+// The SDK keeps its own token in `authorization` and sends the one it is asked about as `access_token`: the answer must be
+// for the token asked about, and a made-up one must be refused, not answered for the stored token.
+await step('getUserInfoByAccessToken answers for the token it names', async () => {
+  const other = makeClient(AuthenticationClient, env);
+  const otherEmail = randomEmail('userinfo');
+  const otherPassword = randomPassword();
+  const signedUp = await other.signUpByEmailPassword({ email: otherEmail, password: otherPassword });
+  assertOk(signedUp, 'second signup');
+  const signedIn = await other.signInByEmailPassword({ email: otherEmail, password: otherPassword, options: { scope: SCOPE } });
+  assertOk(signedIn, 'second signin');
+  const otherToken = signedIn.data.access_token;
+  for (const options of [undefined, { method: 'POST', tokenPlace: 'body' }, { method: 'POST', tokenPlace: 'query' }]) {
+    const r = seen(await client.getUserInfoByAccessToken(otherToken, options));
+    assert.equal(r?.sub, signedUp.data.userId, `userinfo ${JSON.stringify(options ?? 'default')} answered for another user`);
+  }
+  let status;
+  try {
+    seen(await client.getUserInfoByAccessToken('made-up'));
+  } catch (e) {
+    if (!e?.isAxiosError || !e.response) throw e;
+    status = e.response.status;
+  }
+  assert.equal(status, 401, 'a made-up access_token must be refused, not answered for the stored token');
+});
+
 await step('parseAccessToken', async () => {
   const at = need(tokens?.access_token, 'signin access_token');
   const hdr = decodeJwtHeader(at);

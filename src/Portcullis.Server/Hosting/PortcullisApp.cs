@@ -27,7 +27,7 @@ public static class PortcullisApp
         var app = builder.Build();
         app.UseMiddleware<RequestIdMiddleware>();
         app.UseExceptionHandler();
-        app.UseEnvelopeStatusCodePages();
+        app.UseTransportErrorStatusCodePages();
 
         app.MapAccountEndpoints();
         app.MapOidcEndpoints();

@@ -68,7 +68,7 @@ public static class ServiceRegistration
 
         services.Configure<JsonOptions>(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, PortcullisJsonContext.Default));
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
-        services.AddExceptionHandler<EnvelopeExceptionHandler>();
+        services.AddExceptionHandler<TransportExceptionHandler>();
         services.AddProblemDetails();
         services.AddSingleton<IConfigureOptions<KestrelServerOptions>, KestrelLimits>();
 

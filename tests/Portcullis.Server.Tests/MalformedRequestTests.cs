@@ -16,6 +16,108 @@ public sealed class MalformedRequestTests(ServerFixture server)
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
+    public static TheoryData<string> OAuthPosts => ["oidc/token", "oidc/token/introspection", "oidc/token/revocation"];
+
+    [Theory]
+    [MemberData(nameof(OAuthPosts))]
+    public async Task OAuthJson_WithALoneSurrogate_AnswersInvalidRequest(string path)
+    {
+        using var http = server.RawHttp();
+        using var inValue = Post(path, Encoding.UTF8.GetBytes($"{{\"client_id\":\"{server.PostApp.AppId}\",\"token\":\"\\ud800\"}}"), "application/json");
+        using var inName = Post(path, Encoding.UTF8.GetBytes($"{{\"client_id\":\"{server.PostApp.AppId}\",\"\\udc00\":\"x\"}}"), "application/json");
+
+        await AssertOAuthErrorAsync(await http.SendAsync(inValue, Ct), 400, "invalid_request");
+        await AssertOAuthErrorAsync(await http.SendAsync(inName, Ct), 400, "invalid_request");
+    }
+
+    [Theory]
+    [MemberData(nameof(OAuthPosts))]
+    public async Task OAuthJson_WithInvalidUtf8_AnswersInvalidRequest(string path)
+    {
+        using var http = server.RawHttp();
+        byte[] body = [.. "{\"client_id\":\""u8, 0xFF, 0xC3, .. "\",\"token\":\"x\"}"u8];
+        using var request = Post(path, body, "application/json");
+
+        await AssertOAuthErrorAsync(await http.SendAsync(request, Ct), 400, "invalid_request");
+    }
+
+    [Theory]
+    [MemberData(nameof(OAuthPosts))]
+    public async Task OAuthForm_WithANulCharacter_AnswersInvalidRequest(string path)
+    {
+        using var http = server.RawHttp();
+        using var request = Form(path, $"grant_type=client_credentials&token=x&client_id={server.PostApp.AppId}&client_secret=%00");
+
+        await AssertOAuthErrorAsync(await http.SendAsync(request, Ct), 400, "invalid_request");
+    }
+
+    [Theory]
+    [MemberData(nameof(OAuthPosts))]
+    public async Task OAuthMultipart_WithoutABoundary_AnswersInvalidRequest(string path)
+    {
+        using var http = server.RawHttp();
+        using var request = Post(path, Encoding.UTF8.GetBytes("grant_type=client_credentials"), "multipart/form-data");
+
+        await AssertOAuthErrorAsync(await http.SendAsync(request, Ct), 400, "invalid_request");
+    }
+
+    [Theory]
+    [MemberData(nameof(OAuthPosts))]
+    public async Task OAuthMultipart_WithABodyThatIsNotMultipart_AnswersInvalidRequest(string path)
+    {
+        using var http = server.RawHttp();
+        using var request = Post(path, Encoding.UTF8.GetBytes("grant_type=client_credentials"), "multipart/form-data; boundary=b0undary");
+
+        await AssertOAuthErrorAsync(await http.SendAsync(request, Ct), 400, "invalid_request");
+    }
+
+    [Theory]
+    [MemberData(nameof(OAuthPosts))]
+    public async Task OAuthMultipart_EvenWellFormed_AnswersInvalidRequest(string path)
+    {
+        using var http = server.RawHttp();
+        using var content = new MultipartFormDataContent
+        {
+            { new StringContent("client_credentials"), "grant_type" },
+            { new StringContent(server.PostApp.AppId), "client_id" },
+            { new StringContent(server.PostApp.Secret), "client_secret" },
+            { new StringContent("x"), "token" },
+        };
+        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = content };
+
+        await AssertOAuthErrorAsync(await http.SendAsync(request, Ct), 400, "invalid_request");
+    }
+
+    [Theory]
+    [MemberData(nameof(OAuthPosts))]
+    public async Task OAuthBody_OfAnotherContentType_AnswersInvalidRequest(string path)
+    {
+        using var http = server.RawHttp();
+        using var request = Post(path, Encoding.UTF8.GetBytes($"grant_type=client_credentials&client_id={server.PostApp.AppId}&client_secret={server.PostApp.Secret}&token=x"), "text/plain");
+
+        await AssertOAuthErrorAsync(await http.SendAsync(request, Ct), 400, "invalid_request");
+    }
+
+    [Theory]
+    [MemberData(nameof(OAuthPosts))]
+    public async Task OAuthForm_WithAKeyOver2048Characters_AnswersInvalidRequest(string path)
+    {
+        using var http = server.RawHttp();
+        using var request = Form(path, $"client_id={server.PostApp.AppId}&{new string('k', 2049)}=1");
+
+        await AssertOAuthErrorAsync(await http.SendAsync(request, Ct), 400, "invalid_request");
+    }
+
+    [Theory]
+    [MemberData(nameof(OAuthPosts))]
+    public async Task OAuthForm_WithMoreThan1024Fields_AnswersInvalidRequest(string path)
+    {
+        using var http = server.RawHttp();
+        using var request = Form(path, $"client_id={server.PostApp.AppId}&" + string.Join('&', Enumerable.Range(0, 1025).Select(i => $"f{i}=1")));
+
+        await AssertOAuthErrorAsync(await http.SendAsync(request, Ct), 400, "invalid_request");
+    }
+
     [Fact]
     public async Task OidcPaths_AnswerTransportErrorsInOAuthJson()
     {

@@ -16,7 +16,57 @@ public sealed class MalformedRequestTests(ServerFixture server)
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
+    private static readonly string[] V3Posts =
+    [
+        "signup", "signin", "send-enroll-factor-request", "enroll-factor", "reset-factor", "mfa-totp-verify", "upload-face-photo",
+        "send-sms", "send-email",
+    ];
+
+    public static TheoryData<string, string> V3PostsWithCharsetsOtherThanUtf8()
+    {
+        var data = new TheoryData<string, string>();
+        foreach (var path in V3Posts)
+        {
+            foreach (var charset in new[] { "foo", "utf8", "\"utf-8\"", "iso-8859-1" })
+            {
+                data.Add(path, charset);
+            }
+        }
+
+        return data;
+    }
+
     public static TheoryData<string> OAuthPosts => ["oidc/token", "oidc/token/introspection", "oidc/token/revocation"];
+
+    [Theory]
+    [MemberData(nameof(V3PostsWithCharsetsOtherThanUtf8))]
+    public async Task V3JsonBody_WithACharsetOtherThanUtf8_Answers415Envelope(string path, string charset)
+    {
+        using var http = server.RawHttp();
+        using var request = Post("api/v3/" + path, Encoding.UTF8.GetBytes("{\"connection\":\"PASSWORD\"}"), $"application/json; charset={charset}");
+        request.Headers.Add("x-authing-app-id", server.PostApp.AppId);
+
+        using var response = await http.SendAsync(request, Ct);
+
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, response.StatusCode);
+        AssertError(await ReadEnvelopeAsync(response), 415, ApiCodes.UnsupportedMediaType);
+    }
+
+    [Theory]
+    [InlineData("application/json")]
+    [InlineData("application/json; charset=utf-8")]
+    [InlineData("application/json;charset=UTF-8")]
+    public async Task V3JsonBody_InUtf8_IsAccepted(string contentType)
+    {
+        using var http = server.RawHttp();
+        var body = $"{{\"connection\":\"PASSWORD\",\"passwordPayload\":{{\"email\":\"{NewEmail()}\",\"password\":\"{Password}\"}}}}";
+        using var request = Post("api/v3/signup", Encoding.UTF8.GetBytes(body), contentType);
+        request.Headers.Add("x-authing-app-id", server.PostApp.AppId);
+
+        using var response = await http.SendAsync(request, Ct);
+
+        AssertOk(await ReadEnvelopeAsync(response));
+    }
 
     [Theory]
     [MemberData(nameof(OAuthPosts))]
@@ -116,6 +166,17 @@ public sealed class MalformedRequestTests(ServerFixture server)
         using var request = Form(path, $"client_id={server.PostApp.AppId}&" + string.Join('&', Enumerable.Range(0, 1025).Select(i => $"f{i}=1")));
 
         await AssertOAuthErrorAsync(await http.SendAsync(request, Ct), 400, "invalid_request");
+    }
+
+    [Theory]
+    [MemberData(nameof(OAuthPosts))]
+    public async Task OAuthJson_WithACharsetOtherThanUtf8_AnswersInvalidRequest415(string path)
+    {
+        using var http = server.RawHttp();
+        using var request = Post(path, Encoding.UTF8.GetBytes($"{{\"client_id\":\"{server.PostApp.AppId}\",\"client_secret\":\"{server.PostApp.Secret}\",\"grant_type\":\"client_credentials\",\"token\":\"x\"}}"),
+            "application/json; charset=foo");
+
+        await AssertOAuthErrorAsync(await http.SendAsync(request, Ct), 415, "invalid_request");
     }
 
     [Fact]

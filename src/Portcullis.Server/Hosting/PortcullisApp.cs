@@ -28,6 +28,7 @@ public static class PortcullisApp
         app.UseMiddleware<RequestIdMiddleware>();
         app.UseExceptionHandler();
         app.UseTransportErrorStatusCodePages();
+        app.UseMiddleware<RequestTextMiddleware>();
 
         app.MapAccountEndpoints();
         app.MapOidcEndpoints();

@@ -6,8 +6,8 @@ namespace Portcullis.Server.Http;
 /// <summary>
 /// The parameters of an OAuth request: the query plus an <c>application/x-www-form-urlencoded</c> body (RFC 6749) or, for
 /// clients such as GenAuth's Java SDK, a flat JSON object of strings. A body of any other content type (multipart included),
-/// a body the form reader or the JSON parser refuses, duplicate parameters (RFC 6749 §3.1: parameters MUST NOT repeat) and
-/// oversize values make the request malformed.
+/// a body the form reader or the JSON parser refuses, duplicate parameters (RFC 6749 §3.1: parameters MUST NOT repeat),
+/// oversize values and NUL characters make the request malformed.
 /// </summary>
 public sealed class OAuthRequest
 {
@@ -56,7 +56,7 @@ public sealed class OAuthRequest
             return null;
         }
 
-        return values.Values.Any(v => v.Length > MaxValueLength) ? null : new OAuthRequest(values);
+        return values.Values.Any(v => v.Length > MaxValueLength || RequestText.HasNul(v)) ? null : new OAuthRequest(values);
     }
 
     private static bool IsUrlEncodedForm(HttpRequest request) =>

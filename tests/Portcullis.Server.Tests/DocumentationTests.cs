@@ -11,7 +11,7 @@ public sealed class DocumentationTests
     {
         var doc = File.ReadAllText(FindRepoFile("docs/errors.md"));
         var entries = Enum.GetValues<ErrorKind>().Select(ErrorCatalogue.For)
-            .Concat([ErrorCatalogue.MalformedJson, ErrorCatalogue.PayloadTooLarge, ErrorCatalogue.UnsupportedMediaType,
+            .Concat([ErrorCatalogue.MalformedJson, ErrorCatalogue.PayloadTooLarge, ErrorCatalogue.UnsupportedMediaType, ErrorCatalogue.UnsupportedCharset,
                 ErrorCatalogue.NotFound, ErrorCatalogue.MethodNotAllowed, ErrorCatalogue.Internal]);
 
         foreach (var entry in entries)

@@ -28,7 +28,8 @@ public static class PortcullisApp
         app.UseMiddleware<RequestIdMiddleware>();
         app.UseMiddleware<SecurityHeadersMiddleware>();
         app.UseExceptionHandler();
-        app.UseEnvelopeStatusCodePages();
+        app.UseTransportErrorStatusCodePages();
+        app.UseMiddleware<RequestTextMiddleware>();
 
         app.MapAccountEndpoints();
         app.MapOidcEndpoints();

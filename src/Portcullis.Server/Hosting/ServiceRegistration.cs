@@ -66,9 +66,13 @@ public static class ServiceRegistration
         services.AddScoped<StartupInitializer>();
         services.AddHostedService<ExpiredTokenPurger>();
 
-        services.Configure<JsonOptions>(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, PortcullisJsonContext.Default));
+        services.Configure<JsonOptions>(o =>
+        {
+            o.SerializerOptions.TypeInfoResolverChain.Insert(0, PortcullisJsonContext.Default);
+            o.SerializerOptions.Converters.Add(new NulRefusingStringConverter());
+        });
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
-        services.AddExceptionHandler<EnvelopeExceptionHandler>();
+        services.AddExceptionHandler<TransportExceptionHandler>();
         services.AddProblemDetails();
         services.AddSingleton<IConfigureOptions<KestrelServerOptions>, KestrelLimits>();
 

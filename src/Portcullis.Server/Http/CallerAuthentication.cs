@@ -66,29 +66,34 @@ public static class CallerAuthentication
         var header = context.Request.Headers.Authorization.FirstOrDefault()?.Trim();
         if (header is not null && header.StartsWith("Basic ", StringComparison.OrdinalIgnoreCase))
         {
-            try
-            {
-                var decoded = Encoding.UTF8.GetString(Convert.FromBase64String(header[6..].Trim()));
-                var colon = decoded.IndexOf(':', StringComparison.Ordinal);
-                if (colon > 0)
-                {
-                    basicId = Uri.UnescapeDataString(decoded[..colon]);
-                    basicSecret = Uri.UnescapeDataString(decoded[(colon + 1)..]);
-                }
-                else
-                {
-                    basicId = "";
-                    basicSecret = "";
-                }
-            }
-            catch (FormatException)
-            {
-                basicId = "";
-                basicSecret = "";
-            }
+            (basicId, basicSecret) = DecodeBasic(header[6..].Trim());
         }
 
         return new ClientCredentials(basicId, basicSecret, Blank(bodyId), Blank(bodySecret));
+    }
+
+    /// <summary>The id and secret of a Basic header; empty strings (which authenticate nothing) when it is malformed.</summary>
+    private static (string Id, string Secret) DecodeBasic(string encoded)
+    {
+        try
+        {
+            var decoded = Encoding.UTF8.GetString(Convert.FromBase64String(encoded));
+            var colon = decoded.IndexOf(':', StringComparison.Ordinal);
+            if (colon > 0)
+            {
+                var id = Uri.UnescapeDataString(decoded[..colon]);
+                var secret = Uri.UnescapeDataString(decoded[(colon + 1)..]);
+                if (!RequestText.HasNul(id) && !RequestText.HasNul(secret))
+                {
+                    return (id, secret);
+                }
+            }
+        }
+        catch (FormatException)
+        {
+        }
+
+        return ("", "");
     }
 
     private static string? Blank(string? value) => string.IsNullOrEmpty(value) ? null : value;

@@ -51,6 +51,7 @@ public static class ErrorCatalogue
     public static readonly CatalogueEntry MalformedRequest = new(400, ApiCodes.MalformedRequest, "Malformed request", "请求格式错误");
     public static readonly CatalogueEntry PayloadTooLarge = new(413, ApiCodes.PayloadTooLarge, "The request body is too large", "请求体过大");
     public static readonly CatalogueEntry UnsupportedMediaType = new(415, ApiCodes.UnsupportedMediaType, "The request body must be application/json", "请求体必须为 application/json");
+    public static readonly CatalogueEntry UnsupportedCharset = new(415, ApiCodes.UnsupportedMediaType, "A JSON request body must be UTF-8: charset=utf-8 or none", "JSON 请求体必须为 UTF-8 编码：charset=utf-8 或不指定");
     public static readonly CatalogueEntry NotFound = new(404, ApiCodes.NotFound, "No such endpoint", "接口不存在");
     public static readonly CatalogueEntry MethodNotAllowed = new(405, ApiCodes.MethodNotAllowed, "Method not allowed", "请求方法不被允许");
     public static readonly CatalogueEntry Internal = new(500, ApiCodes.InternalError, "Internal server error", "服务器内部错误");

@@ -1,14 +1,66 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics;
 using Portcullis.Contracts;
+using Portcullis.Contracts.Oidc;
 
 namespace Portcullis.Server.Http;
 
+/// <summary>The two shapes an error answer takes.</summary>
+public enum ErrorFormat
+{
+    /// <summary>GenAuth's envelope <c>{statusCode, apiCode, message, requestId}</c>.</summary>
+    Envelope,
+
+    /// <summary>OAuth JSON <c>{error, error_description}</c> (RFC 6749 §5.2), which the SDKs expect from the OAuth endpoints.</summary>
+    OAuth,
+}
+
 /// <summary>
-/// Turns every failure that escapes a handler into an envelope: body-binding failures (malformed JSON, wrong types, missing
-/// body, wrong content type, too large) with their HTTP status, anything else as a logged 500 without detail.
+/// Transport errors (malformed request, too large, no route, wrong method, a bug) written in the format of the path they
+/// happened on, whether or not a route matched.
 /// </summary>
-public sealed class EnvelopeExceptionHandler(ILogger<EnvelopeExceptionHandler> logger) : IExceptionHandler
+public static class TransportErrors
+{
+    /// <summary>
+    /// OAuth JSON for <c>/oidc/*</c> and <c>/{appId}/oidc/*</c>, the envelope everywhere else (<c>/api/*</c> included, whatever
+    /// its second segment). Case-insensitive, as routing is.
+    /// </summary>
+    public static ErrorFormat FormatOf(PathString path)
+    {
+        if (path.StartsWithSegments("/oidc"))
+        {
+            return ErrorFormat.OAuth;
+        }
+
+        var value = path.Value ?? "";
+        var secondSegment = value.Length > 1 ? value.IndexOf('/', 1) : -1;
+        return secondSegment > 0 && !path.StartsWithSegments("/api") && new PathString(value[secondSegment..]).StartsWithSegments("/oidc")
+            ? ErrorFormat.OAuth
+            : ErrorFormat.Envelope;
+    }
+
+    /// <summary>
+    /// Writes <paramref name="entry"/> with HTTP <paramref name="status"/>. In OAuth JSON a 5xx is <c>server_error</c> and
+    /// anything else <c>invalid_request</c>, described by the entry's English message.
+    /// </summary>
+    public static Task WriteAsync(HttpContext context, CatalogueEntry entry, int status, CancellationToken ct)
+    {
+        context.Response.StatusCode = status;
+        if (FormatOf(context.Request.Path) == ErrorFormat.OAuth)
+        {
+            var answer = new OAuthErrorResponse { Error = status >= 500 ? "server_error" : "invalid_request", ErrorDescription = entry.English };
+            return context.Response.WriteAsJsonAsync(answer, PortcullisJsonContext.Default.OAuthErrorResponse, cancellationToken: ct);
+        }
+
+        return context.Response.WriteAsJsonAsync(Envelope.Build(context, entry, null), PortcullisJsonContext.Default.ApiResponse, cancellationToken: ct);
+    }
+}
+
+/// <summary>
+/// Answers every failure that escapes a handler: body-binding failures (malformed JSON, wrong types, missing body, wrong
+/// content type, too large) with their HTTP status, anything else as a logged 500 without detail; in the path's format.
+/// </summary>
+public sealed class TransportExceptionHandler(ILogger<TransportExceptionHandler> logger) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
@@ -38,16 +90,15 @@ public sealed class EnvelopeExceptionHandler(ILogger<EnvelopeExceptionHandler> l
 
         context.Response.Clear();
         context.Response.Headers[RequestContext.RequestIdHeader] = context.RequestId();
-        context.Response.StatusCode = status;
-        await context.Response.WriteAsJsonAsync(Envelope.Build(context, entry, null), PortcullisJsonContext.Default.ApiResponse, cancellationToken: cancellationToken);
+        await TransportErrors.WriteAsync(context, entry, status, cancellationToken);
         return true;
     }
 }
 
 public static class ErrorHandlingExtensions
 {
-    /// <summary>Empty 404/405 answers (no route, wrong method) become envelopes too.</summary>
-    public static IApplicationBuilder UseEnvelopeStatusCodePages(this IApplicationBuilder app) =>
+    /// <summary>Empty error answers (no route, wrong method, a status set without a body) get a body in the path's format.</summary>
+    public static IApplicationBuilder UseTransportErrorStatusCodePages(this IApplicationBuilder app) =>
         app.UseStatusCodePages(async ctx =>
         {
             var http = ctx.HttpContext;
@@ -60,6 +111,6 @@ public static class ErrorHandlingExtensions
                 >= 500 => ErrorCatalogue.Internal,
                 _ => ErrorCatalogue.MalformedRequest,
             };
-            await http.Response.WriteAsJsonAsync(Envelope.Build(http, entry, null), PortcullisJsonContext.Default.ApiResponse);
+            await TransportErrors.WriteAsync(http, entry, http.Response.StatusCode, http.RequestAborted);
         });
 }

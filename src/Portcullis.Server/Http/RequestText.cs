@@ -16,26 +16,39 @@ public static class RequestText
     public static bool HasNul(string value) => value.Contains('\0', StringComparison.Ordinal);
 
     /// <summary>
-    /// A JSON body declared in a charset other than <c>utf-8</c>, the only one ASP.NET Core reads without transcoding (an
-    /// unknown, quoted or empty charset makes its JSON reader throw).
+    /// Checks the charset a JSON body declares. UTF-8 under any spelling (<c>utf-8</c>, <c>UTF8</c>, quoted) is accepted, and the
+    /// parameter is dropped so ASP.NET Core's JSON reader, which knows only some spellings and throws on the rest, reads plain
+    /// UTF-8. False for any other charset, which JSON does not allow (RFC 8259 §8.1).
     /// </summary>
-    public static bool IsJsonInAnotherCharset(HttpRequest request) =>
-        request.HasJsonContentType()
-        && MediaTypeHeaderValue.TryParse(request.ContentType, out var type)
-        && type.Charset.HasValue
-        && !type.Charset.Equals("utf-8", StringComparison.OrdinalIgnoreCase);
+    public static bool TryNormaliseJsonCharset(HttpRequest request)
+    {
+        if (!request.HasJsonContentType() || !MediaTypeHeaderValue.TryParse(request.ContentType, out var type) || !type.Charset.HasValue)
+        {
+            return true;
+        }
+
+        var charset = HeaderUtilities.RemoveQuotes(type.Charset).Trim();
+        if (!charset.Equals("utf-8", StringComparison.OrdinalIgnoreCase) && !charset.Equals("utf8", StringComparison.OrdinalIgnoreCase))
+        {
+            return false;
+        }
+
+        type.Charset = default;
+        request.ContentType = type.ToString();
+        return true;
+    }
 }
 
 /// <summary>
-/// Refuses, before any handler or body binding and in the path's error format, a JSON body in another charset (415) and a
-/// query string with a NUL character (400).
+/// Refuses, before any handler or body binding and in the path's error format, a JSON body in a charset other than UTF-8 (415)
+/// and a query string with a NUL character (400).
 /// </summary>
 public sealed class RequestTextMiddleware(RequestDelegate next)
 {
     public Task InvokeAsync(HttpContext context)
     {
         var request = context.Request;
-        if (RequestText.IsJsonInAnotherCharset(request))
+        if (!RequestText.TryNormaliseJsonCharset(request))
         {
             return TransportErrors.WriteAsync(context, ErrorCatalogue.UnsupportedCharset, StatusCodes.Status415UnsupportedMediaType, context.RequestAborted);
         }

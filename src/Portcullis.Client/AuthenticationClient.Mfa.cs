@@ -5,14 +5,14 @@ using Portcullis.Contracts.Mfa;
 
 namespace Portcullis.Client;
 
-/// <summary>MFA factor calls (spec §2), as the signed-in user.</summary>
+/// <summary>MFA factor calls (docs/wire-contract.md, "MFA factors"), as the signed-in user.</summary>
 public sealed partial class AuthenticationClient
 {
     public Task<ApiResponse<SendEnrollFactorRequestDataDto>> SendEnrollFactorRequestAsync(SendEnrollFactorRequestDto request, CancellationToken ct = default) =>
         PostAsync("api/v3/send-enroll-factor-request", request, PortcullisJsonContext.Default.SendEnrollFactorRequestDto,
             PortcullisJsonContext.Default.ApiResponseSendEnrollFactorRequestDataDto, ct);
 
-    /// <summary>Binds a factor with the enrollmentToken from <see cref="SendEnrollFactorRequestAsync"/> (the seed's <c>enrollFactor</c>).</summary>
+    /// <summary>Binds a factor with the enrollmentToken from <see cref="SendEnrollFactorRequestAsync"/> (GenAuth SDKs' <c>enrollFactor</c>).</summary>
     public async Task<ApiResponse> EnrollFactorAsync(EnrollFactorDto request, CancellationToken ct = default)
     {
         using var message = new HttpRequestMessage(HttpMethod.Post, "api/v3/enroll-factor")

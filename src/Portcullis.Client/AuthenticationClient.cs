@@ -39,7 +39,7 @@ public sealed partial class AuthenticationClient : IDisposable
         return this;
     }
 
-    // ---- Accounts (spec §5) ----
+    // ---- Accounts (docs/wire-contract.md, "Accounts") ----
 
     public Task<ApiResponse<UserDto>> SignUpAsync(SignUpDto request, CancellationToken ct = default) =>
         PostAsync("api/v3/signup", request, PortcullisJsonContext.Default.SignUpDto, PortcullisJsonContext.Default.ApiResponseUserDto, ct);
@@ -102,7 +102,7 @@ public sealed partial class AuthenticationClient : IDisposable
         return await SendEnvelopeAsync(message, PortcullisJsonContext.Default.ApiResponseUserDto, authenticate: true, ct);
     }
 
-    // ---- OIDC (spec §5) ----
+    // ---- OIDC (docs/wire-contract.md, "OpenID Connect and OAuth") ----
 
     public Task<TokenResponse> GetNewAccessTokenByRefreshTokenAsync(string refreshToken, CancellationToken ct = default) =>
         OAuthPostAsync("oidc/token", _options.TokenEndPointAuthMethod,

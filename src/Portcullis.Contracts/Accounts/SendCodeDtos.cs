@@ -2,7 +2,7 @@ using System.Text.Json.Serialization;
 
 namespace Portcullis.Contracts.Accounts;
 
-/// <summary><c>POST /api/v3/send-sms</c> (spec §2.10).</summary>
+/// <summary><c>POST /api/v3/send-sms</c> (docs/wire-contract.md, "Codes").</summary>
 public sealed class SendSmsDto
 {
     [JsonPropertyName("phoneNumber")] public string? PhoneNumber { get; set; }
@@ -12,7 +12,7 @@ public sealed class SendSmsDto
     [JsonPropertyName("phoneCountryCode")] public string? PhoneCountryCode { get; set; }
 }
 
-/// <summary><c>POST /api/v3/send-email</c> (spec §2.10).</summary>
+/// <summary><c>POST /api/v3/send-email</c> (docs/wire-contract.md, "Codes").</summary>
 public sealed class SendEmailDto
 {
     [JsonPropertyName("email")] public string? Email { get; set; }

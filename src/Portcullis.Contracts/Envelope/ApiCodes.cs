@@ -1,7 +1,7 @@
 namespace Portcullis.Contracts.Envelope;
 
 /// <summary>
-/// Segmented business error codes: GenAuth's own where the spec documents one (§6), Portcullis' own in the 9xxx range where
+/// Segmented business error codes: GenAuth's own where GenAuth documents one, Portcullis' own in the 9xxx range where
 /// GenAuth documents none. The table with statusCodes and messages is docs/errors.md.
 /// </summary>
 public static class ApiCodes
@@ -37,7 +37,7 @@ public static class ApiCodes
     public const int SmsCountryRefused = 9622;
     public const int InvalidChannel = 9623;
 
-    // Portcullis' MFA codes (GenAuth documents none for these; spec §7 left them open).
+    // Portcullis' MFA codes (GenAuth documents none for these cases).
     public const int EnrollmentTokenInvalid = 9610;
     public const int EnrollmentTokenExpired = 9611;
     public const int EnrollmentTokenExhausted = 9612;

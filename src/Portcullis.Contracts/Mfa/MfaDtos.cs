@@ -2,7 +2,7 @@ using System.Text.Json.Serialization;
 
 namespace Portcullis.Contracts.Mfa;
 
-/// <summary><c>POST /api/v3/send-enroll-factor-request</c> (spec §2.1).</summary>
+/// <summary><c>POST /api/v3/send-enroll-factor-request</c>: step 1 of binding a factor (docs/wire-contract.md).</summary>
 public sealed class SendEnrollFactorRequestDto
 {
     [JsonPropertyName("factorType")] public string? FactorType { get; set; }
@@ -35,7 +35,7 @@ public sealed class OtpEnrollmentDataDto
     [JsonPropertyName("recoveryCode")] public string RecoveryCode { get; set; } = "";
 }
 
-/// <summary><c>POST /api/v3/enroll-factor</c> (spec §2.2, the seed).</summary>
+/// <summary><c>POST /api/v3/enroll-factor</c>: step 2, binds the factor (docs/wire-contract.md).</summary>
 public sealed class EnrollFactorDto
 {
     [JsonPropertyName("factorType")] public string? FactorType { get; set; }
@@ -54,7 +54,7 @@ public sealed class EnrollFactorEnrollmentDataDto
     [JsonPropertyName("isExternalPhoto")] public bool? IsExternalPhoto { get; set; }
 }
 
-/// <summary>A bound factor (spec §2.4). The factorId is opaque.</summary>
+/// <summary>A bound factor, as list-enrolled-factors and get-factor answer it. The factorId is opaque.</summary>
 public sealed class FactorDto
 {
     [JsonPropertyName("factorId")] public string FactorId { get; set; } = "";

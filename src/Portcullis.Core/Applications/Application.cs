@@ -55,7 +55,7 @@ public sealed class Application
 
     public List<string> RedirectUris { get; set; } = [];
 
-    /// <summary>Factors users of this application may bind (spec §8: all by default; FACE is offered only once a face matcher is installed).</summary>
+    /// <summary>Factors users of this application may bind (all by default; FACE is offered only once a face matcher is installed).</summary>
     public List<FactorType> EnabledFactors { get; set; } = [FactorType.Otp, FactorType.Sms, FactorType.Email, FactorType.Face];
 
     public DateTimeOffset CreatedAt { get; init; }

@@ -2,7 +2,7 @@ using System.ComponentModel.DataAnnotations;
 
 namespace Portcullis.Core.Delivery;
 
-/// <summary><c>Portcullis:Delivery</c>: abuse limits on sending codes (SECURITY.md, "Sends").</summary>
+/// <summary><c>Portcullis:Delivery</c>: abuse limits on sending codes (docs/security.md, "Sends").</summary>
 public sealed class DeliveryOptions
 {
     public const string Section = "Portcullis:Delivery";

@@ -86,7 +86,8 @@ public sealed class FactorService(
     /// <summary>
     /// Spends the user's recovery code (the one issued with OTP enrollment) and answers its replacement, shown once: a code is
     /// good for one use, compared in constant time, replaced by compare-and-set so two requests cannot both spend it, and
-    /// wrong codes count towards their own lockout. Sign-in MFA exposes this over HTTP (a later issue).
+    /// wrong codes count towards their own lockout. No endpoint calls it yet: recovery codes belong to sign-in MFA, which is
+    /// not yet served.
     /// </summary>
     public async Task<Result<string>> UseRecoveryCodeAsync(string userId, string appId, string? code, CancellationToken ct)
     {

@@ -2,7 +2,7 @@ using System.ComponentModel.DataAnnotations;
 
 namespace Portcullis.Core.Factors;
 
-/// <summary><c>Portcullis:Mfa</c>. Defaults are the numbers in SECURITY.md.</summary>
+/// <summary><c>Portcullis:Mfa</c>. Defaults are the numbers in docs/security.md.</summary>
 public sealed class MfaOptions
 {
     public const string Section = "Portcullis:Mfa";

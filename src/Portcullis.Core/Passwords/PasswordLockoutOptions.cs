@@ -3,8 +3,8 @@ using System.ComponentModel.DataAnnotations;
 namespace Portcullis.Core.Passwords;
 
 /// <summary>
-/// <c>Portcullis:PasswordLockout</c>: consecutive wrong passwords per (user pool, login identifier). Defaults are SECURITY.md's
-/// numbers for consecutive failures, counted apart from the MFA factors' (<c>Portcullis:Mfa</c>), Keycloak #46164.
+/// <c>Portcullis:PasswordLockout</c>: consecutive wrong passwords per (user pool, login identifier). Defaults are the limits in
+/// docs/security.md ("Password guessing"), counted apart from the MFA factors' (<c>Portcullis:Mfa</c>), Keycloak #46164.
 /// </summary>
 public sealed class PasswordLockoutOptions : IValidatableObject
 {

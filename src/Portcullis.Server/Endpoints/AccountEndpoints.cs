@@ -11,7 +11,7 @@ using Portcullis.Server.Tokens;
 
 namespace Portcullis.Server.Endpoints;
 
-/// <summary>Sign-up, sign-in and the signed-in user's profile (spec §5).</summary>
+/// <summary>Sign-up, sign-in and the signed-in user's profile (docs/wire-contract.md, "Accounts").</summary>
 public static class AccountEndpoints
 {
     public const string DefaultScope = "openid profile";

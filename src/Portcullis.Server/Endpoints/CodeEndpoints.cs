@@ -11,7 +11,7 @@ using Portcullis.Server.Http;
 namespace Portcullis.Server.Endpoints;
 
 /// <summary>
-/// send-sms and send-email (spec §2.10): codes for sign-up, sign-in and the other channels, usable before sign-in. The answer
+/// send-sms and send-email (docs/wire-contract.md, "Codes"): codes for sign-up, sign-in and the other channels, usable before sign-in. The answer
 /// is the same whether or not an account uses the recipient, so these endpoints reveal nothing about who is registered.
 /// </summary>
 public static class CodeEndpoints

@@ -14,7 +14,7 @@ using Portcullis.Server.Tokens;
 
 namespace Portcullis.Server.Endpoints;
 
-/// <summary>MFA factor enrollment and management for the signed-in user (spec §2; rules in Core/Factors/README.md).</summary>
+/// <summary>MFA factor enrollment and management for the signed-in user (docs/wire-contract.md, "MFA factors"; rules in Core/Factors/README.md).</summary>
 public static class MfaEndpoints
 {
     public static IEndpointRouteBuilder MapMfaEndpoints(this IEndpointRouteBuilder routes)

@@ -9,7 +9,7 @@ public sealed class PortcullisOptions
 
     /// <summary>
     /// The public base URL (scheme, host, optional port) when behind a proxy. Unset: the issuer follows the host the client
-    /// used, so a server reached at http://127.0.0.1:5080 issues http://127.0.0.1:5080/oidc (spec §8).
+    /// used, so a server reached at http://127.0.0.1:5080 issues http://127.0.0.1:5080/oidc.
     /// </summary>
     [Url]
     public string? PublicUrl { get; set; }

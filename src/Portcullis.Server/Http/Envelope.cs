@@ -28,7 +28,7 @@ public static class Envelope
             return Fail(context, entry, error.Detail);
         }
 
-        // Throttling is the one documented non-200 business answer (spec §1.3): HTTP 429 with Retry-After.
+        // Throttling is the one business answer off HTTP 200 (docs/wire-contract.md, "Status codes"): HTTP 429 with Retry-After.
         context.Response.Headers.RetryAfter = error.Detail ?? "60";
         return Fail(context, entry, error.Detail, httpStatus: 429);
     }

@@ -14,7 +14,7 @@ internal sealed record EmailTemplate(string Subject, string Text, string Html)
 }
 
 /// <summary>
-/// The built-in English and Chinese templates: every email channel of GenAuth's send-email (spec §2.10) plus the MFA
+/// The built-in English and Chinese templates: every email channel of GenAuth's send-email (docs/wire-contract.md, "Codes") plus the MFA
 /// binding and verification channels, and a generic one per language. The code leads the subject and the first text line
 /// (phones offer to fill it from there); the closing line depends on what a stranger could be trying to do.
 /// </summary>

@@ -2,7 +2,7 @@ using System.ComponentModel.DataAnnotations;
 
 namespace Portcullis.Server.Adapters.Face;
 
-/// <summary><c>Portcullis:Face</c>: limits on face photos (SECURITY.md: https only, no private addresses, ≤ 5 MiB, a time limit).</summary>
+/// <summary><c>Portcullis:Face</c>: limits on face photos (docs/security.md, "Input": https only, no private addresses, ≤ 5 MiB, a time limit).</summary>
 public sealed class FaceOptions
 {
     public const string Section = "Portcullis:Face";

@@ -2,7 +2,10 @@ using Portcullis.Core.Factors.Otp;
 
 namespace Portcullis.Core.Tests;
 
-/// <summary>ARCHITECTURE.md: Core never references ASP.NET, EF, Contracts, Storage or the Server.</summary>
+/// <summary>
+/// Core never references ASP.NET Core, EF Core, Contracts, Storage or the Server: the dependency rule of
+/// docs/architecture.md, "Layout and dependencies".
+/// </summary>
 public sealed class ArchitectureTests
 {
     private static readonly string[] Forbidden =

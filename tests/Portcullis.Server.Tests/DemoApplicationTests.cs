@@ -26,7 +26,7 @@ public sealed partial class DemoApplicationTests
             await ServerProcesses.WaitReadyAsync(port, Ct);
             var banner = await BannerAsync(lines);
 
-            // The port given with --urls, not the default 5080 (the banner used to print 5080 whatever --urls said).
+            // The port given with --urls, not the default 5080.
             Assert.Equal($"http://127.0.0.1:{port}", banner["appHost"]);
             using var client = new AuthenticationClient(new AuthenticationClientOptions
             {

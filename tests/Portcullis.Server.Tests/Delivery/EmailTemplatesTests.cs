@@ -7,7 +7,7 @@ namespace Portcullis.Server.Tests.Delivery;
 /// <summary>Built-in and operator email templates: every channel, both languages, fallbacks, encoding, and start-time checks.</summary>
 public sealed class EmailTemplatesTests : IDisposable
 {
-    /// <summary>Spec §2.10's email channels, plus the MFA binding channel.</summary>
+    /// <summary>GenAuth's send-email channels (docs/wire-contract.md, "Codes"), plus the MFA binding channel.</summary>
     public static readonly TheoryData<string> Channels =
     [
         "CHANNEL_LOGIN", "CHANNEL_REGISTER", "CHANNEL_RESET_PASSWORD", "CHANNEL_VERIFY_EMAIL_LINK", "CHANNEL_UPDATE_EMAIL", "CHANNEL_BIND_EMAIL",

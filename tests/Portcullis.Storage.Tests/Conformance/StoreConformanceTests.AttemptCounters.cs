@@ -36,7 +36,7 @@ public abstract partial class StoreConformanceTests
             await Counters(s => s.TryReserveAsync("user-1", "OTP", 3, now, Ct));
         }
 
-        // Password-like scopes, other factor types and other users each have a counter of their own (SECURITY.md, Limits).
+        // Password-like scopes, other factor types and other users each have a counter of their own (docs/security.md, "Limits").
         Assert.False((await Counters(s => s.TryReserveAsync("user-1", "OTP", 3, now, Ct))).Allowed);
         Assert.True((await Counters(s => s.TryReserveAsync("user-1", "SMS", 3, now, Ct))).Allowed);
         Assert.True((await Counters(s => s.TryReserveAsync("user-2", "OTP", 3, now, Ct))).Allowed);

@@ -5,7 +5,7 @@ namespace Portcullis.Core.Factors.Limits;
 /// <summary>
 /// The statements one code check writes, run inside one storage transaction: the attempt reservation, the check's own
 /// compare-and-set (TOTP step, recovery code), the outcome (reset or lock) and the audit events commit together or not at all.
-/// So a check costs one commit, and a crash between reserving and recording can no longer leave a spent attempt behind.
+/// So a check costs one commit, and a crash between reserving and recording cannot leave a spent attempt behind.
 /// </summary>
 public interface ICodeCheckTransaction
 {

@@ -12,7 +12,7 @@ const env = readEnv();
 const { AuthenticationClient } = await loadSdk();
 const { step, seen, finish } = createRunner();
 
-// The seed's sample request (spec §2.2): an SMS enrollment with a token this server never issued.
+// GenAuth's documented enrollFactor sample: an SMS enrollment with a token this server never issued.
 const SEED_ENROLLMENT_TOKEN =
   'TQoCISidM0kBji0dxRi3afSDtkvvMiUphenIgLF87y+JOw4T8fDWOsHHXIcvZ2EVESXhTrfGyh1iGf52Cg9e9byeFQvm1VZ0QWrwmzwpntFAVtf1IP9LqVhmzXhBMFvLOcU/z1Eh/n0CrwX0uHNpJoMW9lp9AqHd9HvauaGKX+Y=';
 

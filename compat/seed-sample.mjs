@@ -1,4 +1,4 @@
-// The seed document's sample (AuthenticationClient.enrollFactor), as written there, with only the placeholders filled:
+// GenAuth's documented sample for AuthenticationClient.enrollFactor, as written there, with only the placeholders filled:
 // appId/appSecret/appHost, the access token, the enrollmentToken and the code come from the environment.
 // Env: PORTCULLIS_APP_HOST, PORTCULLIS_APP_ID, PORTCULLIS_APP_SECRET, SEED_ACCESS_TOKEN, SEED_ENROLLMENT_TOKEN, SEED_PASSCODE.
 // Prints the result exactly as the sample does (JSON.stringify(result, null, 2)).

@@ -6,7 +6,7 @@ using Portcullis.Core.Applications;
 
 namespace Portcullis.Compat.Tests;
 
-/// <summary>The seed's enrollFactor sample and the whole OTP cycle, run by authing-node-sdk@4.0.1 against a live server.</summary>
+/// <summary>GenAuth's documented enrollFactor sample and the whole OTP cycle, run by authing-node-sdk@4.0.1 against a live server.</summary>
 public sealed class MfaCompatTests(CompatServer server) : IClassFixture<CompatServer>
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// OTP (TOTP) factor enrollment/verification/reset with the official authing-node-sdk@4.0.1 against a live Portcullis.
+// OTP (TOTP) factor enrollment/verification/reset, and the lockout at exactly the tenth wrong code, with the official
+// authing-node-sdk@4.0.1 against a live Portcullis.
 // Env: PORTCULLIS_APP_HOST, PORTCULLIS_APP_ID, PORTCULLIS_APP_SECRET, PORTCULLIS_AUTH_METHOD (default client_secret_post)
 // Prints `ok <step>` / `FAIL <step>: …` per step (`# …` lines are diagnostics); exit 0 only if all pass.
 
@@ -160,6 +161,71 @@ await step('listEnrolledFactors empty after reset', async () => {
   assertOk(r, 'listEnrolledFactors');
   assert.ok(Array.isArray(r.data), 'data should be an array');
   assert.equal(r.data.length, 0, 'no factors expected after reset');
+});
+
+// Lockout (docs/errors.md, src/Portcullis.Core/Factors/README.md): the failure that reaches 10 locks OTP for 15 minutes. So
+// wrong codes 1 to 10 each answer 400/6001, and attempt 11 answers 403/9617, even with the right code. A second user, whose
+// counter starts at zero (the replay above was a failure of the first user's).
+const LOCKOUT_FAILURES = 10;
+const LOCKOUT_MINUTES = 15;
+
+let locker; // the second user's client
+let lockerOtp;
+let lockerEnrollStep;
+
+await step('lockout: a second user binds OTP', async () => {
+  locker = makeClient(AuthenticationClient, env);
+  const lockerEmail = randomEmail('mfa-lockout');
+  assertOk(seen(await locker.signUpByEmailPassword({ email: lockerEmail, password })), 'signup');
+  const signIn = seen(await locker.signInByEmailPassword({ email: lockerEmail, password, options: { scope: 'openid profile' } }));
+  assertOk(signIn, 'signin');
+  locker.setAccessToken(signIn.data.access_token);
+  const started = seen(await locker.sendEnrollFactorRequest({ factorType: 'OTP', profile: {} }));
+  assertOk(started, 'sendEnrollFactorRequest');
+  const parsed = parseOtpauthUri(started.data.otpData.qrCodeUri);
+  const enrollStepNow = totpStep(Date.now(), parsed.period);
+  const passCode = hotp(parsed.key, enrollStepNow, { digits: parsed.digits });
+  assertOk(seen(await locker.enrollFactor({ factorType: 'OTP', enrollmentToken: started.data.enrollmentToken, enrollmentData: { passCode } })), 'enrollFactor');
+  lockerOtp = parsed;
+  lockerEnrollStep = enrollStepNow;
+});
+
+let tenthFailure; // this machine's clock (the server's too) just before and just after the tenth wrong code
+
+await step(`lockout: wrong codes 1 to ${LOCKOUT_FAILURES} -> 400/6001 each, the ${LOCKOUT_FAILURES}th too`, async () => {
+  need(lockerOtp, 'second user bound');
+  // A code that matches none of the steps the server can accept meanwhile (±1 around a time within a minute of binding).
+  const nearby = [-2, -1, 0, 1, 2, 3].map((d) => hotp(lockerOtp.key, lockerEnrollStep + d, { digits: lockerOtp.digits }));
+  const wrong = ['000000', '111111', '222222', '333333', '444444', '555555', '666666'].find((c) => !nearby.includes(c));
+  for (let failure = 1; failure <= LOCKOUT_FAILURES; failure++) {
+    const before = Date.now();
+    const r = seen(await locker.mfaOtpVerify({ totp: wrong }));
+    const after = Date.now();
+    assert.ok(r && typeof r === 'object', `wrong code ${failure}: expected an envelope`);
+    assert.equal(r.statusCode, 400, `wrong code ${failure}: statusCode`);
+    assert.equal(r.apiCode, 6001, `wrong code ${failure}: apiCode`);
+    assert.equal(r.message, 'Wrong security code, please try again', `wrong code ${failure}: message`);
+    assert.equal(r.data?.verified, false, `wrong code ${failure}: data.verified`);
+    if (failure === LOCKOUT_FAILURES) tenthFailure = { before, after };
+  }
+});
+
+await step(`lockout: attempt ${LOCKOUT_FAILURES + 1}, the right unused code -> 403/9617, locked until ${LOCKOUT_MINUTES} min after the ${LOCKOUT_FAILURES}th failure`, async () => {
+  need(tenthFailure, 'wrong codes');
+  const right = hotp(lockerOtp.key, lockerEnrollStep + 1, { digits: lockerOtp.digits });
+  const r = seen(await locker.mfaOtpVerify({ totp: right }));
+  assert.ok(r && typeof r === 'object', 'expected an envelope');
+  assert.equal(r.statusCode, 403, 'statusCode');
+  assert.equal(r.apiCode, 9617, 'apiCode');
+  assert.ok(r.data?.verified !== true, 'a locked factor must not verify, even with the right code');
+  const shown = /^Too many failed attempts: locked until (\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2}) UTC$/.exec(r.message);
+  assert.ok(shown, `message ${JSON.stringify(r.message)}`);
+  // The lock runs from the tenth failure, read on the server's clock while it answered; the message shows whole seconds.
+  const until = Date.parse(`${shown[1]}T${shown[2]}Z`);
+  const earliest = Math.floor((tenthFailure.before + LOCKOUT_MINUTES * 60_000) / 1000) * 1000;
+  const latest = tenthFailure.after + LOCKOUT_MINUTES * 60_000;
+  assert.ok(until >= earliest && until <= latest,
+    `locked until ${new Date(until).toISOString()}, not ${LOCKOUT_MINUTES} min after the tenth failure (answered between ${new Date(tenthFailure.before).toISOString()} and ${new Date(tenthFailure.after).toISOString()})`);
 });
 
 finish();

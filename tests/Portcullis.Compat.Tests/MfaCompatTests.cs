@@ -6,7 +6,7 @@ using Portcullis.Core.Applications;
 
 namespace Portcullis.Compat.Tests;
 
-/// <summary>GenAuth's documented enrollFactor sample and the whole OTP cycle, run by authing-node-sdk@4.0.1 against a live server.</summary>
+/// <summary>GenAuth's documented enrollFactor sample, the whole OTP cycle and its lockout, run by authing-node-sdk@4.0.1 against a live server.</summary>
 public sealed class MfaCompatTests(CompatServer server) : IClassFixture<CompatServer>
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
@@ -74,6 +74,7 @@ public sealed class MfaCompatTests(CompatServer server) : IClassFixture<CompatSe
         Assert.True(exit == 0, $"mfa-otp.mjs exited {exit}:\n{output}");
         Assert.DoesNotContain("FAIL", output, StringComparison.Ordinal);
         Assert.Contains("ok mfaOtpVerify", output, StringComparison.Ordinal);
+        Assert.Contains("ok lockout: attempt 11", output, StringComparison.Ordinal);
     }
 
     private Task<(int ExitCode, string Output)> RunSeedAsync(string appId, string secret, string accessToken, string enrollmentToken, string code) =>

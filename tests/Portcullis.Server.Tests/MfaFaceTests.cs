@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Portcullis.Client;
 using Portcullis.Contracts.Envelope;
 using Portcullis.Contracts.Mfa;
 using Portcullis.Core.Factors.Face;
@@ -117,6 +118,46 @@ public sealed class MfaFaceTests(MfaFaceTests.Server server) : IClassFixture<Mfa
 
         AssertError(answer, 400, ApiCodes.InvalidPhoto);
     }
+
+    [Fact]
+    public async Task Face_TenUnusablePhotos_TheEleventhAttemptIsLocked_ForExactlyFifteenMinutes()
+    {
+        using var client = server.Client();
+        await SignUpAndSignInAsync(client);
+
+        // Each attempt takes one of the user's ten before the photo is loaded, in a transaction of its own, and an unusable
+        // photo answers without recording a failure: after ten the counter is at its limit with no lock, which the next
+        // attempt completes (ConsecutiveFailureLimit), so that it ends like any lockout.
+        for (var token = 1; token <= 2; token++)
+        {
+            var started = await StartFaceAsync(client);
+            for (var attempt = 1; attempt <= 5; attempt++)
+            {
+                AssertError(await EnrollFaceAsync(client, started, "no-such-upload-key"), 400, ApiCodes.InvalidPhoto);
+            }
+        }
+
+        var eleventh = await EnrollFaceAsync(client, await StartFaceAsync(client), "no-such-upload-key");
+        AssertError(eleventh, 403, ApiCodes.FactorLocked);
+        var lockedUntil = server.Clock.GetUtcNow().AddMinutes(15).ToString("yyyy-MM-dd HH:mm:ss 'UTC'", System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal("Too many failed attempts: locked until " + lockedUntil, eleventh.Message);
+
+        var key = (await client.UploadFacePhotoAsync(APng(), "image/png", Ct)).Data!.Key;
+        server.Clock.Advance(TimeSpan.FromMinutes(15) - TimeSpan.FromTicks(1));
+        AssertError(await EnrollFaceAsync(client, await StartFaceAsync(client), key), 403, ApiCodes.FactorLocked);
+        server.Clock.Advance(TimeSpan.FromTicks(1));
+        AssertOk(await EnrollFaceAsync(client, await StartFaceAsync(client), key));
+    }
+
+    private static async Task<string> StartFaceAsync(AuthenticationClient client)
+    {
+        var started = await client.SendEnrollFactorRequestAsync(new SendEnrollFactorRequestDto { FactorType = "FACE", Profile = new() }, Ct);
+        AssertOk(started);
+        return started.Data!.EnrollmentToken;
+    }
+
+    private static Task<ApiResponse> EnrollFaceAsync(AuthenticationClient client, string token, string photoKey) =>
+        client.EnrollFactorAsync(new EnrollFactorDto { FactorType = "FACE", EnrollmentToken = token, EnrollmentData = new() { Photo = photoKey } }, Ct);
 
     [Fact]
     public async Task Face_WithoutAPhoto_AnswersInvalidArgument()

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Portcullis.Contracts.Envelope;
 using Portcullis.Core.Factors.Otp;
 using Portcullis.Testing;
@@ -6,16 +7,23 @@ using static Portcullis.Server.Tests.Scenarios;
 
 namespace Portcullis.Server.Tests;
 
-/// <summary>Ten consecutive failures per (user, factor type) lock that factor type for fifteen minutes, then longer.</summary>
-public sealed class MfaLockoutTests(MfaLockoutTests.Server server) : IClassFixture<MfaLockoutTests.Server>
+/// <summary>
+/// Ten consecutive failures per (user, factor type) lock that factor type for fifteen minutes, then longer: on SQLite and on
+/// PostgreSQL, whose statements run the counter differently (one writer; row locks and batched round trips).
+/// </summary>
+public abstract class MfaLockoutTests(TestServer server)
 {
-    public sealed class Server : TestServer;
-
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    /// <summary>Skips (or fails in CI) when the fixture's database is missing.</summary>
+    protected virtual void RequireDatabase()
+    {
+    }
 
     [Fact]
     public async Task TotpVerify_TenWrongCodes_LockTheFactor_EvenAgainstTheRightCode_UntilFifteenMinutesPass()
     {
+        RequireDatabase();
         using var client = server.Client();
         await SignUpAndSignInAsync(client);
         var (seed, _) = await EnrollOtpAsync(client, server);
@@ -38,8 +46,41 @@ public sealed class MfaLockoutTests(MfaLockoutTests.Server server) : IClassFixtu
     }
 
     [Fact]
+    public async Task TotpVerify_TheTenthWrongCodeIsStillWrong_TheEleventhAttemptIsLocked_UntilExactlyFifteenMinutesAfterTheTenth()
+    {
+        RequireDatabase();
+        using var client = server.Client();
+        await SignUpAndSignInAsync(client);
+        var (seed, _) = await EnrollOtpAsync(client, server);
+        server.Clock.Advance(TimeSpan.FromSeconds(30));
+        // On a whole second, the lock's end is exact in both stores (ticks, microseconds) and in the message (seconds).
+        server.Clock.Advance(TimeSpan.FromTicks(TimeSpan.TicksPerSecond - server.Clock.GetUtcNow().UtcTicks % TimeSpan.TicksPerSecond));
+        var failuresAt = server.Clock.GetUtcNow();
+        var wrong = Wrong(TotpVerifier.Compute(seed, failuresAt));
+
+        for (var failure = 1; failure <= 10; failure++)
+        {
+            var answer = await client.MfaOtpVerifyAsync(wrong, Ct);
+            Assert.True(answer.StatusCode == 400 && answer.ApiCode == ApiCodes.WrongTotp, $"wrong code {failure} of 10: {Describe(answer)}");
+            Assert.False(answer.Data!.Verified);
+        }
+
+        var eleventh = await client.MfaOtpVerifyAsync(TotpVerifier.Compute(seed, server.Clock.GetUtcNow()), Ct);
+        AssertError(eleventh, 403, ApiCodes.FactorLocked);
+        var lockedUntil = failuresAt.AddMinutes(15).ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture);
+        Assert.Equal("Too many failed attempts: locked until " + lockedUntil, eleventh.Message);
+        Assert.False(eleventh.Data!.Verified);
+
+        server.Clock.Advance(TimeSpan.FromMinutes(15) - TimeSpan.FromMicroseconds(1));
+        AssertError(await client.MfaOtpVerifyAsync(TotpVerifier.Compute(seed, server.Clock.GetUtcNow()), Ct), 403, ApiCodes.FactorLocked);
+        server.Clock.Advance(TimeSpan.FromMicroseconds(1));
+        AssertOk(await client.MfaOtpVerifyAsync(TotpVerifier.Compute(seed, server.Clock.GetUtcNow()), Ct));
+    }
+
+    [Fact]
     public async Task TotpVerify_ParallelWrongCodes_LockAtExactlyTheLimit()
     {
+        RequireDatabase();
         using var client = server.Client();
         await SignUpAndSignInAsync(client);
         var (seed, _) = await EnrollOtpAsync(client, server);
@@ -55,6 +96,7 @@ public sealed class MfaLockoutTests(MfaLockoutTests.Server server) : IClassFixtu
     [Fact]
     public async Task SecondLockout_LastsTwiceAsLong()
     {
+        RequireDatabase();
         using var client = server.Client();
         await SignUpAndSignInAsync(client);
         var (seed, _) = await EnrollOtpAsync(client, server);
@@ -79,6 +121,7 @@ public sealed class MfaLockoutTests(MfaLockoutTests.Server server) : IClassFixtu
     [Fact]
     public async Task EnrollmentFailures_CountAcrossTokens_AndANewCodeDoesNotResetThem()
     {
+        RequireDatabase();
         using var client = server.Client();
         await SignUpAndSignInAsync(client);
         var email = NewEmail();
@@ -109,6 +152,7 @@ public sealed class MfaLockoutTests(MfaLockoutTests.Server server) : IClassFixtu
     [Fact]
     public async Task Lockout_IsPerUser()
     {
+        RequireDatabase();
         using var mallory = server.Client();
         await SignUpAndSignInAsync(mallory);
         var (malloryToken, malloryCode) = await StartEmailAsync(mallory, server, NewEmail());
@@ -123,4 +167,16 @@ public sealed class MfaLockoutTests(MfaLockoutTests.Server server) : IClassFixtu
 
         AssertOk(await EnrollAsync(alice, "EMAIL", token, code));
     }
+}
+
+public sealed class MfaLockoutOnSqliteTests(MfaLockoutOnSqliteTests.Server server)
+    : MfaLockoutTests(server), IClassFixture<MfaLockoutOnSqliteTests.Server>
+{
+    public sealed class Server : TestServer;
+}
+
+public sealed class MfaLockoutOnPostgreSqlTests(PostgreSqlEndToEndTests.Server server)
+    : MfaLockoutTests(server), IClassFixture<PostgreSqlEndToEndTests.Server>
+{
+    protected override void RequireDatabase() => server.RequirePostgreSql();
 }

@@ -140,18 +140,25 @@ public sealed class SmtpEmailSenderTests : IAsyncLifetime
     [Fact]
     public async Task Send_ServerSilentPastTheTimeout_IsTransient()
     {
-        using var silent = new TcpListener(IPAddress.Loopback, 0);
-        silent.Start();
-        var accepting = silent.AcceptTcpClientAsync(Ct).AsTask();
-        var started = DateTime.UtcNow;
+        // The server stays silent for 30 s, then answers and takes the message: a send that waited would succeed, not fail.
+        using var late = new TcpListener(IPAddress.Loopback, 0);
+        late.Start();
+        using var stopRelay = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        var accepted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var relay = RelayAfterSilenceAsync(late, accepted, _smtp.Port, TimeSpan.FromSeconds(30), stopRelay.Token);
 
         var e = await Assert.ThrowsAsync<MessageDeliveryException>(() =>
-            Sender(((IPEndPoint)silent.LocalEndpoint).Port, timeoutSeconds: 1)
+            Sender(((IPEndPoint)late.LocalEndpoint).Port, timeoutSeconds: 1)
                 .SendAsync(new EmailMessage(NewId(), NewAddress(), new CodeMessage("CHANNEL_LOGIN", "123456", 5, "en")), Ct));
 
         Assert.True(e.IsTransient);
-        Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(8), "the timeout bounds the attempt");
-        (await accepting).Dispose();
+        Assert.Equal("SMTP delivery failed: the server did not answer in time.", e.Message);
+        // The sender's limit or MailKit's own read timeout (both set from TimeoutSeconds) ended it, whichever fired first.
+        Assert.True(e.InnerException is OperationCanceledException or TimeoutException, e.InnerException?.ToString());
+        Assert.True(accepted.Task.IsCompleted, "the attempt reached the server");
+        Assert.Empty(_smtp.Received);
+        await stopRelay.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => relay);
     }
 
     [Fact]
@@ -305,6 +312,20 @@ public sealed class SmtpEmailSenderTests : IAsyncLifetime
         {
             ServerCertificateValidation = trust is null ? null : (_, presented, _, _) => presented is not null && presented.GetCertHashString() == trust.GetCertHashString(),
         };
+    }
+
+    /// <summary>
+    /// Accepts one connection on <paramref name="listener"/>, says nothing for <paramref name="silence"/>, then joins it to the
+    /// SMTP server on <paramref name="port"/>: a server that answers late.
+    /// </summary>
+    private static async Task RelayAfterSilenceAsync(TcpListener listener, TaskCompletionSource accepted, int port, TimeSpan silence, CancellationToken ct)
+    {
+        using var client = await listener.AcceptTcpClientAsync(ct);
+        accepted.SetResult();
+        await Task.Delay(silence, ct);
+        using var server = new TcpClient();
+        await server.ConnectAsync(IPAddress.Loopback, port, ct);
+        await Task.WhenAny(client.GetStream().CopyToAsync(server.GetStream(), ct), server.GetStream().CopyToAsync(client.GetStream(), ct));
     }
 
     private static int ClosedPort()

@@ -16,10 +16,6 @@ public abstract class EnrollmentTokenLifetimeTests(TestServer server)
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    /// <summary>Skips (or fails in CI) when the fixture's database is missing.</summary>
-    protected virtual void RequireDatabase()
-    {
-    }
 
     /// <summary>Microseconds after the request.</summary>
     public static TheoryData<long> BeforeExpiry => [59_000_000, 59_999_000, 59_999_999];
@@ -31,7 +27,7 @@ public abstract class EnrollmentTokenLifetimeTests(TestServer server)
     [MemberData(nameof(BeforeExpiry))]
     public async Task Token_StillBinds_BeforeItsSixtySecondsAreOver(long microseconds)
     {
-        RequireDatabase();
+        server.RequireAvailable();
         using var client = server.Client();
         await SignUpAndSignInAsync(client);
         var (token, seed) = await RequestOtpOnAWholeSecondAsync(client);
@@ -46,7 +42,7 @@ public abstract class EnrollmentTokenLifetimeTests(TestServer server)
     [MemberData(nameof(AtOrAfterExpiry))]
     public async Task Token_IsExpired_FromTheSixtiethSecondOn_EvenWithTheRightCode(long microseconds)
     {
-        RequireDatabase();
+        server.RequireAvailable();
         using var client = server.Client();
         await SignUpAndSignInAsync(client);
         var (token, seed) = await RequestOtpOnAWholeSecondAsync(client);
@@ -74,7 +70,4 @@ public sealed class EnrollmentTokenLifetimeOnSqliteTests(EnrollmentTokenLifetime
 }
 
 public sealed class EnrollmentTokenLifetimeOnPostgreSqlTests(PostgreSqlEndToEndTests.Server server)
-    : EnrollmentTokenLifetimeTests(server), IClassFixture<PostgreSqlEndToEndTests.Server>
-{
-    protected override void RequireDatabase() => server.RequirePostgreSql();
-}
+    : EnrollmentTokenLifetimeTests(server), IClassFixture<PostgreSqlEndToEndTests.Server>;

@@ -15,15 +15,11 @@ public abstract class MfaLockoutTests(TestServer server)
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    /// <summary>Skips (or fails in CI) when the fixture's database is missing.</summary>
-    protected virtual void RequireDatabase()
-    {
-    }
 
     [Fact]
     public async Task TotpVerify_TenWrongCodes_LockTheFactor_EvenAgainstTheRightCode_UntilFifteenMinutesPass()
     {
-        RequireDatabase();
+        server.RequireAvailable();
         using var client = server.Client();
         await SignUpAndSignInAsync(client);
         var (seed, _) = await EnrollOtpAsync(client, server);
@@ -48,7 +44,7 @@ public abstract class MfaLockoutTests(TestServer server)
     [Fact]
     public async Task TotpVerify_TheTenthWrongCodeIsStillWrong_TheEleventhAttemptIsLocked_UntilExactlyFifteenMinutesAfterTheTenth()
     {
-        RequireDatabase();
+        server.RequireAvailable();
         using var client = server.Client();
         await SignUpAndSignInAsync(client);
         var (seed, _) = await EnrollOtpAsync(client, server);
@@ -80,7 +76,7 @@ public abstract class MfaLockoutTests(TestServer server)
     [Fact]
     public async Task TotpVerify_ParallelWrongCodes_LockAtExactlyTheLimit()
     {
-        RequireDatabase();
+        server.RequireAvailable();
         using var client = server.Client();
         await SignUpAndSignInAsync(client);
         var (seed, _) = await EnrollOtpAsync(client, server);
@@ -96,7 +92,7 @@ public abstract class MfaLockoutTests(TestServer server)
     [Fact]
     public async Task SecondLockout_LastsTwiceAsLong()
     {
-        RequireDatabase();
+        server.RequireAvailable();
         using var client = server.Client();
         await SignUpAndSignInAsync(client);
         var (seed, _) = await EnrollOtpAsync(client, server);
@@ -121,7 +117,7 @@ public abstract class MfaLockoutTests(TestServer server)
     [Fact]
     public async Task EnrollmentFailures_CountAcrossTokens_AndANewCodeDoesNotResetThem()
     {
-        RequireDatabase();
+        server.RequireAvailable();
         using var client = server.Client();
         await SignUpAndSignInAsync(client);
         var email = NewEmail();
@@ -152,7 +148,7 @@ public abstract class MfaLockoutTests(TestServer server)
     [Fact]
     public async Task Lockout_IsPerUser()
     {
-        RequireDatabase();
+        server.RequireAvailable();
         using var mallory = server.Client();
         await SignUpAndSignInAsync(mallory);
         var (malloryToken, malloryCode) = await StartEmailAsync(mallory, server, NewEmail());
@@ -176,7 +172,4 @@ public sealed class MfaLockoutOnSqliteTests(MfaLockoutOnSqliteTests.Server serve
 }
 
 public sealed class MfaLockoutOnPostgreSqlTests(PostgreSqlEndToEndTests.Server server)
-    : MfaLockoutTests(server), IClassFixture<PostgreSqlEndToEndTests.Server>
-{
-    protected override void RequireDatabase() => server.RequirePostgreSql();
-}
+    : MfaLockoutTests(server), IClassFixture<PostgreSqlEndToEndTests.Server>;

@@ -23,13 +23,6 @@ public abstract class NulCharacterTests(TestServer server)
 
     public static TheoryData<string> OAuthPosts => ["oidc/token", "oidc/token/introspection", "oidc/token/revocation"];
 
-    private void RequireServer()
-    {
-        if (server is PostgreSqlEndToEndTests.Server postgres)
-        {
-            postgres.RequirePostgreSql();
-        }
-    }
 
     [Theory]
     [InlineData("signup", "{\"connection\":\"PASSWORD\",\"passwordPayload\":{\"username\":\"ada\\u0000lovelace\",\"password\":\"correct horse battery\"}}")]
@@ -38,7 +31,7 @@ public abstract class NulCharacterTests(TestServer server)
     [InlineData("send-email", "{\"email\":\"ada\\u0000@example.com\",\"channel\":\"CHANNEL_LOGIN\"}")]
     public async Task JsonString_WithANul_AnswersMalformedJson(string path, string body)
     {
-        RequireServer();
+        server.RequireAvailable();
         using var http = server.RawHttp();
         using var request = new HttpRequestMessage(HttpMethod.Post, "api/v3/" + path) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
         request.Headers.Add("x-authing-app-id", server.PostApp.AppId);
@@ -52,7 +45,7 @@ public abstract class NulCharacterTests(TestServer server)
     [Fact]
     public async Task ClientIdInASignInBody_WithANul_AnswersMalformedJson()
     {
-        RequireServer();
+        server.RequireAvailable();
         using var http = server.RawHttp();
         var body = $"{{\"connection\":\"PASSWORD\",\"client_id\":\"{server.PostApp.AppId}\\u0000\",\"passwordPayload\":{{\"account\":\"ada\",\"password\":\"{Password}\"}}}}";
 
@@ -65,7 +58,7 @@ public abstract class NulCharacterTests(TestServer server)
     [Fact]
     public async Task QueryValue_WithANul_AnswersMalformedRequest()
     {
-        RequireServer();
+        server.RequireAvailable();
         using var client = server.Client();
         var tokens = await SignUpAndSignInAsync(client);
         using var http = server.RawHttp();
@@ -81,7 +74,7 @@ public abstract class NulCharacterTests(TestServer server)
     [Fact]
     public async Task QueryValue_WithANul_UnderOidc_AnswersInvalidRequest()
     {
-        RequireServer();
+        server.RequireAvailable();
         using var http = server.RawHttp();
 
         await AssertOAuthErrorAsync(await http.GetAsync("oidc/me?access_token=%00", Ct), 400, "invalid_request");
@@ -92,7 +85,7 @@ public abstract class NulCharacterTests(TestServer server)
     [MemberData(nameof(OAuthPosts))]
     public async Task OAuthJson_WithANul_AnswersInvalidRequest(string path)
     {
-        RequireServer();
+        server.RequireAvailable();
         using var http = server.RawHttp();
         var (appId, secret) = server.PostApp;
 
@@ -107,7 +100,7 @@ public abstract class NulCharacterTests(TestServer server)
     [MemberData(nameof(OAuthPosts))]
     public async Task BasicCredentials_WithANul_AnswerInvalidClient(string path)
     {
-        RequireServer();
+        server.RequireAvailable();
         using var http = server.RawHttp();
         var (appId, secret) = server.PostApp;
         foreach (var credentials in new[] { $"{appId}\0:{secret}", $"{appId}%00:{secret}" })

@@ -36,7 +36,7 @@ public sealed class PostgreSqlEndToEndTests(PostgreSqlEndToEndTests.Server serve
             await base.InitializeAsync();
         }
 
-        public void RequirePostgreSql()
+        public override void RequireAvailable()
         {
             if (_unavailable is not null)
             {
@@ -65,7 +65,7 @@ public sealed class PostgreSqlEndToEndTests(PostgreSqlEndToEndTests.Server serve
     [Fact]
     public async Task SignUpSignInProfileRefresh_OnPostgreSql()
     {
-        server.RequirePostgreSql();
+        server.RequireAvailable();
         using var client = server.Client();
         var (email, userId) = await SignUpAsync(client);
 
@@ -80,7 +80,7 @@ public sealed class PostgreSqlEndToEndTests(PostgreSqlEndToEndTests.Server serve
     [Fact]
     public async Task RefreshTokenReplay_RevokesTheAccessTokensOfTheFamily_OnPostgreSql()
     {
-        server.RequirePostgreSql();
+        server.RequireAvailable();
         using var client = server.Client();
         var signIn = await SignUpAndSignInAsync(client);
         var refreshed = await client.GetNewAccessTokenByRefreshTokenAsync(signIn.RefreshToken!, Ct);
@@ -94,7 +94,7 @@ public sealed class PostgreSqlEndToEndTests(PostgreSqlEndToEndTests.Server serve
     [Fact]
     public async Task OtpEnrollVerifyReplay_AndParallelWrongCodesStopAtTheLimit_OnPostgreSql()
     {
-        server.RequirePostgreSql();
+        server.RequireAvailable();
         using var client = server.Client();
         await SignUpAndSignInAsync(client);
         var (seed, _) = await EnrollOtpAsync(client, server);
@@ -110,7 +110,7 @@ public sealed class PostgreSqlEndToEndTests(PostgreSqlEndToEndTests.Server serve
     [Fact]
     public async Task PasswordLockout_ParallelWrongGuessesStopAtTheLimit_ForUnknownAccountsToo_UntilTheLockEnds_OnPostgreSql()
     {
-        server.RequirePostgreSql();
+        server.RequireAvailable();
         using var client = server.Client();
         var (email, _) = await SignUpAsync(client);
         var unknown = NewEmail();
@@ -129,7 +129,7 @@ public sealed class PostgreSqlEndToEndTests(PostgreSqlEndToEndTests.Server serve
     [Fact]
     public async Task PassCodeSignUp_WithTheLongestEmail_OnPostgreSql()
     {
-        server.RequirePostgreSql();
+        server.RequireAvailable();
         using var client = server.Client();
         var email = new string('a', 64) + "@" + new string('b', 60) + "." + new string('c', 60) + ".example.com";
         Assert.True(email.Length > 180);

@@ -124,6 +124,14 @@ public class TestServer : IAsyncLifetime
 
     public HttpClient RawHttp() => new() { BaseAddress = new Uri(BaseUrl + "/") };
 
+    /// <summary>
+    /// Called first by a test that may run on a server needing an outside service: skips it loudly (fails it where services are
+    /// required) when that service was missing. Servers that need none are always available.
+    /// </summary>
+    public virtual void RequireAvailable()
+    {
+    }
+
     /// <summary>Moves <see cref="Clock"/> past one revocation poll interval and waits for this node's poller to finish that read.</summary>
     public Task AdvancePastNextRevocationPollAsync()
     {

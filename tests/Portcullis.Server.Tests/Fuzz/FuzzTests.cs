@@ -57,10 +57,7 @@ public abstract class FuzzTests(TestServer server, int requestsPerOperation)
     [Trait("Category", "Fuzz")]
     public async Task EveryOperation_AnswersMutatedRequestsBelow500_InItsOwnFormat()
     {
-        if (server is PostgreSqlEndToEndTests.Server postgres)
-        {
-            postgres.RequirePostgreSql();
-        }
+        server.RequireAvailable();
 
         var seed = int.TryParse(Environment.GetEnvironmentVariable(SeedVariable), CultureInfo.InvariantCulture, out var given) ? given : RandomNumberGenerator.GetInt32(int.MaxValue);
         var perOperation = int.TryParse(Environment.GetEnvironmentVariable(RequestsVariable), CultureInfo.InvariantCulture, out var count) && count > 0 ? count : requestsPerOperation;

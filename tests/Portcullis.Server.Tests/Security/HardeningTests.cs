@@ -17,14 +17,11 @@ public abstract class HardeningTests(TestServer server)
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    protected virtual void RequireDatabase()
-    {
-    }
 
     [Fact]
     public async Task SmsCodes_OnTenChannelsAtOnce_ReachOneNumberOnce()
     {
-        RequireDatabase();
+        server.RequireAvailable();
         var phone = NewPhone();
         string[] channels = ["CHANNEL_LOGIN", "CHANNEL_REGISTER", "CHANNEL_RESET_PASSWORD", "CHANNEL_BIND_PHONE", "CHANNEL_UNBIND_PHONE",
             "CHANNEL_BIND_MFA", "CHANNEL_VERIFY_MFA", "CHANNEL_UNBIND_MFA", "CHANNEL_COMPLETE_PHONE", "CHANNEL_DELETE_ACCOUNT"];
@@ -41,7 +38,7 @@ public abstract class HardeningTests(TestServer server)
     [Fact]
     public async Task TokenAnswers_AreNotStored_AndCarryTheSecurityHeaders()
     {
-        RequireDatabase();
+        server.RequireAvailable();
         using var client = server.Client();
         var (email, _) = await SignUpAsync(client);
         using var http = server.RawHttp();
@@ -73,7 +70,7 @@ public abstract class HardeningTests(TestServer server)
     [InlineData("dev/outbox")]
     public async Task HtmlPages_CarryAContentSecurityPolicy_AndRefuseFraming(string path)
     {
-        RequireDatabase();
+        server.RequireAvailable();
         using var http = server.RawHttp();
 
         using var page = await http.GetAsync(path, Ct);
@@ -93,7 +90,7 @@ public abstract class HardeningTests(TestServer server)
     [Fact]
     public async Task TwentyParallelBinds_WithTheRightCode_BindOnce_AndTheOthersHearTheTokenIsUsed()
     {
-        RequireDatabase();
+        server.RequireAvailable();
         using var client = server.Client();
         await SignUpAndSignInAsync(client);
         var (token, code) = await StartEmailAsync(client, server, NewEmail());
@@ -108,7 +105,7 @@ public abstract class HardeningTests(TestServer server)
     [Fact]
     public async Task PhoneCodeSignUp_WithAPassword_CanThenSignInByPhoneAndPassword()
     {
-        RequireDatabase();
+        server.RequireAvailable();
         using var client = server.Client();
         var phone = NewPhone();
         AssertOk(await SendSmsAsync(phone, "CHANNEL_REGISTER"));
@@ -134,7 +131,7 @@ public abstract class HardeningTests(TestServer server)
     [Fact]
     public async Task Discovery_NamesOnlyServedEndpoints()
     {
-        RequireDatabase();
+        server.RequireAvailable();
         using var http = server.RawHttp();
         var discovery = JsonDocument.Parse(await http.GetStringAsync("oidc/.well-known/openid-configuration", Ct)).RootElement;
 
@@ -183,7 +180,4 @@ public abstract class HardeningTests(TestServer server)
 public sealed class HardeningOnSqliteTests(ServerFixture server) : HardeningTests(server);
 
 public sealed class HardeningOnPostgreSqlTests(PostgreSqlEndToEndTests.Server server)
-    : HardeningTests(server), IClassFixture<PostgreSqlEndToEndTests.Server>
-{
-    protected override void RequireDatabase() => server.RequirePostgreSql();
-}
+    : HardeningTests(server), IClassFixture<PostgreSqlEndToEndTests.Server>;

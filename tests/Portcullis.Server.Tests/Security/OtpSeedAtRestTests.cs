@@ -26,15 +26,11 @@ public abstract class OtpSeedAtRestTests(TestServer server)
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    /// <summary>Skips (or fails in CI) when the fixture's database is missing.</summary>
-    protected virtual void RequireDatabase()
-    {
-    }
 
     [Fact]
     public async Task OtpSeed_IsStoredOnlyAsADataProtectionPayload_InThePendingRequestAndInTheBoundFactor()
     {
-        RequireDatabase();
+        server.RequireAvailable();
         using var client = server.Client();
         var (email, userId) = await SignUpAsync(client);
         await SignInAsync(client, email);
@@ -155,7 +151,4 @@ public abstract class OtpSeedAtRestTests(TestServer server)
 public sealed class OtpSeedAtRestOnSqliteTests(ServerFixture server) : OtpSeedAtRestTests(server);
 
 public sealed class OtpSeedAtRestOnPostgreSqlTests(PostgreSqlEndToEndTests.Server server)
-    : OtpSeedAtRestTests(server), IClassFixture<PostgreSqlEndToEndTests.Server>
-{
-    protected override void RequireDatabase() => server.RequirePostgreSql();
-}
+    : OtpSeedAtRestTests(server), IClassFixture<PostgreSqlEndToEndTests.Server>;

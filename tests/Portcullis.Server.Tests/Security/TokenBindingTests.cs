@@ -21,10 +21,6 @@ public abstract class TokenBindingTests(TestServer server)
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    /// <summary>Skips (or fails in CI) when the fixture's database is missing.</summary>
-    protected virtual void RequireDatabase()
-    {
-    }
 
     public static TheoryData<string> OtherApplications => ["same pool", "other pool"];
 
@@ -32,7 +28,7 @@ public abstract class TokenBindingTests(TestServer server)
     [MemberData(nameof(OtherApplications))]
     public async Task TokenOfAnotherApplication_IsRefusedByEveryTokenEndpoint_AndNothingIsReadOrWritten(string where)
     {
-        RequireDatabase();
+        server.RequireAvailable();
         using var owner = server.Client();
         await SignUpAndSignInAsync(owner);
         var (seed, _) = await EnrollOtpAsync(owner, server);
@@ -69,7 +65,7 @@ public abstract class TokenBindingTests(TestServer server)
     [Fact]
     public async Task TokenEndpoint_WithoutAnApplicationHeader_AnswersAppNotFound()
     {
-        RequireDatabase();
+        server.RequireAvailable();
         using var client = server.Client();
         var tokens = await SignUpAndSignInAsync(client);
         using var http = server.RawHttp();
@@ -85,7 +81,7 @@ public abstract class TokenBindingTests(TestServer server)
     [Fact]
     public async Task UserInfo_AnswersForTheExplicitAccessTokenParameter_NotTheHeader()
     {
-        RequireDatabase();
+        server.RequireAvailable();
         using var clientA = server.Client();
         using var clientB = server.Client();
         var a = await SignUpAndSignInAsync(clientA);
@@ -105,7 +101,7 @@ public abstract class TokenBindingTests(TestServer server)
     [Fact]
     public async Task UserInfo_ByPost_ReadsTheFormBodyToken()
     {
-        RequireDatabase();
+        server.RequireAvailable();
         using var client = server.Client();
         var tokens = await SignUpAndSignInAsync(client);
         var subject = (await client.GetProfileAsync(Ct)).Data!.UserId;
@@ -121,7 +117,7 @@ public abstract class TokenBindingTests(TestServer server)
     [Fact]
     public async Task UserInfo_NamingAnotherApplication_RefusesTheToken()
     {
-        RequireDatabase();
+        server.RequireAvailable();
         using var client = server.Client();
         var tokens = await SignUpAndSignInAsync(client);
         var (otherId, _) = await server.CreateAppAsync(TokenEndpointAuthMethod.ClientSecretPost);
@@ -163,7 +159,4 @@ public abstract class TokenBindingTests(TestServer server)
 public sealed class TokenBindingOnSqliteTests(ServerFixture server) : TokenBindingTests(server);
 
 public sealed class TokenBindingOnPostgreSqlTests(PostgreSqlEndToEndTests.Server server)
-    : TokenBindingTests(server), IClassFixture<PostgreSqlEndToEndTests.Server>
-{
-    protected override void RequireDatabase() => server.RequirePostgreSql();
-}
+    : TokenBindingTests(server), IClassFixture<PostgreSqlEndToEndTests.Server>;

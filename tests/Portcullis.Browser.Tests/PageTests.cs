@@ -69,7 +69,14 @@ public sealed class PageTests(DevServer server, Chromium chromium) : IClassFixtu
             Assert.Fail("The API reference did not render the operations:\n" + string.Join('\n', problems));
         }
 
-        Assert.Contains("Portcullis API", await page.ContentAsync(), StringComparison.Ordinal);
+        var content = await page.ContentAsync();
+        Assert.Contains("Portcullis API", content, StringComparison.Ordinal);
+        // Buttons of Scalar's hosted services have no place on a self-hosted server.
+        foreach (var hosted in new[] { "Ask AI", "Generate SDK", "Deploy", "Developer Tools" })
+        {
+            Assert.Equal(0, await page.GetByText(hosted, new PageGetByTextOptions { Exact = false }).CountAsync());
+        }
+
         // A console error is what a blocked script or style (the content security policy) or a broken bundle looks like.
         Assert.DoesNotContain(problems, p => p.StartsWith("failed", StringComparison.Ordinal) || p.StartsWith("HTTP", StringComparison.Ordinal)
             || p.StartsWith("console error", StringComparison.Ordinal));

@@ -40,7 +40,10 @@ public static class PortcullisApp
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") });
         app.MapOpenApi("/openapi/{documentName}.json");
-        app.MapScalarApiReference("/docs", o => o.WithTitle("Portcullis API").WithOpenApiRoutePattern("../openapi/{documentName}.json").DisableDefaultFonts());
+        // A self-hosted server's reference calls no hosted service: no AI chat, MCP, telemetry or the hosted tools' toolbar
+        // (configure, share, generate SDK, deploy).
+        app.MapScalarApiReference("/docs", o => o.WithTitle("Portcullis API").WithOpenApiRoutePattern("../openapi/{documentName}.json")
+            .DisableDefaultFonts().DisableAgent().DisableMcp().DisableTelemetry().HideDeveloperTools());
         return app;
     }
 

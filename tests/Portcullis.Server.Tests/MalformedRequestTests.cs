@@ -72,11 +72,37 @@ public sealed class MalformedRequestTests(ServerFixture server)
 
     [Theory]
     [MemberData(nameof(OAuthPosts))]
+    public async Task OAuthParameter_InTheQueryAndTheBody_OrTwiceInJson_AnswersInvalidRequest(string path)
+    {
+        using var http = server.RawHttp();
+        // A grant type, so /oidc/token would otherwise succeed (the other two ignore it).
+        var credentials = $"grant_type=client_credentials&client_id={server.PostApp.AppId}&client_secret={server.PostApp.Secret}";
+        using var twoWays = Post(path + "?token=first", Encoding.UTF8.GetBytes(credentials + "&token=second"), "application/x-www-form-urlencoded");
+        using var twiceInJson = Post(path, Encoding.UTF8.GetBytes(
+            $"{{\"grant_type\":\"client_credentials\",\"client_id\":\"{server.PostApp.AppId}\",\"client_secret\":\"{server.PostApp.Secret}\",\"token\":\"first\",\"token\":\"second\"}}"), "application/json");
+
+        await AssertOAuthErrorAsync(await http.SendAsync(twoWays, Ct), 400, "invalid_request");
+        await AssertOAuthErrorAsync(await http.SendAsync(twiceInJson, Ct), 400, "invalid_request");
+    }
+
+    [Fact]
+    public async Task UserInfo_WithTheAccessTokenInTheQueryAndTheBody_AnswersInvalidRequest()
+    {
+        using var client = server.Client();
+        var tokens = await SignUpAndSignInAsync(client);
+        using var http = server.RawHttp();
+        using var twoWays = Post("oidc/me?access_token=" + tokens.AccessToken, Encoding.UTF8.GetBytes("access_token=made-up"), "application/x-www-form-urlencoded");
+
+        await AssertOAuthErrorAsync(await http.SendAsync(twoWays, Ct), 400, "invalid_request");
+    }
+
+    [Theory]
+    [MemberData(nameof(OAuthPosts))]
     public async Task OAuthJson_WithALoneSurrogate_AnswersInvalidRequest(string path)
     {
         using var http = server.RawHttp();
-        using var inValue = Post(path, Encoding.UTF8.GetBytes($"{{\"client_id\":\"{server.PostApp.AppId}\",\"token\":\"\\ud800\"}}"), "application/json");
-        using var inName = Post(path, Encoding.UTF8.GetBytes($"{{\"client_id\":\"{server.PostApp.AppId}\",\"\\udc00\":\"x\"}}"), "application/json");
+        using var inValue = Post(path, Encoding.UTF8.GetBytes($"{{\"grant_type\":\"client_credentials\",\"client_id\":\"{server.PostApp.AppId}\",\"token\":\"\\ud800\"}}"), "application/json");
+        using var inName = Post(path, Encoding.UTF8.GetBytes($"{{\"grant_type\":\"client_credentials\",\"client_id\":\"{server.PostApp.AppId}\",\"\\udc00\":\"x\"}}"), "application/json");
 
         await AssertOAuthErrorAsync(await http.SendAsync(inValue, Ct), 400, "invalid_request");
         await AssertOAuthErrorAsync(await http.SendAsync(inName, Ct), 400, "invalid_request");
@@ -175,7 +201,7 @@ public sealed class MalformedRequestTests(ServerFixture server)
     public async Task OAuthJson_WithACharsetOtherThanUtf8_AnswersInvalidRequest415(string path)
     {
         using var http = server.RawHttp();
-        using var request = Post(path, Encoding.UTF8.GetBytes($"{{\"client_id\":\"{server.PostApp.AppId}\",\"client_secret\":\"{server.PostApp.Secret}\",\"grant_type\":\"client_credentials\",\"token\":\"x\"}}"),
+        using var request = Post(path, Encoding.UTF8.GetBytes($"{{\"grant_type\":\"client_credentials\",\"client_id\":\"{server.PostApp.AppId}\",\"client_secret\":\"{server.PostApp.Secret}\",\"grant_type\":\"client_credentials\",\"token\":\"x\"}}"),
             "application/json; charset=foo");
 
         await AssertOAuthErrorAsync(await http.SendAsync(request, Ct), 415, "invalid_request");

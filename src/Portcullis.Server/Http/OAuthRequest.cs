@@ -6,8 +6,9 @@ namespace Portcullis.Server.Http;
 /// <summary>
 /// The parameters of an OAuth request: the query plus an <c>application/x-www-form-urlencoded</c> body (RFC 6749) or, for
 /// clients such as GenAuth's Java SDK, a flat JSON object of strings. A body of any other content type (multipart included),
-/// a body the form reader or the JSON parser refuses, duplicate parameters (RFC 6749 §3.1: parameters MUST NOT repeat),
-/// oversize values and NUL characters make the request malformed.
+/// a body the form reader or the JSON parser refuses, duplicate parameters (RFC 6749 §3.1: parameters MUST NOT repeat; a
+/// name in both the query and the body, or twice in a JSON object, is one too, so a token can never arrive two ways and one
+/// of them be answered for), oversize values and NUL characters make the request malformed.
 /// </summary>
 public sealed class OAuthRequest
 {
@@ -67,12 +68,10 @@ public sealed class OAuthRequest
     {
         foreach (var (key, value) in source)
         {
-            if (value.Count > 1)
+            if (value.Count > 1 || !values.TryAdd(key, value.ToString()))
             {
                 return false;
             }
-
-            values[key] = value.ToString();
         }
 
         return true;
@@ -95,7 +94,10 @@ public sealed class OAuthRequest
                     return false;
                 }
 
-                values[property.Name] = property.Value.GetString()!;
+                if (!values.TryAdd(property.Name, property.Value.GetString()!))
+                {
+                    return false;
+                }
             }
 
             return true;

@@ -85,6 +85,17 @@ public sealed class MalformedRequestTests(ServerFixture server)
         await AssertOAuthErrorAsync(await http.SendAsync(twiceInJson, Ct), 400, "invalid_request");
     }
 
+    [Theory]
+    [MemberData(nameof(OAuthPosts))]
+    public async Task OAuthClientSecret_InTheQuery_AnswersInvalidRequest(string path)
+    {
+        using var http = server.RawHttp();
+        using var request = Post($"{path}?client_secret={server.PostApp.Secret}",
+            Encoding.UTF8.GetBytes($"grant_type=client_credentials&client_id={server.PostApp.AppId}&token=x"), "application/x-www-form-urlencoded");
+
+        await AssertOAuthErrorAsync(await http.SendAsync(request, Ct), 400, "invalid_request");
+    }
+
     [Fact]
     public async Task UserInfo_WithTheAccessTokenInTheQueryAndTheBody_AnswersInvalidRequest()
     {

@@ -280,6 +280,12 @@ public static class OidcEndpoints
             return (null, null, OAuthError("invalid_request", "The body must be application/x-www-form-urlencoded (or a flat JSON object) without repeated parameters"));
         }
 
+        // RFC 6749 §2.3.1: a client secret never travels in the URI, which logs, proxies and browsers keep.
+        if (context.Request.Query.ContainsKey("client_secret"))
+        {
+            return (null, null, OAuthError("invalid_request", "client_secret must not be sent in the query string"));
+        }
+
         var credentials = CallerAuthentication.ClientCredentials(context, request["client_id"], request["client_secret"]);
         var app = await resolver.ResolveAsync(context, credentials);
         var client = app.Succeeded ? clients.Authenticate(app.Value, credentials) : Result<Application>.Fail(ErrorKind.ClientAuthenticationFailed);

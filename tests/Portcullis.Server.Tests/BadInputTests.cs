@@ -4,6 +4,7 @@ using System.Text.Json;
 using Portcullis.Contracts.Envelope;
 using Portcullis.Core.Users;
 using Microsoft.Extensions.DependencyInjection;
+using static Portcullis.Server.Tests.ErrorAnswers;
 using static Portcullis.Server.Tests.Scenarios;
 
 namespace Portcullis.Server.Tests;
@@ -149,13 +150,5 @@ public sealed class BadInputTests(ServerFixture server)
         var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
         request.Headers.Add("x-authing-app-id", server.PostApp.AppId);
         return request;
-    }
-
-    private static async Task<ApiResponse> ReadEnvelopeAsync(HttpResponseMessage response)
-    {
-        var text = await response.Content.ReadAsStringAsync(Ct);
-        Assert.DoesNotContain("   at ", text, StringComparison.Ordinal);
-        return JsonSerializer.Deserialize(text, Contracts.PortcullisJsonContext.Default.ApiResponse)
-            ?? throw new InvalidOperationException("Not an envelope: " + text);
     }
 }

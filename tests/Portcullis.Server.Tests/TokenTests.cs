@@ -283,6 +283,8 @@ public sealed class TokenTests(ServerFixture server)
         Assert.Equal(server.PostApp.AppId, claims["sub"].GetString());
         client.SetAccessToken(token.AccessToken!);
         AssertError(await client.GetProfileAsync(Ct), 401, ApiCodes.NotLoggedIn);
+        AssertError(await client.ListEnrolledFactorsAsync(Ct), 401, ApiCodes.NotLoggedIn);
+        await Assert.ThrowsAsync<PortcullisOAuthException>(() => client.GetUserInfoAsync(Ct));
     }
 
     [Fact]

@@ -114,7 +114,12 @@ public sealed class AccountService(IUserStore users, PasswordHasher hasher, Pass
         return Result<User>.Ok(user);
     }
 
-    public Task<User?> FindAsync(string poolId, string userId, CancellationToken ct) => users.FindByIdAsync(poolId, userId, ct);
+    /// <summary>
+    /// The user, if the account may still act: a token or refresh of a deleted or suspended account finds none. Every signed-in
+    /// call and every refresh looks its user up through here.
+    /// </summary>
+    public async Task<User?> FindActiveAsync(string poolId, string userId, CancellationToken ct) =>
+        await users.FindByIdAsync(poolId, userId, ct) is { Status: UserStatus.Activated } user ? user : null;
 
     /// <summary>
     /// Creates a user whose email or phone was just proven with a code (PASSCODE sign-up), with a password when one is given

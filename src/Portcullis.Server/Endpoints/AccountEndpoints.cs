@@ -200,8 +200,7 @@ public static class AccountEndpoints
         return true;
     }
 
-    private static async Task<IResult> GetProfileAsync(HttpContext context, TokenService tokens, IssuerResolver issuer,
-        IApplicationStore apps, AccountService accounts)
+    private static async Task<IResult> GetProfileAsync(HttpContext context, TokenService tokens, IssuerResolver issuer, SignedInUsers signedIn)
     {
         var caller = await CallerAuthentication.AuthenticateUserAsync(context, tokens, issuer);
         if (!caller.Succeeded)
@@ -209,9 +208,9 @@ public static class AccountEndpoints
             return Envelope.Fail(context, caller.Error!);
         }
 
-        var app = await apps.FindAsync(caller.Value.AppId, context.RequestAborted);
-        var user = app is null ? null : await accounts.FindAsync(app.PoolId, caller.Value.Subject, context.RequestAborted);
-        return user is null || user.Status != UserStatus.Activated ? Envelope.Fail(context, ErrorKind.NotLoggedIn) : Envelope.Ok(context, user.ToDto());
+        return await signedIn.FindAsync(caller.Value, context.RequestAborted) is { } found
+            ? Envelope.Ok(context, found.User.ToDto())
+            : Envelope.Fail(context, ErrorKind.NotLoggedIn);
     }
 
     /// <summary>Space-separated scope tokens (RFC 6749 §3.3 characters); the default when none is asked for.</summary>

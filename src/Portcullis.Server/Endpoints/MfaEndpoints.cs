@@ -213,7 +213,7 @@ public static class MfaEndpoints
 }
 
 /// <summary>Turns the caller's access token into the user, application, pool and language the MFA services need.</summary>
-public sealed class MfaCallers(TokenService tokens, IssuerResolver issuer, IApplicationStore apps, IUserPoolStore pools, IUserStore users)
+public sealed class MfaCallers(TokenService tokens, IssuerResolver issuer, SignedInUsers signedIn, IUserPoolStore pools)
 {
     public async Task<Result<MfaCaller>> ResolveAsync(HttpContext context)
     {
@@ -224,14 +224,13 @@ public sealed class MfaCallers(TokenService tokens, IssuerResolver issuer, IAppl
         }
 
         var ct = context.RequestAborted;
-        var app = await apps.FindAsync(access.Value.AppId, ct);
-        var user = app is null ? null : await users.FindByIdAsync(app.PoolId, access.Value.Subject, ct);
-        var pool = app is null ? null : await pools.FindAsync(app.PoolId, ct);
-        if (app is null || user is null || pool is null || user.Status != UserStatus.Activated)
+        var found = await signedIn.FindAsync(access.Value, ct);
+        var pool = found is null ? null : await pools.FindAsync(found.App.PoolId, ct);
+        if (found is null || pool is null)
         {
             return Result<MfaCaller>.Fail(ErrorKind.NotLoggedIn);
         }
 
-        return Result<MfaCaller>.Ok(new MfaCaller(user, app, pool.Name, context.Language(), context.Connection.RemoteIpAddress?.ToString()));
+        return Result<MfaCaller>.Ok(new MfaCaller(found.User, found.App, pool.Name, context.Language(), context.Connection.RemoteIpAddress?.ToString()));
     }
 }

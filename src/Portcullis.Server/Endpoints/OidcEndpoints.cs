@@ -95,8 +95,8 @@ public static class OidcEndpoints
                     return OAuthError("invalid_grant", "The refresh token is invalid, expired, revoked or already used");
                 }
 
-                var user = await accounts.FindAsync(app.PoolId, stored.UserId, context.RequestAborted);
-                if (user is null || user.Status != UserStatus.Activated)
+                var user = await accounts.FindActiveAsync(app.PoolId, stored.UserId, context.RequestAborted);
+                if (user is null)
                 {
                     await tokens.RevokeRefreshFamilyAsync(stored, context.RequestAborted);
                     return OAuthError("invalid_grant", "The user no longer exists or is suspended");
@@ -223,8 +223,7 @@ public static class OidcEndpoints
     /// it is present (and an invalid one is refused, never replaced by the header's). An application named by
     /// <c>x-authing-app-id</c> must be the token's audience.
     /// </summary>
-    private static async Task<IResult> UserInfoAsync(HttpContext context, TokenService tokens, IssuerResolver issuer,
-        IApplicationStore apps, AccountService accounts)
+    private static async Task<IResult> UserInfoAsync(HttpContext context, TokenService tokens, IssuerResolver issuer, SignedInUsers signedIn)
     {
         var request = await OAuthRequest.ReadAsync(context);
         if (request is null)
@@ -236,10 +235,10 @@ public static class OidcEndpoints
         var access = token is null ? Result<AccessTokenInfo>.Fail(ErrorKind.NotLoggedIn)
             : await tokens.ValidateAccessTokenAsync(issuer.Issuer(context), token, context.RequestAborted);
         var named = context.AppIdHeader();
-        var usable = access.Succeeded && !access.Value.IsClientToken && (named is null || CallerAuthentication.IsForApplication(access.Value, named));
-        var app = usable ? await apps.FindAsync(access.Value.AppId, context.RequestAborted) : null;
-        var user = app is null ? null : await accounts.FindAsync(app.PoolId, access.Value.Subject, context.RequestAborted);
-        if (user is null || user.Status != UserStatus.Activated)
+        var found = access.Succeeded && (named is null || CallerAuthentication.IsForApplication(access.Value, named))
+            ? await signedIn.FindAsync(access.Value, context.RequestAborted)
+            : null;
+        if (found is not { User: var user })
         {
             context.Response.Headers.WWWAuthenticate = "Bearer error=\"invalid_token\"";
             return TypedResults.Json(new OAuthErrorResponse { Error = "invalid_token", ErrorDescription = "The access token is missing, invalid, expired or revoked" },

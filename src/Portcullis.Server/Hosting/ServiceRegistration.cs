@@ -47,6 +47,7 @@ public static class ServiceRegistration
         services.AddSingleton<IssuerResolver>();
         services.AddScoped<TokenService>();
         services.AddScoped<AppResolver>();
+        services.AddScoped<SignedInUsers>();
         services.AddScoped<MfaCallers>();
 
         services.AddOptions<MfaOptions>().BindConfiguration(MfaOptions.Section).ValidateDataAnnotations().ValidateOnStart();

@@ -32,7 +32,7 @@ public static class CallerAuthentication
     /// <summary>
     /// Validates the caller's access token for a user endpoint and binds it to the application the request names
     /// (<c>x-authing-app-id</c>): a token issued to another application, in the same pool or another, is refused before anything
-    /// is read for it, and so are clients' own tokens (client_credentials). A request that names no application is refused.
+    /// is read for it. A request that names no application is refused. <see cref="SignedInUsers"/> then finds the account.
     /// </summary>
     public static async Task<Result<AccessTokenInfo>> AuthenticateUserAsync(HttpContext context, TokenService tokens, IssuerResolver issuer)
     {
@@ -48,7 +48,7 @@ public static class CallerAuthentication
         }
 
         var validated = await tokens.ValidateAccessTokenAsync(issuer.Issuer(context), token, context.RequestAborted);
-        return validated.Succeeded && IsForApplication(validated.Value, appId) && !validated.Value.IsClientToken
+        return validated.Succeeded && IsForApplication(validated.Value, appId)
             ? validated
             : Result<AccessTokenInfo>.Fail(ErrorKind.NotLoggedIn);
     }

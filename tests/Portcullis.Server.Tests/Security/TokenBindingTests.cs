@@ -6,6 +6,10 @@ using Portcullis.Client;
 using Portcullis.Contracts.Envelope;
 using Portcullis.Contracts.Mfa;
 using Portcullis.Core.Factors.Otp;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Portcullis.Core.Users;
+using Portcullis.Storage;
 using Portcullis.Testing;
 using static Portcullis.Server.Tests.MfaScenarios;
 using static Portcullis.Server.Tests.Scenarios;
@@ -60,6 +64,25 @@ public abstract class TokenBindingTests(TestServer server)
         server.Clock.Advance(TimeSpan.FromSeconds(30));
         AssertOk(await owner.MfaOtpVerifyAsync(TotpVerifier.Compute(seed, server.Clock.GetUtcNow()), Ct));
         AssertOk(await owner.GetProfileAsync(Ct));
+    }
+
+    [Fact]
+    public async Task TokenOfASuspendedAccount_IsRefusedByUserEndpointsAndUserInfo()
+    {
+        server.RequireAvailable();
+        using var client = server.Client();
+        var tokens = await SignUpAndSignInAsync(client);
+        var userId = (await client.GetProfileAsync(Ct)).Data!.UserId;
+        await using (var scope = server.Services.CreateAsyncScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<PortcullisDbContext>().Users.Where(u => u.Id == userId)
+                .ExecuteUpdateAsync(u => u.SetProperty(x => x.Status, UserStatus.Suspended), Ct);
+        }
+
+        AssertError(await client.GetProfileAsync(Ct), 401, ApiCodes.NotLoggedIn);
+        AssertError(await client.ListEnrolledFactorsAsync(Ct), 401, ApiCodes.NotLoggedIn);
+        var (status, _) = await UserInfoAsync(HttpMethod.Get, "oidc/me", header: tokens.AccessToken);
+        Assert.Equal(HttpStatusCode.Unauthorized, status);
     }
 
     [Fact]

@@ -48,4 +48,5 @@ public static class ApiCodes
     public const int FactorLocked = 9617;
     public const int InvalidPhoto = 9620;
     public const int PhotoRefused = 9621;
+    public const int FaceMismatch = 9618;
 }

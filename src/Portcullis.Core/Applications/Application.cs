@@ -1,3 +1,5 @@
+using Portcullis.Core.Factors;
+
 namespace Portcullis.Core.Applications;
 
 /// <summary>How a client proves it is the application at the token endpoint and at <c>/api/v3/signin</c>.</summary>
@@ -28,15 +30,6 @@ public static class TokenEndpointAuthMethods
         };
         return Enum.IsDefined(method);
     }
-}
-
-/// <summary>MFA factor types, GenAuth's names.</summary>
-public enum FactorType
-{
-    Otp,
-    Sms,
-    Email,
-    Face,
 }
 
 /// <summary>An application (OAuth client) in a user pool.</summary>

@@ -33,6 +33,7 @@ public enum ErrorKind
     TotpNotBound,
     DeliveryFailed,
     InvalidPhoto,
+    FaceMismatch,
     PhotoRefused,
 
     // Delivery.

@@ -35,7 +35,7 @@ public sealed class CodeDelivery(
     TimeProvider clock,
     ILogger<CodeDelivery> logger)
 {
-    public async Task<Error?> DeliverAsync(DeliveryRequest request, object codeRecord, CancellationToken ct)
+    public async Task<Error?> DeliverAsync(DeliveryRequest request, CodeRecord codeRecord, CancellationToken ct)
     {
         var o = options.Value;
         var now = clock.GetUtcNow();
@@ -76,7 +76,7 @@ public sealed class CodeDelivery(
             NextAttemptAt = o.InlineDispatch ? clock.GetUtcNow() + o.Lease : now,
             LeaseToken = o.InlineDispatch ? Ids.NewId() : null,
         };
-        await outbox.AddAsync(message, [codeRecord], ct);
+        await outbox.AddAsync(message, codeRecord, ct);
 
         if (!o.InlineDispatch)
         {

@@ -60,10 +60,24 @@ public sealed class OutboxMessage
     public DateTimeOffset? SentAt { get; set; }
 }
 
+/// <summary>The record of the code a message carries: a pass code, or a pending enrollment with its code's hash.</summary>
+public readonly record struct CodeRecord
+{
+    private CodeRecord(PassCode? passCode, Factors.EnrollmentRequest? enrollment) => (PassCode, Enrollment) = (passCode, enrollment);
+
+    public PassCode? PassCode { get; }
+
+    public Factors.EnrollmentRequest? Enrollment { get; }
+
+    public static implicit operator CodeRecord(PassCode passCode) => new(passCode, null);
+
+    public static implicit operator CodeRecord(Factors.EnrollmentRequest enrollment) => new(null, enrollment);
+}
+
 public interface IOutboxStore
 {
-    /// <summary>Inserts the message and <paramref name="alongWith"/> (the code record) in one transaction.</summary>
-    Task AddAsync(OutboxMessage message, IReadOnlyList<object> alongWith, CancellationToken ct);
+    /// <summary>Inserts the message and the record of the code it carries in one transaction: both exist, or neither.</summary>
+    Task AddAsync(OutboxMessage message, CodeRecord code, CancellationToken ct);
 
     /// <summary>
     /// Claims one pending message that is due: a compare-and-set gives it a new <see cref="OutboxMessage.LeaseToken"/> and moves

@@ -32,14 +32,10 @@ public interface IPassCodeStore
     /// <summary>The newest code for (pool, channel, recipient): only the latest one counts, so re-sending never multiplies valid codes.</summary>
     Task<PassCode?> FindLatestAsync(string poolId, string channel, string recipient, CancellationToken ct);
 
-    Task<bool> TryReserveAttemptAsync(string id, int max, CancellationToken ct);
-
-    Task<bool> TryConsumeAsync(string id, DateTimeOffset at, CancellationToken ct);
-
     Task<int> PurgeAsync(DateTimeOffset before, CancellationToken ct);
 }
 
-/// <summary>Issues and checks pass codes: send-sms, send-email, and PASSCODE sign-up and sign-in.</summary>
+/// <summary>Issues and checks pass codes: send-sms, send-email, PASSCODE sign-up and sign-in, and SMS/EMAIL factors at sign-in.</summary>
 public sealed class PassCodeService(
     IPassCodeStore codes,
     CodeDelivery delivery,
@@ -49,8 +45,12 @@ public sealed class PassCodeService(
 {
     public const int MaxAttemptsPerCode = 5;
 
+    /// <summary>The lockout scope of PASSCODE sign-up and sign-in, whose counters are keyed by recipient.</summary>
+    public const string Scope = "PASSCODE";
+
+    /// <param name="userId">The account the code is for, when known: the hourly budget is then the user's, else the recipient's.</param>
     public Task<Error?> SendAsync(string poolId, MessageKind kind, string recipient, string? countryCode, string? phone,
-        string channel, string language, string? clientIp, CancellationToken ct)
+        string channel, string language, string? clientIp, CancellationToken ct, string? userId = null)
     {
         var now = clock.GetUtcNow();
         var code = Codes.NewNumericCode();
@@ -64,33 +64,38 @@ public sealed class PassCodeService(
             CreatedAt = now,
             ExpiresAt = now.AddMinutes(mfa.Value.CodeLifetimeMinutes),
         };
-        return delivery.DeliverAsync(new DeliveryRequest(kind, recipient, countryCode, phone, channel, code, language, null, clientIp), record, ct);
+        return delivery.DeliverAsync(new DeliveryRequest(kind, recipient, countryCode, phone, channel, code, language, userId, clientIp), record, ct);
     }
 
-    /// <summary>Checks and spends the latest code; wrong codes count per code (5) and per recipient (the lockout).</summary>
+    /// <summary>
+    /// PASSCODE sign-up and sign-in: checks and spends the latest code. Wrong codes count per code (five) and per recipient (the
+    /// lockout, keyed by a hash so the key fits the counter's 64 characters for any address).
+    /// </summary>
     public async Task<Error?> VerifyAsync(string poolId, string channel, string recipient, string? code, CancellationToken ct)
     {
+        var subject = "to:" + Ids.HashToken(recipient);
+        var checkedCode = await CheckAsync(poolId, channel, recipient, code, ct);
+        var outcome = await guard.CheckAnswerAsync(subject, null, Scope, checkedCode, static (_, _) => ValueTask.CompletedTask, ct);
+        return outcome.Error;
+    }
+
+    /// <summary>
+    /// Checks <paramref name="code"/> against the latest code for (pool, channel, recipient), before the transaction: no live code
+    /// is refused without counting; inside the transaction the code's own attempt is taken first and the code is spent once.
+    /// </summary>
+    public async Task<AnswerCheck<PassCode>> CheckAsync(string poolId, string channel, string recipient, string? code, CancellationToken ct)
+    {
+        var wrong = new Error(ErrorKind.WrongCode);
         var latest = await codes.FindLatestAsync(poolId, channel, recipient, ct);
         var now = clock.GetUtcNow();
-        if (latest is null || latest.ConsumedAt is not null || latest.ExpiresAt <= now
-            || !await codes.TryReserveAttemptAsync(latest.Id, MaxAttemptsPerCode, ct))
+        if (latest is null || latest.ConsumedAt is not null || latest.ExpiresAt <= now)
         {
-            return new Error(ErrorKind.WrongCode);
+            return AnswerCheck<PassCode>.Refused(wrong);
         }
 
-        // The lockout is keyed by recipient; a hash keeps the key within the counter's 64 characters for any address.
-        var subject = "to:" + Ids.HashToken(recipient);
-        if (await guard.ReserveAsync(subject, "PASSCODE", ct) is { } locked)
-        {
-            return locked;
-        }
-
-        if (code is not { Length: 6 } || !SecretHash.Verify(code, latest.CodeHash) || !await codes.TryConsumeAsync(latest.Id, now, ct))
-        {
-            return await guard.FailAsync(subject, null, "PASSCODE", new Error(ErrorKind.WrongCode), ct);
-        }
-
-        await guard.SucceedAsync(subject, "PASSCODE", ct);
-        return null;
+        var check = Codes.IsNumericCode(code) && SecretHash.Verify(code!, latest.CodeHash)
+            ? AnswerCheck<PassCode>.Right(latest, async tx => await tx.TryConsumePassCodeAsync(latest.Id, now), replayed: wrong)
+            : AnswerCheck<PassCode>.Wrong(wrong);
+        return check.WithPrecondition(async tx => await tx.TryReservePassCodeAttemptAsync(latest.Id, MaxAttemptsPerCode) ? null : wrong);
     }
 }

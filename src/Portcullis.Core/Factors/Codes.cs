@@ -11,6 +11,9 @@ public static class Codes
     public static string NewNumericCode(int digits = 6) =>
         RandomNumberGenerator.GetInt32(0, (int)Math.Pow(10, digits)).ToString("D" + digits, System.Globalization.CultureInfo.InvariantCulture);
 
+    /// <summary>Whether <paramref name="code"/> has the shape of a code from <see cref="NewNumericCode"/>.</summary>
+    public static bool IsNumericCode(string? code, int digits = 6) => code is not null && code.Length == digits && code.All(char.IsAsciiDigit);
+
     /// <summary>An enrollment token: 256 bits, base64 (GenAuth's tokens look like base64 too). Opaque to clients.</summary>
     public static string NewEnrollmentToken() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
 

@@ -1,5 +1,3 @@
-using Portcullis.Core.Applications;
-
 namespace Portcullis.Core.Factors;
 
 /// <summary>
@@ -77,28 +75,4 @@ public sealed record EnrollmentRequest
     public DateTimeOffset ExpiresAt { get; init; }
 
     public DateTimeOffset? ConsumedAt { get; set; }
-}
-
-public static class FactorTypes
-{
-    public static string ToWire(this FactorType type) => type switch
-    {
-        FactorType.Otp => "OTP",
-        FactorType.Sms => "SMS",
-        FactorType.Email => "EMAIL",
-        FactorType.Face => "FACE",
-    };
-
-    public static bool TryParse(string? wire, out FactorType type)
-    {
-        (var ok, type) = wire switch
-        {
-            "OTP" => (true, FactorType.Otp),
-            "SMS" => (true, FactorType.Sms),
-            "EMAIL" => (true, FactorType.Email),
-            "FACE" => (true, FactorType.Face),
-            _ => (false, default),
-        };
-        return ok;
-    }
 }

@@ -3,20 +3,21 @@ using Portcullis.Core.Applications;
 using Portcullis.Core.Audit;
 using Portcullis.Core.Common;
 using Portcullis.Core.Factors.Limits;
-using Portcullis.Core.Factors.Otp;
 
 namespace Portcullis.Core.Factors;
 
-/// <summary>Bound factors: list, read, unbind, what is left to bind, and TOTP verification.</summary>
+/// <summary>Bound factors: list, read, unbind, what is left to bind, challenge and verify (through each type's provider).</summary>
 public sealed class FactorService(
     IFactorStore factors,
-    FactorOffers offers,
+    FactorProviders providers,
     AttemptGuard guard,
     IAuditLog audit,
-    ISecretProtector protector,
     TimeProvider clock,
     ILogger<FactorService> logger)
 {
+    /// <summary>The lockout scope of recovery codes, counted apart from the OTP codes they stand in for.</summary>
+    public const string RecoveryScope = "RECOVERY";
+
     public Task<IReadOnlyList<Factor>> ListAsync(string userId, CancellationToken ct) => factors.ListAsync(userId, ct);
 
     public async Task<Result<Factor>> GetAsync(string userId, string? factorId, CancellationToken ct)
@@ -44,7 +45,7 @@ public sealed class FactorService(
             return Result<Factor>.Fail(ErrorKind.FactorNotFound);
         }
 
-        await audit.WriteAsync(NewAudit(userId, appId, factor.Value.Type.ToWire(), AuditTypes.Reset, "unbound", factor.Value.Id), ct);
+        await audit.WriteAsync(FactorAudit.New(clock, userId, appId, factor.Value.Type.ToWire(), AuditTypes.Reset, "unbound", factor.Value.Id), ct);
         logger.LogInformation("User {UserId} unbound factor {FactorId}", userId, factor.Value.Id);
         return factor;
     }
@@ -53,62 +54,60 @@ public sealed class FactorService(
     public async Task<IReadOnlyList<FactorType>> ListToEnrollAsync(Application app, string userId, CancellationToken ct)
     {
         var bound = (await factors.ListAsync(userId, ct)).Select(f => f.Type).ToHashSet();
-        return [.. Enum.GetValues<FactorType>().Where(t => offers.IsOffered(app, t) && !bound.Contains(t))];
+        return [.. providers.OfferedBy(app).Where(t => !bound.Contains(t))];
+    }
+
+    /// <summary>At sign-in: sends what the user's factor of <paramref name="type"/> needs to be answered (a code), or nothing.</summary>
+    public async Task<Error?> ChallengeAsync(MfaCaller caller, FactorType type, CancellationToken ct)
+    {
+        var factor = await factors.FindByTypeAsync(caller.User.Id, type, ct);
+        return factor is null ? new Error(ErrorKind.FactorNotFound) : await providers.For(type).ChallengeAsync(caller, factor, ct);
     }
 
     /// <summary>
-    /// Checks a TOTP against the user's bound OTP factor: ±1 step, each step accepted once (compare-and-set on the factor,
-    /// so a replay fails on every node), failures counted towards the lockout. The code is checked before the transaction
-    /// (CPU only); the reservation, the compare-and-set, the outcome and the audit event then commit together.
+    /// Checks an answer against the user's factor of <paramref name="type"/>: the provider checks it before the transaction
+    /// (a TOTP computed, a photo compared), then the attempt, the answer's claim (a TOTP step or a code accepted once, on every
+    /// node), the outcome and the audit event commit together. Failures count towards the (user, type) lockout.
     /// </summary>
-    public async Task<Result<bool>> VerifyTotpAsync(string userId, string appId, string? code, CancellationToken ct)
+    public async Task<Result<Factor>> VerifyAsync(MfaCaller caller, FactorType type, FactorAnswer answer, CancellationToken ct)
     {
-        var factor = await factors.FindByTypeAsync(userId, FactorType.Otp, ct);
-        if (factor?.ProtectedSecret is null)
+        var factor = await factors.FindByTypeAsync(caller.User.Id, type, ct);
+        if (factor is null)
         {
-            return Result<bool>.Fail(ErrorKind.TotpNotBound);
+            return Result<Factor>.Fail(ErrorKind.FactorNotFound);
         }
 
-        var seed = Convert.FromBase64String(protector.Unprotect(factor.ProtectedSecret));
-        var step = TotpVerifier.MatchStep(seed, code, clock.GetUtcNow());
-        System.Security.Cryptography.CryptographicOperations.ZeroMemory(seed);
-
-        const string scope = "OTP";
-        return await guard.CheckAsync(userId, appId, scope, async tx =>
-        {
-            var accepted = step is { } s && await tx.TryAdvanceTotpStepAsync(factor.Id, s);
-            await tx.AuditAsync(NewAudit(userId, appId, scope, accepted ? AuditTypes.Verified : AuditTypes.VerifyFailed,
-                accepted ? "verified" : step is null ? "wrong code" : "replayed code"));
-            return accepted ? Result<bool>.Ok(true) : Result<bool>.Fail(ErrorKind.WrongTotp);
-        }, ct);
+        var scope = type.ToWire();
+        var checkedAnswer = await providers.For(type).CheckAnswerAsync(caller, factor, answer, ct);
+        return await guard.CheckAnswerAsync(caller.User.Id, caller.App.Id, scope, checkedAnswer, (tx, outcome) =>
+            tx.AuditAsync(FactorAudit.New(clock, caller.User.Id, caller.App.Id, scope,
+                outcome == AnswerOutcome.Right ? AuditTypes.Verified : AuditTypes.VerifyFailed,
+                outcome switch { AnswerOutcome.Right => "verified", AnswerOutcome.Replayed => "replayed answer", _ => "wrong answer" })), ct);
     }
 
     /// <summary>
     /// Spends the user's recovery code (the one issued with OTP enrollment) and answers its replacement, shown once: a code is
     /// good for one use, compared in constant time, replaced by compare-and-set so two requests cannot both spend it, and
-    /// wrong codes count towards their own lockout. No endpoint calls it yet: recovery codes belong to sign-in MFA, which is
-    /// not yet served.
+    /// wrong codes count towards their own lockout.
     /// </summary>
     public async Task<Result<string>> UseRecoveryCodeAsync(string userId, string appId, string? code, CancellationToken ct)
     {
         var factor = await factors.FindByTypeAsync(userId, FactorType.Otp, ct);
-        if (factor?.RecoveryCodeHash is null)
+        if (factor?.RecoveryCodeHash is not { } expectedHash)
         {
             return Result<string>.Fail(ErrorKind.TotpNotBound);
         }
 
-        const string scope = "RECOVERY";
-        var expectedHash = factor.RecoveryCodeHash;
+        var wrong = new Error(ErrorKind.WrongRecoveryCode);
         var replacement = Codes.NewRecoveryCode();
-        var matches = code is { Length: <= 64 } && SecretHash.Verify(Codes.NormaliseRecoveryCode(code), expectedHash);
         var replacementHash = SecretHash.Hash(Codes.NormaliseRecoveryCode(replacement));
-        var result = await guard.CheckAsync(userId, appId, scope, async tx =>
-        {
-            var accepted = matches && await tx.TryReplaceRecoveryCodeAsync(factor.Id, expectedHash, replacementHash);
-            await tx.AuditAsync(NewAudit(userId, appId, scope, accepted ? AuditTypes.RecoveryUsed : AuditTypes.VerifyFailed,
-                accepted ? "recovery code spent, new one issued" : "wrong recovery code"));
-            return accepted ? Result<string>.Ok(replacement) : Result<string>.Fail(ErrorKind.WrongRecoveryCode);
-        }, ct);
+        var checkedCode = code is { Length: <= 64 } && SecretHash.Verify(Codes.NormaliseRecoveryCode(code), expectedHash)
+            ? AnswerCheck<string>.Right(replacement, async tx => await tx.TryReplaceRecoveryCodeAsync(factor.Id, expectedHash, replacementHash), wrong)
+            : AnswerCheck<string>.Wrong(wrong);
+        var result = await guard.CheckAnswerAsync(userId, appId, RecoveryScope, checkedCode, (tx, outcome) =>
+            tx.AuditAsync(FactorAudit.New(clock, userId, appId, RecoveryScope,
+                outcome == AnswerOutcome.Right ? AuditTypes.RecoveryUsed : AuditTypes.VerifyFailed,
+                outcome == AnswerOutcome.Right ? "recovery code spent, new one issued" : "wrong recovery code")), ct);
         if (result.Succeeded)
         {
             logger.LogInformation("User {UserId} used a recovery code; a new one was issued", userId);
@@ -116,15 +115,4 @@ public sealed class FactorService(
 
         return result;
     }
-
-    private AuditEvent NewAudit(string userId, string appId, string factorType, string type, string outcome, string? detail = null) => new()
-    {
-        At = clock.GetUtcNow(),
-        Type = type,
-        UserId = userId,
-        AppId = appId,
-        FactorType = factorType,
-        Outcome = outcome,
-        Detail = detail,
-    };
 }

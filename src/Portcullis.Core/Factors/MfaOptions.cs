@@ -1,11 +1,14 @@
 using System.ComponentModel.DataAnnotations;
+using Portcullis.Core.Factors.Limits;
 
 namespace Portcullis.Core.Factors;
 
-/// <summary><c>Portcullis:Mfa</c>. Defaults are the numbers in docs/security.md.</summary>
-public sealed class MfaOptions
+/// <summary><c>Portcullis:Mfa</c>. Defaults are the numbers in docs/security.md; the lockout counts per (user, factor type).</summary>
+public sealed class MfaOptions : LockoutOptions
 {
     public const string Section = "Portcullis:Mfa";
+
+    protected override string SectionName => Section;
 
     /// <summary>Lifetime of an enrollmentToken (GenAuth: one minute).</summary>
     [Range(30, 600)]
@@ -14,17 +17,6 @@ public sealed class MfaOptions
     /// <summary>Wrong codes one enrollment token survives.</summary>
     [Range(1, 10)]
     public int MaxAttemptsPerEnrollmentToken { get; set; } = 5;
-
-    /// <summary>Consecutive failures per (user, factor type) before a lockout.</summary>
-    [Range(3, 100)]
-    public int MaxConsecutiveFailures { get; set; } = 10;
-
-    /// <summary>The first lockout; each next one doubles, up to <see cref="MaxLockoutMinutes"/>.</summary>
-    [Range(1, 1440)]
-    public int LockoutMinutes { get; set; } = 15;
-
-    [Range(1, 10080)]
-    public int MaxLockoutMinutes { get; set; } = 24 * 60;
 
     /// <summary>One message per recipient per this many seconds, across channels (GenAuth's rule is per channel).</summary>
     [Range(10, 3600)]

@@ -36,8 +36,7 @@ public sealed class PasswordLockout(
     public static string Canonical(string identifier) =>
         Normalise.Email(identifier) ?? Normalise.Phone(identifier) ?? Normalise.Username(identifier) ?? identifier.Trim().ToLowerInvariant();
 
-    private readonly ConsecutiveFailureLimit _limit = new(options.Value.MaxConsecutiveFailures,
-        TimeSpan.FromMinutes(options.Value.LockoutMinutes), TimeSpan.FromMinutes(options.Value.MaxLockoutMinutes),
+    private readonly ConsecutiveFailureLimit _limit = new(options.Value,
         ErrorKind.PasswordLocked, AuditTypes.PasswordLockedOut, clock, logger);
 
     /// <summary>Counts one attempt before the password is looked at; the <see cref="ErrorKind.PasswordLocked"/> error while locked.</summary>

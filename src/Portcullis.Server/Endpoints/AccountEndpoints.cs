@@ -26,7 +26,7 @@ public static class AccountEndpoints
     }
 
     private static async Task<IResult> SignUpAsync(HttpContext context, [FromBody] SignUpDto dto, AppResolver resolver, AccountService accounts,
-        PassCodeService passCodes, IOptions<MfaOptions> mfa)
+        PassCodeService passCodes, IPhoneNumbers phones)
     {
         var app = await resolver.ResolveAsync(context);
         if (!app.Succeeded)
@@ -40,7 +40,7 @@ public static class AccountEndpoints
                 break;
             case Connections.PassCode:
             {
-                if (!TryPassCodeRecipient(dto.PassCodePayload, mfa.Value, out var recipient, out var lookup, out var value, out var cc))
+                if (!TryPassCodeRecipient(dto.PassCodePayload, phones, out var recipient, out var lookup, out var value, out var cc))
                 {
                     return Envelope.Fail(context, ErrorKind.InvalidArgument, "passCodePayload.email or passCodePayload.phone");
                 }
@@ -79,7 +79,7 @@ public static class AccountEndpoints
 
     private static async Task<IResult> SignInAsync(HttpContext context, [FromBody] SignInDto dto, AppResolver resolver,
         ClientAuthenticator clients, AccountService accounts, TokenService tokens, IssuerResolver issuer, TimeProvider clock,
-        PassCodeService passCodes, IOptions<MfaOptions> mfa)
+        PassCodeService passCodes, IPhoneNumbers phones)
     {
         var credentials = CallerAuthentication.ClientCredentials(context, dto.ClientId, dto.ClientSecret);
         var app = await resolver.ResolveAsync(context, credentials);
@@ -106,7 +106,7 @@ public static class AccountEndpoints
                 break;
             case Connections.PassCode:
             {
-                if (!TryPassCodeRecipient(dto.PassCodePayload, mfa.Value, out var recipient, out var lookup, out var value, out var cc))
+                if (!TryPassCodeRecipient(dto.PassCodePayload, phones, out var recipient, out var lookup, out var value, out var cc))
                 {
                     return Envelope.Fail(context, ErrorKind.InvalidArgument, "passCodePayload.email or passCodePayload.phone");
                 }
@@ -172,7 +172,7 @@ public static class AccountEndpoints
     });
 
     /// <summary>The recipient a PASSCODE payload names: an email, or a phone with its calling code.</summary>
-    private static bool TryPassCodeRecipient(PassCodePayload? payload, MfaOptions options, out string recipient, out UserLookup lookup, out string value, out string? cc)
+    private static bool TryPassCodeRecipient(PassCodePayload? payload, IPhoneNumbers phones, out string recipient, out UserLookup lookup, out string value, out string? cc)
     {
         recipient = value = "";
         cc = null;
@@ -189,14 +189,15 @@ public static class AccountEndpoints
         }
 
         lookup = UserLookup.Phone;
-        if (!CodeEndpoints.TryPhone(payload.Phone, payload.PhoneCountryCode, options, out var callingCode, out var phone))
+        var phone = phones.Normalise(payload.PhoneCountryCode, payload.Phone);
+        if (!phone.Succeeded)
         {
             return false;
         }
 
-        cc = callingCode;
-        value = phone;
-        recipient = callingCode + phone;
+        cc = phone.Value.CountryCode;
+        value = phone.Value.National;
+        recipient = phone.Value.E164;
         return true;
     }
 

@@ -24,7 +24,7 @@ public static class CodeEndpoints
         return routes;
     }
 
-    private static async Task<IResult> SendSmsAsync(HttpContext context, [FromBody] SendSmsDto dto, AppResolver resolver, PassCodeService codes, IOptions<MfaOptions> mfa)
+    private static async Task<IResult> SendSmsAsync(HttpContext context, [FromBody] SendSmsDto dto, AppResolver resolver, PassCodeService codes, IPhoneNumbers phones)
     {
         var app = await resolver.ResolveAsync(context);
         if (!app.Succeeded)
@@ -37,12 +37,14 @@ public static class CodeEndpoints
             return Envelope.Fail(context, ErrorKind.InvalidChannel, dto.Channel ?? "(missing)");
         }
 
-        if (!TryPhone(dto.PhoneNumber, dto.PhoneCountryCode, mfa.Value, out var cc, out var phone))
+        var phone = phones.Normalise(dto.PhoneCountryCode, dto.PhoneNumber);
+        if (!phone.Succeeded)
         {
-            return Envelope.Fail(context, ErrorKind.InvalidArgument, "phoneNumber");
+            return Envelope.Fail(context, phone.Error!);
         }
 
-        var refused = await codes.SendAsync(app.Value.PoolId, MessageKind.Sms, cc + phone, cc, phone, dto.Channel, context.Language(),
+        var to = phone.Value;
+        var refused = await codes.SendAsync(app.Value.PoolId, MessageKind.Sms, to.E164, to.CountryCode, to.National, dto.Channel, context.Language(),
             context.Connection.RemoteIpAddress?.ToString(), context.RequestAborted);
         return refused is null ? Envelope.Ok(context) : Envelope.Fail(context, refused);
     }
@@ -74,19 +76,4 @@ public static class CodeEndpoints
     /// A national number and its calling code (default from configuration), checked and normalised with libphonenumber:
     /// <paramref name="phone"/> is the national significant number, so <c>cc + phone</c> is E.164.
     /// </summary>
-    public static bool TryPhone(string? number, string? countryCode, MfaOptions options, out string cc, out string phone)
-    {
-        cc = string.IsNullOrWhiteSpace(countryCode) ? options.DefaultPhoneCountryCode : countryCode.Trim();
-        phone = "";
-        if (!Normalise.IsCallingCode(cc) || !PhoneNumberNormaliser.TryNormalise(cc, number, out var e164, out _) || !e164.StartsWith(cc, StringComparison.Ordinal))
-        {
-            return false;
-        }
-
-        phone = e164[cc.Length..];
-        return true;
-    }
-
-    /// <summary>Whether the calling code is absent (the default applies) or has the +NNN shape, so an error can name the field at fault.</summary>
-    public static bool IsCallingCodeOrDefault(string? countryCode) => string.IsNullOrWhiteSpace(countryCode) || Normalise.IsCallingCode(countryCode.Trim());
 }

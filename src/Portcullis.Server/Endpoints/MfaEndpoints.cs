@@ -33,7 +33,7 @@ public static class MfaEndpoints
     }
 
     private static async Task<IResult> SendEnrollFactorRequestAsync(HttpContext context, [FromBody] SendEnrollFactorRequestDto dto, MfaCallers callers, EnrollmentService enrollment,
-        IOptions<MfaOptions> mfa)
+        FactorProviders providers)
     {
         var caller = await callers.ResolveAsync(context);
         if (!caller.Succeeded)
@@ -41,27 +41,12 @@ public static class MfaEndpoints
             return Envelope.Fail(context, caller.Error!);
         }
 
-        if (!FactorTypes.TryParse(dto.FactorType, out var type))
+        if (!providers.TryParse(dto.FactorType, out var type))
         {
             return Envelope.Fail(context, ErrorKind.InvalidArgument, "factorType");
         }
 
         var profile = new EnrollmentProfile(dto.Profile?.PhoneNumber, dto.Profile?.PhoneCountryCode, dto.Profile?.Email);
-        if (type == FactorType.Sms)
-        {
-            if (!CodeEndpoints.IsCallingCodeOrDefault(dto.Profile?.PhoneCountryCode))
-            {
-                return Envelope.Fail(context, ErrorKind.InvalidArgument, "profile.phoneCountryCode");
-            }
-
-            if (!CodeEndpoints.TryPhone(dto.Profile?.PhoneNumber, dto.Profile?.PhoneCountryCode, mfa.Value, out var cc, out var phone))
-            {
-                return Envelope.Fail(context, ErrorKind.InvalidArgument, "profile.phoneNumber");
-            }
-
-            profile = profile with { PhoneNumber = phone, PhoneCountryCode = cc };
-        }
-
         var started = await enrollment.RequestAsync(caller.Value, type, profile, context.RequestAborted);
         if (!started.Succeeded)
         {
@@ -81,7 +66,8 @@ public static class MfaEndpoints
         });
     }
 
-    private static async Task<IResult> EnrollFactorAsync(HttpContext context, [FromBody] EnrollFactorDto dto, MfaCallers callers, EnrollmentService enrollment)
+    private static async Task<IResult> EnrollFactorAsync(HttpContext context, [FromBody] EnrollFactorDto dto, MfaCallers callers, EnrollmentService enrollment,
+        FactorProviders providers)
     {
         var caller = await callers.ResolveAsync(context);
         if (!caller.Succeeded)
@@ -89,14 +75,14 @@ public static class MfaEndpoints
             return Envelope.Fail(context, caller.Error!);
         }
 
-        if (!FactorTypes.TryParse(dto.FactorType, out var type))
+        if (!providers.TryParse(dto.FactorType, out var type))
         {
             return Envelope.Fail(context, ErrorKind.InvalidArgument, "factorType");
         }
 
         var data = dto.EnrollmentData;
         var bound = await enrollment.EnrollAsync(caller.Value, type, dto.EnrollmentToken,
-            new EnrollmentData(data?.PassCode, data?.Photo, data?.IsExternalPhoto ?? false), context.RequestAborted);
+            new FactorAnswer(data?.PassCode, data?.Photo, data?.IsExternalPhoto ?? false), context.RequestAborted);
         return bound.Succeeded ? Envelope.Ok(context) : Envelope.Fail(context, bound.Error!);
     }
 
@@ -156,13 +142,14 @@ public static class MfaEndpoints
             return Envelope.Fail(context, caller.Error!);
         }
 
-        var verified = await factors.VerifyTotpAsync(caller.Value.User.Id, caller.Value.App.Id, dto.Totp, context.RequestAborted);
+        var verified = await factors.VerifyAsync(caller.Value, FactorType.Otp, new FactorAnswer(dto.Totp), context.RequestAborted);
         return verified.Succeeded
             ? Envelope.Ok(context, new MfaOtpVerifyDataDto { Verified = true })
-            : Envelope.Fail(context, verified.Error!, new MfaOtpVerifyDataDto { Verified = false });
+            : Envelope.Fail(context, verified.Error!.Kind == ErrorKind.FactorNotFound ? new Error(ErrorKind.TotpNotBound) : verified.Error!,
+                new MfaOtpVerifyDataDto { Verified = false });
     }
 
-    private static async Task<IResult> UploadFacePhotoAsync(HttpContext context, MfaCallers callers, FactorOffers offers,
+    private static async Task<IResult> UploadFacePhotoAsync(HttpContext context, MfaCallers callers, FactorProviders providers,
         IFacePhotoStore store, IOptions<FaceOptions> options)
     {
         var caller = await callers.ResolveAsync(context);
@@ -171,7 +158,7 @@ public static class MfaEndpoints
             return Envelope.Fail(context, caller.Error!);
         }
 
-        if (!offers.IsOffered(caller.Value.App, FactorType.Face))
+        if (!providers.IsOffered(caller.Value.App, FactorType.Face))
         {
             return Envelope.Fail(context, ErrorKind.FactorNotAvailable, "FACE");
         }

@@ -60,6 +60,7 @@ public static class ServiceRegistration
         // Real providers replace the recording sender when configured (Portcullis:Email:Provider smtp; Portcullis:Sms:Provider webhook|twilio).
         services.AddEmailDelivery(configuration);
         services.AddSmsDelivery(configuration);
+        services.AddSingleton<Core.Users.IPhoneNumbers, LibPhoneNumbers>();
         services.AddOutboxDelivery();
         services.AddScoped<IFacePhotoSource, FacePhotoSource>();
         services.AddHttpClient(FacePhotoSource.HttpClientName)

@@ -40,6 +40,7 @@ public static class ErrorCatalogue
         ErrorKind.TotpNotBound => new(400, ApiCodes.TotpNotBound, "No OTP factor is bound", "尚未绑定 OTP 认证因素"),
         ErrorKind.DeliveryFailed => new(503, ApiCodes.DeliveryFailed, "The message could not be sent: try again later", "消息发送失败，请稍后重试"),
         ErrorKind.InvalidPhoto => new(400, ApiCodes.InvalidPhoto, "The photo is not a usable image: {0}", "照片不是可用的图片：{0}"),
+        ErrorKind.FaceMismatch => new(400, ApiCodes.FaceMismatch, "The face does not match the enrolled one", "人脸比对不通过"),
         ErrorKind.PhotoRefused => new(400, ApiCodes.PhotoRefused, "The photo link was refused: {0}", "照片链接被拒绝：{0}"),
         ErrorKind.SmsCountryRefused => new(400, ApiCodes.SmsCountryRefused, "Text messages to country code {0} are not allowed", "不支持向国家/地区代码 {0} 发送短信"),
         ErrorKind.RateLimited => new(429, ApiCodes.RateLimited, "Too many requests: retry in {0} seconds", "您的请求已超过最大数量限制，请 {0} 秒后重试"),

@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using Portcullis.Core.Applications;
 using Portcullis.Core.Common;
+using Portcullis.Core.Factors;
 using Portcullis.Core.Pools;
 using Portcullis.Core.Tokens;
 using Portcullis.Core.Users;
@@ -41,7 +42,7 @@ internal sealed class ApplicationConfiguration : IEntityTypeConfiguration<Applic
         b.Property(a => a.EnabledFactors)
             .HasConversion(
                 v => string.Join(',', v),
-                v => v.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(Enum.Parse<FactorType>).ToList(),
+                v => v.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(name => new FactorType(name)).ToList(),
                 new ValueComparer<List<FactorType>>((x, y) => x!.SequenceEqual(y!), v => v.Aggregate(0, (h, s) => HashCode.Combine(h, s)), v => v.ToList()))
             .HasMaxLength(100);
         b.HasOne<UserPool>().WithMany().HasForeignKey(a => a.PoolId).OnDelete(DeleteBehavior.Restrict);

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using Portcullis.Core.Audit;
 using Portcullis.Core.Factors;
 using Portcullis.Core.Factors.Limits;
@@ -15,7 +16,7 @@ internal sealed class FactorConfiguration : IEntityTypeConfiguration<Factor>
         b.Property(f => f.Id).HasMaxLength(64);
         b.Property(f => f.UserId).HasMaxLength(64);
         b.Property(f => f.AppId).HasMaxLength(64);
-        b.Property(f => f.Type).HasConversion<string>().HasMaxLength(16);
+        b.Property(f => f.Type).HasConversion(FactorTypeColumn.Converter).HasMaxLength(FactorType.MaxNameLength);
         b.Property(f => f.PhoneNumber).HasMaxLength(20);
         b.Property(f => f.PhoneCountryCode).HasMaxLength(8);
         b.Property(f => f.Email).HasMaxLength(254);
@@ -40,7 +41,7 @@ internal sealed class EnrollmentRequestConfiguration : IEntityTypeConfiguration<
         b.Property(r => r.TokenHash).HasMaxLength(64);
         b.Property(r => r.UserId).HasMaxLength(64);
         b.Property(r => r.AppId).HasMaxLength(64);
-        b.Property(r => r.Type).HasConversion<string>().HasMaxLength(16);
+        b.Property(r => r.Type).HasConversion(FactorTypeColumn.Converter).HasMaxLength(FactorType.MaxNameLength);
         b.Property(r => r.PhoneNumber).HasMaxLength(20);
         b.Property(r => r.PhoneCountryCode).HasMaxLength(8);
         b.Property(r => r.Email).HasMaxLength(254);
@@ -127,4 +128,10 @@ internal sealed class FacePhotoRecord
     public required string ProtectedBytes { get; init; }
 
     public DateTimeOffset CreatedAt { get; init; }
+}
+
+/// <summary>A factor type is stored as its name (<c>Otp</c>, <c>Sms</c>…).</summary>
+internal static class FactorTypeColumn
+{
+    public static readonly ValueConverter<FactorType, string> Converter = new(t => t.Name, name => new FactorType(name));
 }

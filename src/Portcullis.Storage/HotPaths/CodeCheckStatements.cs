@@ -81,6 +81,12 @@ internal abstract class CodeCheckStatements : ICodeCheckTransaction
     public async ValueTask<bool> TryReserveEnrollmentAttemptAsync(string enrollmentId, int max) =>
         await ExecuteAsync(HotSql.ReserveEnrollmentAttempt, enrollmentId, max) == 1;
 
+    public async ValueTask<bool> TryReservePassCodeAttemptAsync(string passCodeId, int max) =>
+        await ExecuteAsync(HotSql.ReservePassCodeAttempt, passCodeId, max) == 1;
+
+    public async ValueTask<bool> TryConsumePassCodeAsync(string passCodeId, DateTimeOffset at) =>
+        await ExecuteAsync(HotSql.ConsumePassCode, passCodeId, at) == 1;
+
     public async ValueTask<BindOutcome> BindAsync(string enrollmentId, DateTimeOffset at, Factor factor)
     {
         // Its own savepoint: a refused insert must also undo the consumed token, and nothing else of the check.

@@ -65,6 +65,10 @@ internal static class HotSql
     public const string ReserveEnrollmentAttempt =
         """UPDATE mfa_enrollment_requests SET "FailedAttempts" = "FailedAttempts" + 1 WHERE "Id" = $1 AND "FailedAttempts" < $2 AND "ConsumedAt" IS NULL""";
 
+    public const string ReservePassCodeAttempt = """UPDATE pass_codes SET "Attempts" = "Attempts" + 1 WHERE "Id" = $1 AND "Attempts" < $2""";
+
+    public const string ConsumePassCode = """UPDATE pass_codes SET "ConsumedAt" = $2 WHERE "Id" = $1 AND "ConsumedAt" IS NULL""";
+
     public const string ConsumeEnrollment = """UPDATE mfa_enrollment_requests SET "ConsumedAt" = $2 WHERE "Id" = $1 AND "ConsumedAt" IS NULL""";
 
     /// <summary>ON CONFLICT DO NOTHING on the (UserId, Type) index: no row inserted means the user already has one of this type.</summary>

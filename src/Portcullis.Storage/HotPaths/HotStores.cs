@@ -69,15 +69,7 @@ internal sealed class HotFactorStore(IServiceProvider services, IHotStatements d
 
     public Task<Factor?> FindAsync(string userId, string factorId, CancellationToken ct) => Ef.FindAsync(userId, factorId, ct);
 
-    public Task<BindOutcome> BindAsync(string enrollmentId, DateTimeOffset at, Factor factor, CancellationToken ct) =>
-        Ef.BindAsync(enrollmentId, at, factor, ct);
-
     public Task<bool> DeleteAsync(string userId, string factorId, CancellationToken ct) => Ef.DeleteAsync(userId, factorId, ct);
-
-    public Task<bool> TryAdvanceTotpStepAsync(string factorId, long step, CancellationToken ct) => Ef.TryAdvanceTotpStepAsync(factorId, step, ct);
-
-    public Task<bool> TryReplaceRecoveryCodeAsync(string factorId, string expectedHash, string newHash, CancellationToken ct) =>
-        Ef.TryReplaceRecoveryCodeAsync(factorId, expectedHash, newHash, ct);
 }
 
 /// <summary>The enrollment request's look-up, insert and attempt count, outside EF Core; the purge goes to the EF store.</summary>
@@ -94,9 +86,6 @@ internal sealed class HotEnrollmentStore(IServiceProvider services, IHotStatemen
     public Task AddAsync(EnrollmentRequest r, CancellationToken ct) => db.ExecuteAsync(HotSql.InsertEnrollment,
         [r.Id, r.TokenHash, r.UserId, r.AppId, r.Type.ToString(), r.PhoneNumber, r.PhoneCountryCode, r.Email, r.CodeHash, r.ProtectedSecret,
             r.RecoveryCodeHash, r.FailedAttempts, r.CreatedAt, r.ExpiresAt, r.ConsumedAt], ct);
-
-    public async Task<bool> TryReserveAttemptAsync(string id, int max, CancellationToken ct) =>
-        await db.ExecuteAsync(HotSql.ReserveEnrollmentAttempt, [id, max], ct) == 1;
 
     public Task<int> PurgeExpiredAsync(DateTimeOffset before, CancellationToken ct) => Ef.PurgeExpiredAsync(before, ct);
 }

@@ -15,11 +15,6 @@ internal sealed class EfEnrollmentStore(PortcullisDbContext db) : IEnrollmentSto
     public Task<EnrollmentRequest?> FindByTokenHashAsync(string tokenHash, CancellationToken ct) =>
         db.EnrollmentRequests.AsNoTracking().FirstOrDefaultAsync(r => r.TokenHash == tokenHash, ct);
 
-    public async Task<bool> TryReserveAttemptAsync(string id, int max, CancellationToken ct) =>
-        await db.EnrollmentRequests
-            .Where(r => r.Id == id && r.FailedAttempts < max && r.ConsumedAt == null)
-            .ExecuteUpdateAsync(s => s.SetProperty(r => r.FailedAttempts, r => r.FailedAttempts + 1), ct) == 1;
-
     public Task<int> PurgeExpiredAsync(DateTimeOffset before, CancellationToken ct) =>
         db.EnrollmentRequests.Where(r => r.ExpiresAt < before).ExecuteDeleteAsync(ct);
 }

@@ -6,12 +6,17 @@ namespace Portcullis.Storage.Stores;
 
 internal sealed class EfOutboxStore(PortcullisDbContext db) : IOutboxStore
 {
-    public async Task AddAsync(OutboxMessage message, IReadOnlyList<object> alongWith, CancellationToken ct)
+    public async Task AddAsync(OutboxMessage message, CodeRecord code, CancellationToken ct)
     {
         db.OutboxMessages.Add(message);
-        foreach (var entity in alongWith)
+        if (code.PassCode is { } passCode)
         {
-            db.Add(entity);
+            db.PassCodes.Add(passCode);
+        }
+
+        if (code.Enrollment is { } enrollment)
+        {
+            db.EnrollmentRequests.Add(enrollment);
         }
 
         // One SaveChanges is one transaction: the code and its message exist together or not at all.

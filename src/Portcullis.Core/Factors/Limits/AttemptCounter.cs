@@ -42,20 +42,9 @@ public readonly record struct AttemptReservation(bool Allowed, DateTimeOffset? L
     public static AttemptReservation Locked(DateTimeOffset? until) => new(false, until);
 }
 
+/// <summary>The counters' housekeeping; counting itself happens in <see cref="ICodeCheckTransaction"/>.</summary>
 public interface IAttemptCounterStore
 {
-    /// <summary>
-    /// Atomically counts one attempt if the counter is below <paramref name="max"/> and not locked at <paramref name="now"/>.
-    /// Reserving before checking the code is what keeps parallel guesses from slipping past the limit (ZITADEL GHSA-7h8m).
-    /// </summary>
-    Task<AttemptReservation> TryReserveAsync(string userId, string scope, int max, DateTimeOffset now, CancellationToken ct);
-
-    /// <summary>After a wrong code: if the counter reached <paramref name="max"/>, locks it until the returned time.</summary>
-    Task<DateTimeOffset?> LockIfExhaustedAsync(string userId, string scope, int max, TimeSpan baseLockout, TimeSpan maxLockout, DateTimeOffset now, CancellationToken ct);
-
-    /// <summary>After a correct code: the failures and the backoff start again.</summary>
-    Task ResetAsync(string userId, string scope, CancellationToken ct);
-
     /// <summary>
     /// Deletes the counters that hold nothing (clear) and those idle since before <paramref name="idleSince"/>: no attempt
     /// counted and no lock running after it. Answers how many it deleted.

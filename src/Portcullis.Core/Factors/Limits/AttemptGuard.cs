@@ -8,8 +8,8 @@ namespace Portcullis.Core.Factors.Limits;
 /// <summary>
 /// The consecutive-failure limit per (user, factor type), applied the same way by every code check: reserve an attempt
 /// (atomic, refuses while locked), check the code, then either reset (right) or lock once the limit is reached (wrong).
-/// <see cref="CheckAsync{T}"/> does all of it in one transaction; <see cref="ReserveAsync"/>, <see cref="FailAsync"/> and
-/// <see cref="SucceedAsync"/> are the same steps one transaction each, for checks that must call other services in between.
+/// <see cref="CheckAsync{T}"/> does all of it in one transaction; <see cref="CheckAnswerAsync{T}"/> is that transaction for an
+/// answer checked beforehand (<see cref="AnswerCheck{T}"/>), which is how every secret is checked.
 /// </summary>
 public sealed class AttemptGuard(
     ICodeCheckStore checks,
@@ -17,8 +17,7 @@ public sealed class AttemptGuard(
     TimeProvider clock,
     ILogger<AttemptGuard> logger)
 {
-    private readonly ConsecutiveFailureLimit _limit = new(options.Value.MaxConsecutiveFailures,
-        TimeSpan.FromMinutes(options.Value.LockoutMinutes), TimeSpan.FromMinutes(options.Value.MaxLockoutMinutes),
+    private readonly ConsecutiveFailureLimit _limit = new(options.Value,
         ErrorKind.FactorLocked, AuditTypes.LockedOut, clock, logger);
 
     /// <summary>
@@ -53,15 +52,27 @@ public sealed class AttemptGuard(
             return outcome;
         }, ct);
 
-    public Task<Error?> ReserveAsync(string userId, string scope, CancellationToken ct) =>
-        checks.RunAsync(tx => _limit.ReserveAsync(tx, userId, scope, userId), ct);
-
-    /// <summary>Records a wrong code and answers <paramref name="wrong"/>; the failure that reaches the limit also locks, so the next attempt is refused.</summary>
-    public async Task<Error> FailAsync(string userId, string? appId, string scope, Error wrong, CancellationToken ct)
+    /// <summary>
+    /// The one path of every answer to a secret (TOTP, SMS/EMAIL code, recovery code, pass code, photo): an invalid answer is
+    /// refused before any attempt is counted; otherwise, in one transaction, the precondition, the reservation, the claim of a
+    /// right answer (its compare-and-set), <paramref name="record"/> (the caller's audit event) and the outcome commit together.
+    /// </summary>
+    public async Task<Result<T>> CheckAnswerAsync<T>(string subject, string? appId, string scope, AnswerCheck<T> answer,
+        Func<ICodeCheckTransaction, AnswerOutcome, ValueTask> record, CancellationToken ct)
+        where T : class
     {
-        await checks.RunAsync(tx => _limit.LockIfExhaustedAsync(tx, userId, scope, userId, appId), ct);
-        return wrong;
-    }
+        if (answer.Invalid is { } invalid)
+        {
+            return invalid;
+        }
 
-    public Task SucceedAsync(string userId, string scope, CancellationToken ct) => checks.RunAsync(tx => _limit.ResetAsync(tx, userId, scope), ct);
+        return await CheckAsync(subject, appId, scope, async tx =>
+        {
+            var outcome = !answer.IsRight ? AnswerOutcome.Wrong
+                : answer.Claim is { } claim && !await claim(tx) ? AnswerOutcome.Replayed
+                : AnswerOutcome.Right;
+            await record(tx, outcome);
+            return outcome == AnswerOutcome.Right ? Result<T>.Ok(answer.Value!) : answer.WrongAnswer!;
+        }, ct, answer.Precondition);
+    }
 }

@@ -4,31 +4,43 @@ namespace Portcullis.Core.Factors.Limits;
 
 /// <summary>
 /// The statements one code check writes, run inside one storage transaction: the attempt reservation, the check's own
-/// compare-and-set (TOTP step, recovery code), the outcome (reset or lock) and the audit events commit together or not at all.
+/// compare-and-set (TOTP step, recovery code, enrollment token, pass code), the outcome (reset or lock) and the audit events commit together or not at all.
 /// So a check costs one commit, and a crash between reserving and recording cannot leave a spent attempt behind.
 /// </summary>
 public interface ICodeCheckTransaction
 {
-    /// <inheritdoc cref="IAttemptCounterStore.TryReserveAsync"/>
+    /// <summary>
+    /// Atomically counts one attempt if the counter is below <paramref name="max"/> and not locked at <paramref name="now"/>.
+    /// Reserving before checking the code is what keeps parallel guesses from slipping past the limit (ZITADEL GHSA-7h8m).
+    /// </summary>
     ValueTask<AttemptReservation> TryReserveAsync(string userId, string scope, int max, DateTimeOffset now);
 
-    /// <inheritdoc cref="IAttemptCounterStore.LockIfExhaustedAsync"/>
+    /// <summary>After a wrong code: if the counter reached <paramref name="max"/>, locks it until the returned time.</summary>
     ValueTask<DateTimeOffset?> LockIfExhaustedAsync(string userId, string scope, int max, TimeSpan baseLockout, TimeSpan maxLockout, DateTimeOffset now);
 
-    /// <inheritdoc cref="IAttemptCounterStore.ResetAsync"/>
+    /// <summary>After a correct code: the failures and the backoff start again.</summary>
     ValueTask ResetAsync(string userId, string scope);
 
-    /// <inheritdoc cref="IFactorStore.TryAdvanceTotpStepAsync"/>
+    /// <summary>Records <paramref name="step"/> as the OTP factor's last accepted step if it is later than the one recorded; false for a replay.</summary>
     ValueTask<bool> TryAdvanceTotpStepAsync(string factorId, long step);
 
-    /// <inheritdoc cref="IFactorStore.TryReplaceRecoveryCodeAsync"/>
+    /// <summary>Replaces the recovery code hash if it is still <paramref name="expectedHash"/>; false when another request spent it first.</summary>
     ValueTask<bool> TryReplaceRecoveryCodeAsync(string factorId, string expectedHash, string newHash);
 
-    /// <inheritdoc cref="IEnrollmentStore.TryReserveAttemptAsync"/>
+    /// <summary>
+    /// Counts one attempt on an enrollment token if it is unused and fewer than <paramref name="max"/> were made; false when it is
+    /// exhausted or a parallel request has just spent it (a read of the token then tells which).
+    /// </summary>
     ValueTask<bool> TryReserveEnrollmentAttemptAsync(string enrollmentId, int max);
 
-    /// <inheritdoc cref="IFactorStore.BindAsync"/>
+    /// <summary>Consumes the enrollment request (compare-and-set) and inserts the factor (one per type per user), both or neither.</summary>
     ValueTask<BindOutcome> BindAsync(string enrollmentId, DateTimeOffset at, Factor factor);
+
+    /// <summary>Counts one attempt on a pass code if fewer than <paramref name="max"/> were made.</summary>
+    ValueTask<bool> TryReservePassCodeAttemptAsync(string passCodeId, int max);
+
+    /// <summary>Spends a pass code; false when another request spent it first.</summary>
+    ValueTask<bool> TryConsumePassCodeAsync(string passCodeId, DateTimeOffset at);
 
     ValueTask AuditAsync(AuditEvent auditEvent);
 }

@@ -12,9 +12,7 @@ namespace Portcullis.Core.Factors.Limits;
 /// an audit event written in the same transaction.
 /// </summary>
 public sealed class ConsecutiveFailureLimit(
-    int maxConsecutiveFailures,
-    TimeSpan lockout,
-    TimeSpan maxLockout,
+    LockoutOptions numbers,
     ErrorKind lockedError,
     string lockedAuditType,
     TimeProvider clock,
@@ -27,7 +25,7 @@ public sealed class ConsecutiveFailureLimit(
     public async ValueTask<Error?> ReserveAsync(ICodeCheckTransaction tx, string key, string scope, string? userId)
     {
         var now = clock.GetUtcNow();
-        var reservation = await tx.TryReserveAsync(key, scope, maxConsecutiveFailures, now);
+        var reservation = await tx.TryReserveAsync(key, scope, numbers.MaxConsecutiveFailures, now);
         if (reservation.Allowed)
         {
             return null;
@@ -48,7 +46,7 @@ public sealed class ConsecutiveFailureLimit(
     public async ValueTask<DateTimeOffset?> LockIfExhaustedAsync(ICodeCheckTransaction tx, string key, string scope, string? userId, string? appId)
     {
         var now = clock.GetUtcNow();
-        var lockedUntil = await tx.LockIfExhaustedAsync(key, scope, maxConsecutiveFailures, lockout, maxLockout, now);
+        var lockedUntil = await tx.LockIfExhaustedAsync(key, scope, numbers.MaxConsecutiveFailures, numbers.Lockout, numbers.MaxLockout, now);
         if (lockedUntil is null)
         {
             return null;

@@ -5,7 +5,7 @@ using Portcullis.Core.Factors.Otp;
 
 namespace Portcullis.Core.Tests.Factors;
 
-/// <summary>FactorService.VerifyTotpAsync: ±1 step, each step once, ten consecutive failures lock OTP for fifteen minutes.</summary>
+/// <summary>FactorService.VerifyAsync with the OTP provider: ±1 step, each step once, ten consecutive failures lock OTP for fifteen minutes.</summary>
 public sealed class FactorServiceTotpTests
 {
     private const string User = "user1";
@@ -23,17 +23,17 @@ public sealed class FactorServiceTotpTests
         var result = await VerifyAsync(_mfa.Code(seed));
 
         Assert.True(result.Succeeded, result.Error?.ToString());
-        Assert.Equal(_mfa.Clock.GetUtcNow().ToUnixTimeSeconds() / 30, (await _mfa.Factors.FindByTypeAsync(User, Portcullis.Core.Applications.FactorType.Otp, Ct))!.LastAcceptedStep);
+        Assert.Equal(_mfa.Clock.GetUtcNow().ToUnixTimeSeconds() / 30, (await _mfa.Factors.FindByTypeAsync(User, FactorType.Otp, Ct))!.LastAcceptedStep);
         var audit = Assert.Single(_mfa.Audit.Events);
         Assert.Equal((AuditTypes.Verified, User, App, "OTP", "verified"), (audit.Type, audit.UserId, audit.AppId, audit.FactorType, audit.Outcome));
     }
 
     [Fact]
-    public async Task VerifyTotp_NoOtpFactor_IsTotpNotBound_AndCountsNoAttempt()
+    public async Task VerifyTotp_NoOtpFactor_IsFactorNotFound_AndCountsNoAttempt()
     {
         var result = await VerifyAsync("123456");
 
-        Assert.Equal(ErrorKind.TotpNotBound, result.Error?.Kind);
+        Assert.Equal(ErrorKind.FactorNotFound, result.Error?.Kind);
         Assert.Null(_mfa.Counters.Get(User, "OTP"));
         Assert.Empty(_mfa.Audit.Events);
     }
@@ -47,7 +47,7 @@ public sealed class FactorServiceTotpTests
 
         Assert.Equal(ErrorKind.WrongTotp, result.Error?.Kind);
         Assert.Equal(1, _mfa.Counters.Get(User, "OTP")!.Failures);
-        Assert.Equal("wrong code", Assert.Single(_mfa.Audit.Events).Outcome);
+        Assert.Equal("wrong answer", Assert.Single(_mfa.Audit.Events).Outcome);
     }
 
     [Theory]
@@ -82,7 +82,7 @@ public sealed class FactorServiceTotpTests
         Assert.Equal((User, App, "OTP", "locked"), (lockout.UserId, lockout.AppId, lockout.FactorType, lockout.Outcome));
 
         // The refused right code was not checked: the step it carries is still unused.
-        Assert.Null((await _mfa.Factors.FindByTypeAsync(User, Portcullis.Core.Applications.FactorType.Otp, Ct))!.LastAcceptedStep);
+        Assert.Null((await _mfa.Factors.FindByTypeAsync(User, FactorType.Otp, Ct))!.LastAcceptedStep);
     }
 
     [Fact]
@@ -126,7 +126,7 @@ public sealed class FactorServiceTotpTests
         var replay = await VerifyAsync(code);
 
         Assert.Equal(ErrorKind.WrongTotp, replay.Error?.Kind);
-        Assert.Equal("replayed code", _mfa.Audit.Events[^1].Outcome);
+        Assert.Equal("replayed answer", _mfa.Audit.Events[^1].Outcome);
         Assert.Equal(1, _mfa.Counters.Get(User, "OTP")!.Failures);
     }
 
@@ -198,7 +198,7 @@ public sealed class FactorServiceTotpTests
             await VerifyAsync(_mfa.WrongCode(seed));
         }
 
-        Assert.True((await _mfa.FactorService.VerifyTotpAsync("user2", App, _mfa.Code(otherSeed), Ct)).Succeeded);
+        Assert.True((await _mfa.FactorService.VerifyAsync(_mfa.Caller("user2", App), FactorType.Otp, new FactorAnswer(_mfa.Code(otherSeed)), Ct)).Succeeded);
         Assert.Equal(ErrorKind.FactorLocked, (await VerifyAsync(_mfa.Code(seed))).Error?.Kind);
     }
 
@@ -232,5 +232,5 @@ public sealed class FactorServiceTotpTests
         Assert.True((await VerifyAsync(TotpVerifier.Compute(seed, _mfa.Clock.GetUtcNow()))).Succeeded);
     }
 
-    private Task<Result<bool>> VerifyAsync(string? code) => _mfa.FactorService.VerifyTotpAsync(User, App, code, Ct);
+    private Task<Result<Factor>> VerifyAsync(string? code) => _mfa.FactorService.VerifyAsync(_mfa.Caller(User, App), FactorType.Otp, new FactorAnswer(code), Ct);
 }

@@ -3,7 +3,10 @@ using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Portcullis.Core.Applications;
 using Portcullis.Core.Factors;
-using Portcullis.Core.Factors.Face;
+using Microsoft.Extensions.DependencyInjection;
+using Portcullis.Core.Common;
+using Portcullis.Core.Factors.Providers;
+using Portcullis.Core.Users;
 using Portcullis.Core.Factors.Limits;
 using Portcullis.Core.Factors.Otp;
 using Portcullis.Core.Tests.Fakes;
@@ -17,7 +20,14 @@ public sealed class MfaHarness
     {
         var o = Options.Create(options ?? new MfaOptions());
         Guard = new AttemptGuard(new InMemoryCodeCheckStore(Counters, Factors, Audit), o, Clock, NullLogger<AttemptGuard>.Instance);
-        FactorService = new FactorService(Factors, new FactorOffers(Array.Empty<IFaceMatcher>()), Guard, Audit, Protector, Clock, NullLogger<FactorService>.Instance);
+        var services = new ServiceCollection()
+            .AddSingleton<ISecretProtector>(Protector)
+            .AddSingleton<TimeProvider>(Clock)
+            .AddSingleton<FactorTypeCatalog>()
+            .AddFactorProvider<OtpFactorProvider>(FactorType.Otp)
+            .BuildServiceProvider();
+        FactorService = new FactorService(Factors, new FactorProviders(services.GetRequiredService<FactorTypeCatalog>(), services), Guard, Audit, Clock,
+            NullLogger<FactorService>.Instance);
     }
 
     /// <summary>Mid-step (10 s into a 30-s step), so ±30 s stays within the neighbouring steps.</summary>
@@ -34,6 +44,13 @@ public sealed class MfaHarness
     public AttemptGuard Guard { get; }
 
     public FactorService FactorService { get; }
+
+    /// <summary>A signed-in user of an application in pool "Pool".</summary>
+    public MfaCaller Caller(string userId, string appId) => new(
+        new User { Id = userId, PoolId = "pool1", CreatedAt = Clock.GetUtcNow(), UpdatedAt = Clock.GetUtcNow() },
+        new Application { Id = appId, PoolId = "pool1", Name = "App", ProtectedSecret = "-" },
+        "Pool",
+        "en-US");
 
     /// <summary>Binds an OTP factor for <paramref name="userId"/>; returns its seed.</summary>
     public byte[] BindOtp(string userId, string appId = "app1")

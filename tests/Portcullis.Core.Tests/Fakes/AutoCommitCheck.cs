@@ -5,12 +5,10 @@ using Portcullis.Core.Factors.Limits;
 namespace Portcullis.Core.Tests.Fakes;
 
 /// <summary>A <see cref="ICodeCheckTransaction"/> over the in-memory stores, each statement applied at once.</summary>
-public sealed class AutoCommitCheck(IAttemptCounterStore counters, IFactorStore? factors, IEnrollmentStore? enrollments, IAuditLog audit, CancellationToken ct)
+public sealed class AutoCommitCheck(InMemoryAttemptCounterStore counters, InMemoryFactorStore? factors, IAuditLog audit, CancellationToken ct)
     : ICodeCheckTransaction
 {
-    private IFactorStore Factors => factors ?? throw new InvalidOperationException("This check was given no factor store.");
-
-    private IEnrollmentStore Enrollments => enrollments ?? throw new InvalidOperationException("This check was given no enrollment store.");
+    private InMemoryFactorStore Factors => factors ?? throw new InvalidOperationException("This check was given no factor store.");
 
     public async ValueTask<AttemptReservation> TryReserveAsync(string userId, string scope, int max, DateTimeOffset now) =>
         await counters.TryReserveAsync(userId, scope, max, now, ct);
@@ -25,11 +23,17 @@ public sealed class AutoCommitCheck(IAttemptCounterStore counters, IFactorStore?
     public async ValueTask<bool> TryReplaceRecoveryCodeAsync(string factorId, string expectedHash, string newHash) =>
         await Factors.TryReplaceRecoveryCodeAsync(factorId, expectedHash, newHash, ct);
 
-    public async ValueTask<bool> TryReserveEnrollmentAttemptAsync(string enrollmentId, int max) =>
-        await Enrollments.TryReserveAttemptAsync(enrollmentId, max, ct);
-
     public async ValueTask<BindOutcome> BindAsync(string enrollmentId, DateTimeOffset at, Factor factor) =>
         await Factors.BindAsync(enrollmentId, at, factor, ct);
+
+    // Enrollment tokens and pass codes are stored only by the storage layer: its conformance tests cover these statements.
+    public ValueTask<bool> TryReserveEnrollmentAttemptAsync(string enrollmentId, int max) => throw NotInCoreTests();
+
+    public ValueTask<bool> TryReservePassCodeAttemptAsync(string passCodeId, int max) => throw NotInCoreTests();
+
+    public ValueTask<bool> TryConsumePassCodeAsync(string passCodeId, DateTimeOffset at) => throw NotInCoreTests();
+
+    private static NotSupportedException NotInCoreTests() => new("Core tests keep no enrollment tokens or pass codes.");
 
     public async ValueTask AuditAsync(AuditEvent auditEvent) => await audit.WriteAsync(auditEvent, ct);
 }

@@ -3,10 +3,11 @@ using Portcullis.Core.Factors.Limits;
 namespace Portcullis.Core.Tests.Fakes;
 
 /// <summary>
-/// The semantics of the EF store (Portcullis.Storage's EfAttemptCounterStore), each operation atomic under one lock:
+/// The semantics of the counter statements of the code-check transaction (Portcullis.Storage's CodeCheckStatements), each
+/// operation atomic under one lock:
 /// reserve while below the limit and unlocked; lock once the limit is reached (doubling, capped); reset on success.
 /// </summary>
-public sealed class InMemoryAttemptCounterStore : IAttemptCounterStore
+public class InMemoryAttemptCounterStore : IAttemptCounterStore
 {
     private readonly Lock _lock = new();
     private readonly Dictionary<(string UserId, string Scope), AttemptCounter> _counters = [];
@@ -21,7 +22,7 @@ public sealed class InMemoryAttemptCounterStore : IAttemptCounterStore
         }
     }
 
-    public Task<AttemptReservation> TryReserveAsync(string userId, string scope, int max, DateTimeOffset now, CancellationToken ct)
+    public virtual Task<AttemptReservation> TryReserveAsync(string userId, string scope, int max, DateTimeOffset now, CancellationToken ct)
     {
         lock (_lock)
         {
@@ -42,7 +43,7 @@ public sealed class InMemoryAttemptCounterStore : IAttemptCounterStore
         }
     }
 
-    public Task<DateTimeOffset?> LockIfExhaustedAsync(string userId, string scope, int max, TimeSpan baseLockout, TimeSpan maxLockout, DateTimeOffset now, CancellationToken ct)
+    public virtual Task<DateTimeOffset?> LockIfExhaustedAsync(string userId, string scope, int max, TimeSpan baseLockout, TimeSpan maxLockout, DateTimeOffset now, CancellationToken ct)
     {
         lock (_lock)
         {

@@ -6,7 +6,7 @@ namespace Portcullis.Core.Tests.Fakes;
 /// Runs each check alone (as SQLite's single writer and PostgreSQL's row locks do) over the in-memory stores. It does not roll
 /// back a check that throws; storage conformance tests cover that on the real databases.
 /// </summary>
-public sealed class InMemoryCodeCheckStore(IAttemptCounterStore counters, InMemoryFactorStore factors, InMemoryAuditLog audit) : ICodeCheckStore
+public sealed class InMemoryCodeCheckStore(InMemoryAttemptCounterStore counters, InMemoryFactorStore factors, InMemoryAuditLog audit) : ICodeCheckStore
 {
     private readonly Lock _one = new();
 
@@ -15,7 +15,7 @@ public sealed class InMemoryCodeCheckStore(IAttemptCounterStore counters, InMemo
         // The in-memory stores complete synchronously, so the work never yields while holding the lock.
         lock (_one)
         {
-            var pending = work(new AutoCommitCheck(counters, factors, null, audit, ct));
+            var pending = work(new AutoCommitCheck(counters, factors, audit, ct));
             return pending.IsCompleted ? Task.FromResult(pending.Result) : throw new InvalidOperationException("The check yielded.");
         }
     }

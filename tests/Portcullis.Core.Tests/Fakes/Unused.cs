@@ -14,8 +14,6 @@ public sealed class Unused : IEnrollmentStore, ISendThrottleStore, ISmsSender, I
 
     Task<EnrollmentRequest?> IEnrollmentStore.FindByTokenHashAsync(string tokenHash, CancellationToken ct) => throw Called();
 
-    Task<bool> IEnrollmentStore.TryReserveAttemptAsync(string id, int max, CancellationToken ct) => throw Called();
-
     Task<int> IEnrollmentStore.PurgeExpiredAsync(DateTimeOffset before, CancellationToken ct) => throw Called();
 
     Task<TimeSpan?> ISendThrottleStore.TryAcquireAsync(string key, TimeSpan interval, DateTimeOffset now, CancellationToken ct) => throw Called();

@@ -24,7 +24,8 @@ public static class FactorProviderRegistration
 /// </summary>
 public sealed class FactorProviders(FactorTypeCatalog catalog, IServiceProvider services)
 {
-    public bool TryParse(string? wire, out FactorType type) => catalog.TryParse(wire, out type);
+    /// <summary>Not named TryParse: minimal APIs would then take a handler parameter of this type for a value to bind from the route.</summary>
+    public bool TryParseWire(string? wire, out FactorType type) => catalog.TryParseWire(wire, out type);
 
     public IFactorProvider For(FactorType type) => catalog.IsKnown(type)
         ? services.GetRequiredKeyedService<IFactorProvider>(type.Name)
@@ -58,7 +59,7 @@ public sealed class FactorTypeCatalog
     public bool IsKnown(FactorType type) => _byWire.ContainsKey(type.ToWire());
 
     /// <summary>The type of a wire name (<c>OTP</c>, <c>SMS</c>…); false for a type this server does not know.</summary>
-    public bool TryParse(string? wire, out FactorType type)
+    public bool TryParseWire(string? wire, out FactorType type)
     {
         type = default;
         return wire is not null && _byWire.TryGetValue(wire, out type);

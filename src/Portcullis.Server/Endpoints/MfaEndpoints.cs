@@ -41,7 +41,7 @@ public static class MfaEndpoints
             return Envelope.Fail(context, caller.Error!);
         }
 
-        if (!providers.TryParse(dto.FactorType, out var type))
+        if (!providers.TryParseWire(dto.FactorType, out var type))
         {
             return Envelope.Fail(context, ErrorKind.InvalidArgument, "factorType");
         }
@@ -75,7 +75,7 @@ public static class MfaEndpoints
             return Envelope.Fail(context, caller.Error!);
         }
 
-        if (!providers.TryParse(dto.FactorType, out var type))
+        if (!providers.TryParseWire(dto.FactorType, out var type))
         {
             return Envelope.Fail(context, ErrorKind.InvalidArgument, "factorType");
         }

@@ -111,7 +111,17 @@ public sealed class DispatcherNode : IAsyncDisposable
             NextAttemptAt = now,
         };
         await using var scope = _services.CreateAsyncScope();
-        await scope.ServiceProvider.GetRequiredService<IOutboxStore>().AddAsync(message, [], CancellationToken.None);
+        var code = new PassCode
+        {
+            Id = Ids.NewId(),
+            PoolId = "pool",
+            Channel = message.Channel,
+            Recipient = message.Recipient,
+            CodeHash = SecretHash.Hash("123456"),
+            CreatedAt = now,
+            ExpiresAt = now.AddMinutes(5),
+        };
+        await scope.ServiceProvider.GetRequiredService<IOutboxStore>().AddAsync(message, code, CancellationToken.None);
         return message;
     }
 

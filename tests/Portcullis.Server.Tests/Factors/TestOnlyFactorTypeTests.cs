@@ -6,8 +6,6 @@ using Portcullis.Core.Applications;
 using Portcullis.Core.Common;
 using Portcullis.Core.Factors;
 using Portcullis.Core.Factors.Limits;
-using Portcullis.Core.Pools;
-using Portcullis.Core.Users;
 using Portcullis.Testing;
 using static Portcullis.Server.Tests.Scenarios;
 
@@ -90,39 +88,26 @@ public sealed class TestOnlyFactorTypeTests(TestOnlyFactorTypeTests.Server serve
         Assert.Equal("PIN", listed.FactorType);
         Assert.DoesNotContain("PIN", (await client.ListFactorsToEnrollAsync(Ct)).Data!.Select(f => f.FactorType));
 
-        var caller = await CallerAsync(appId, (await client.GetProfileAsync(Ct)).Data!.UserId);
-        Assert.True((await VerifyAsync(caller, "2468")).Succeeded);
-        Assert.Equal(ErrorKind.InvalidArgument, (await VerifyAsync(caller, "no")).Error?.Kind);
+        var factors = new InProcessFactors(server, appId);
+        var caller = await factors.CallerAsync(client);
+        Assert.True((await VerifyAsync(factors, caller, "2468")).Succeeded);
+        Assert.Equal(ErrorKind.InvalidArgument, (await VerifyAsync(factors, caller, "no")).Error?.Kind);
         for (var i = 0; i < 10; i++)
         {
-            Assert.Equal(ErrorKind.WrongCode, (await VerifyAsync(caller, "1111")).Error?.Kind);
+            Assert.Equal(ErrorKind.WrongCode, (await VerifyAsync(factors, caller, "1111")).Error?.Kind);
         }
 
-        Assert.Equal(ErrorKind.FactorLocked, (await VerifyAsync(caller, "2468")).Error?.Kind);
+        Assert.Equal(ErrorKind.FactorLocked, (await VerifyAsync(factors, caller, "2468")).Error?.Kind);
         server.Clock.Advance(TimeSpan.FromMinutes(15));
-        Assert.True((await VerifyAsync(caller, "2468")).Succeeded);
+        Assert.True((await VerifyAsync(factors, caller, "2468")).Succeeded);
 
         AssertOk(await client.ResetFactorAsync(listed.FactorId, Ct));
         Assert.Empty((await client.ListEnrolledFactorsAsync(Ct)).Data!);
-        Assert.Equal(ErrorKind.FactorNotFound, (await VerifyAsync(caller, "2468")).Error?.Kind);
+        Assert.Equal(ErrorKind.FactorNotFound, (await VerifyAsync(factors, caller, "2468")).Error?.Kind);
     }
 
     private static Task<ApiResponse> EnrollAsync(AuthenticationClient client, string token, string pin) =>
         client.EnrollFactorAsync(new EnrollFactorDto { FactorType = "PIN", EnrollmentToken = token, EnrollmentData = new() { PassCode = pin } }, Ct);
 
-    private async Task<Result<Factor>> VerifyAsync(MfaCaller caller, string pin)
-    {
-        await using var scope = server.Services.CreateAsyncScope();
-        return await scope.ServiceProvider.GetRequiredService<FactorService>().VerifyAsync(caller, Pin, new FactorAnswer(pin), Ct);
-    }
-
-    /// <summary>The signed-in user as the MFA endpoints see them.</summary>
-    private async Task<MfaCaller> CallerAsync(string appId, string userId)
-    {
-        await using var scope = server.Services.CreateAsyncScope();
-        var app = (await scope.ServiceProvider.GetRequiredService<IApplicationStore>().FindAsync(appId, Ct))!;
-        var user = (await scope.ServiceProvider.GetRequiredService<IUserStore>().FindByIdAsync(app.PoolId, userId, Ct))!;
-        var pool = (await scope.ServiceProvider.GetRequiredService<IUserPoolStore>().FindAsync(app.PoolId, Ct))!;
-        return new MfaCaller(user, app, pool.Name, "en-US");
-    }
+    private Task<Result<Factor>> VerifyAsync(InProcessFactors factors, MfaCaller caller, string pin) => factors.VerifyAsync(caller, Pin, new FactorAnswer(pin));
 }

@@ -51,13 +51,7 @@ public sealed class AccountService(IUserStore users, PasswordHasher hasher, Pass
             UpdatedAt = now,
         };
 
-        if (!await users.TryCreateAsync(user, ct))
-        {
-            return Result<User>.Fail(ErrorKind.UserAlreadyExists);
-        }
-
-        logger.LogInformation("User {UserId} signed up in pool {PoolId}", user.Id, poolId);
-        return Result<User>.Ok(user);
+        return await CreateAsync(user, "password", ct);
     }
 
     /// <summary>The password policy every password that is set must meet; null when it does.</summary>
@@ -148,12 +142,18 @@ public sealed class AccountService(IUserStore users, PasswordHasher hasher, Pass
             CreatedAt = now,
             UpdatedAt = now,
         };
+        return await CreateAsync(user, "pass code", ct);
+    }
+
+    /// <summary>Inserts a new account; an email, username or phone already taken in the pool answers UserAlreadyExists.</summary>
+    private async Task<Result<User>> CreateAsync(User user, string how, CancellationToken ct)
+    {
         if (!await users.TryCreateAsync(user, ct))
         {
             return Result<User>.Fail(ErrorKind.UserAlreadyExists);
         }
 
-        logger.LogInformation("User {UserId} signed up with a pass code in pool {PoolId}", user.Id, poolId);
+        logger.LogInformation("User {UserId} signed up with a {How} in pool {PoolId}", user.Id, how, user.PoolId);
         return Result<User>.Ok(user);
     }
 

@@ -52,6 +52,10 @@ public sealed class MfaCallerFilter : IEndpointFilter
 
 public static class MfaCallerAccess
 {
+    /// <summary>Checks the caller of every route in <paramref name="group"/> and declares the credentials that check asks for.</summary>
+    public static RouteGroupBuilder RequireMfaCaller(this RouteGroupBuilder group) =>
+        group.AddEndpointFilter<MfaCallerFilter>().Requires(CallerCredentials.SignedInUser);
+
     /// <summary>The caller <see cref="MfaCallerFilter"/> resolved for this request.</summary>
     public static MfaCaller MfaCaller(this HttpContext context) =>
         context.Features.Get<Resolved>()?.Caller

@@ -1,5 +1,7 @@
+using System.ComponentModel;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
+using Portcullis.Contracts.Envelope;
 using Portcullis.Contracts.Mfa;
 using Portcullis.Core.Applications;
 using Portcullis.Core.Common;
@@ -8,6 +10,7 @@ using Portcullis.Core.Factors.Face;
 using Portcullis.Core.Users;
 using Portcullis.Server.Adapters;
 using Portcullis.Server.Adapters.Face;
+using Portcullis.Server.Hosting;
 using Portcullis.Server.Http;
 
 namespace Portcullis.Server.Endpoints;
@@ -17,16 +20,25 @@ public static class MfaEndpoints
 {
     public static IEndpointRouteBuilder MapMfaEndpoints(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/api/v3").WithTags("MFA").AddEndpointFilter<MfaCallerFilter>();
-        group.MapPost("/send-enroll-factor-request", SendEnrollFactorRequestAsync).WithSummary("Step 1 of binding a factor: an enrollmentToken (valid one minute), a code sent, or a TOTP seed offered.");
-        group.MapPost("/enroll-factor", EnrollFactorAsync).WithSummary("Step 2: the enrollmentToken and the code (FACE: a photo) bind the factor.");
-        group.MapGet("/list-enrolled-factors", ListEnrolledFactorsAsync).WithSummary("The user's bound factors.");
-        group.MapGet("/get-factor", GetFactorAsync).WithSummary("One bound factor.");
-        group.MapPost("/reset-factor", ResetFactorAsync).WithSummary("Unbind a factor.");
-        group.MapGet("/list-factors-to-enroll", ListFactorsToEnrollAsync).WithSummary("Factors the application offers that the user has not bound.");
-        group.MapPost("/mfa-totp-verify", MfaTotpVerifyAsync).WithSummary("Check a TOTP against the bound OTP factor (issues no token).");
+        var group = routes.MapGroup("/api/v3").WithTags("MFA").RequireMfaCaller();
+        group.MapPost("/send-enroll-factor-request", SendEnrollFactorRequestAsync)
+            .WithSummary("Step 1 of binding a factor: an enrollmentToken, and a code sent (SMS, EMAIL) or a TOTP seed offered (OTP).")
+            .Produces<ApiResponse<SendEnrollFactorRequestDataDto>>();
+        group.MapPost("/enroll-factor", EnrollFactorAsync).WithSummary("Step 2: the enrollmentToken and the code (FACE: a photo) bind the factor.")
+            .Produces<ApiResponse>();
+        group.MapGet("/list-enrolled-factors", ListEnrolledFactorsAsync).WithSummary("The user's bound factors.")
+            .Produces<ApiResponse<List<FactorDto>>>();
+        group.MapGet("/get-factor", GetFactorAsync).WithSummary("One bound factor.")
+            .Produces<ApiResponse<FactorDto>>();
+        group.MapPost("/reset-factor", ResetFactorAsync).WithSummary("Unbind a factor.")
+            .Produces<ApiResponse>();
+        group.MapGet("/list-factors-to-enroll", ListFactorsToEnrollAsync).WithSummary("Factors the application offers that the user has not bound.")
+            .Produces<ApiResponse<List<FactorTypeDto>>>();
+        group.MapPost("/mfa-totp-verify", MfaTotpVerifyAsync)
+            .WithSummary("Check a TOTP against the bound OTP factor (issues no token). Each time step is accepted once: the code that bound the factor is refused.")
+            .Produces<ApiResponse<MfaOtpVerifyDataDto>>();
         group.MapPost("/upload-face-photo", UploadFacePhotoAsync).WithSummary("Portcullis extension: upload a face photo (raw image body); answers the key to pass as enrollmentData.photo.")
-            .DisableAntiforgery();
+            .DisableAntiforgery().ReadsRawImage().Produces<ApiResponse<UploadedPhotoDto>>();
         return routes;
     }
 
@@ -95,7 +107,7 @@ public static class MfaEndpoints
         return Envelope.Ok(context, list.Select(ToDto).ToList());
     }
 
-    private static async Task<IResult> GetFactorAsync(HttpContext context, string? factorId, FactorService factors)
+    private static async Task<IResult> GetFactorAsync(HttpContext context, [Description("From list-enrolled-factors.")] string? factorId, FactorService factors)
     {
         var caller = context.MfaCaller();
         var factor = await factors.GetAsync(caller.User.Id, factorId, context.RequestAborted);

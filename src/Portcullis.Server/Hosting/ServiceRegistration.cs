@@ -80,12 +80,7 @@ public static class ServiceRegistration
             .AddDbContextCheck<PortcullisDbContext>("database", tags: ["ready"])
             .AddCheck<SigningKeyHealthCheck>("signing-keys", tags: ["ready"])
             .AddCheck<RevocationListHealthCheck>("revocation-list", tags: ["ready"]);
-        services.AddOpenApi(o => o.AddDocumentTransformer((doc, _, _) =>
-        {
-            doc.Info.Title = "Portcullis API";
-            doc.Info.Description = "GenAuth (Authing) V3 compatible authentication API. Business errors answer HTTP 200 with the envelope.";
-            return Task.CompletedTask;
-        }));
+        services.AddPortcullisOpenApi();
 
         builder.Logging.ClearProviders();
         builder.Logging.AddJsonConsole(o =>

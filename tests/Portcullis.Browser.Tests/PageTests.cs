@@ -82,4 +82,44 @@ public sealed class PageTests(DevServer server, Chromium chromium) : IClassFixtu
             || p.StartsWith("console error", StringComparison.Ordinal));
         await Chromium.ScreenshotAsync(page, "api-reference");
     }
+
+    /// <summary>
+    /// The curl command the reference shows for sign-up carries the application header and a body that signs up: with the
+    /// placeholder for the application's id replaced, it runs as shown.
+    /// </summary>
+    [Fact]
+    public async Task ApiReference_SignUpRequest_RunsAsShown()
+    {
+        var page = await chromium.NewPageAsync();
+        await page.GotoAsync(server.BaseUrl + "/docs/#tag/accounts/POST/api/v3/signup", new PageGotoOptions { WaitUntil = WaitUntilState.NetworkIdle });
+        var snippet = page.Locator("pre, code").Filter(new LocatorFilterOptions { HasTextRegex = new System.Text.RegularExpressions.Regex(@"^curl \S+/api/v3/signup") });
+        await snippet.First.WaitForAsync(new LocatorWaitForOptions { Timeout = 20_000 });
+        var curl = (await snippet.First.InnerTextAsync()).TrimEnd();
+
+        Assert.Contains("--header 'x-authing-app-id: ", curl, StringComparison.Ordinal);
+        var email = $"docs-{Guid.NewGuid():N}@example.com";
+        var command = System.Text.RegularExpressions.Regex.Replace(curl, "x-authing-app-id: [^']*'", $"x-authing-app-id: {server.PostApp.AppId}'")
+            .Replace("ada@example.com", email, StringComparison.Ordinal);
+        var answer = await RunAsync("bash", "-c", command + " --silent --show-error");
+
+        using var envelope = System.Text.Json.JsonDocument.Parse(answer);
+        Assert.True(envelope.RootElement.GetProperty("statusCode").GetInt32() == 200, $"{command}\n→ {answer}");
+        Assert.Equal(email, envelope.RootElement.GetProperty("data").GetProperty("email").GetString());
+    }
+
+    private static async Task<string> RunAsync(string file, params string[] arguments)
+    {
+        var start = new System.Diagnostics.ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = System.Diagnostics.Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync(Ct);
+        var error = process.StandardError.ReadToEndAsync(Ct);
+        await process.WaitForExitAsync(Ct);
+        Assert.True(process.ExitCode == 0, $"{file} exited with {process.ExitCode}: {await error}");
+        return await output;
+    }
 }

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using Portcullis.Contracts.Envelope;
+using Portcullis.Core.Applications;
 using Portcullis.Core.Users;
 using Microsoft.Extensions.DependencyInjection;
 using static Portcullis.Server.Tests.ErrorAnswers;
@@ -143,6 +144,55 @@ public sealed class BadInputTests(ServerFixture server)
         AssertError(noIdentifier, 400, ApiCodes.InvalidArgument);
         AssertError(noPayload, 400, ApiCodes.InvalidArgument);
         AssertError(badScope, 400, ApiCodes.InvalidArgument);
+    }
+
+    public static TheoryData<string> MfaPostsWithJsonBodies => ["send-enroll-factor-request", "enroll-factor", "reset-factor", "mfa-totp-verify"];
+
+    /// <summary>
+    /// The order of the MFA routes' checks: the body first (malformed: 400), then the caller (no token: 2020; a token but no
+    /// application named: 2011; a token of another application: 2020), then the request's own fields.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(MfaPostsWithJsonBodies))]
+    public async Task MfaRoute_ChecksTheBodyBeforeTheCaller_AndTheCallerBeforeTheFields(string path)
+    {
+        using var client = server.Client();
+        var signedIn = await SignUpAndSignInAsync(client);
+        var other = await SignUpAndSignInAsync(server.Client(TokenEndpointAuthMethod.ClientSecretBasic));
+        using var http = server.RawHttp();
+
+        async Task<(HttpStatusCode Http, ApiResponse Envelope)> SendAsync(string body, string? token, bool namesApp)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "api/v3/" + path) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+            if (namesApp)
+            {
+                request.Headers.Add("x-authing-app-id", server.PostApp.AppId);
+            }
+
+            if (token is not null)
+            {
+                request.Headers.Add("Authorization", "Bearer " + token);
+            }
+
+            using var response = await http.SendAsync(request, Ct);
+            return (response.StatusCode, await ReadEnvelopeAsync(response));
+        }
+
+        var malformed = await SendAsync("{\"factorType\":", token: null, namesApp: false);
+        var noToken = await SendAsync("{}", token: null, namesApp: true);
+        var noApp = await SendAsync("{}", signedIn.AccessToken, namesApp: false);
+        var otherAppsToken = await SendAsync("{}", other.AccessToken, namesApp: true);
+        var fieldsChecked = await SendAsync("{\"factorType\":\"NOPE\",\"factorId\":\"nope\",\"totp\":\"nope\"}", signedIn.AccessToken, namesApp: true);
+
+        Assert.Equal(HttpStatusCode.BadRequest, malformed.Http);
+        AssertError(malformed.Envelope, 400, ApiCodes.MalformedRequest);
+        AssertError(noToken.Envelope, 401, ApiCodes.NotLoggedIn);
+        AssertError(noApp.Envelope, 404, ApiCodes.AppNotFound);
+        AssertError(otherAppsToken.Envelope, 401, ApiCodes.NotLoggedIn);
+        Assert.Equal(HttpStatusCode.OK, fieldsChecked.Http);
+        Assert.NotEqual(200, fieldsChecked.Envelope.StatusCode);
+        Assert.NotEqual(ApiCodes.NotLoggedIn, fieldsChecked.Envelope.ApiCode);
+        Assert.NotEqual(ApiCodes.AppNotFound, fieldsChecked.Envelope.ApiCode);
     }
 
     private HttpRequestMessage Json(string path, string body)

@@ -29,18 +29,42 @@ public sealed class StartupValidationTests
         Assert.Contains("Portcullis:Passwords", refused.Message, StringComparison.Ordinal);
     }
 
-    private static async Task<OptionsValidationException> StartRefusedAsync(string setting, string value)
+    /// <summary>Each of the server's settings sections refuses a bad value with a message that names the setting.</summary>
+    [Theory]
+    [InlineData("Portcullis:Bootstrap:AppSecret must be at least 16 characters when Portcullis:Bootstrap:AppId is set",
+        "--Portcullis:Bootstrap:AppId", "startup-app", "--Portcullis:Bootstrap:AppSecret", "too-short")]
+    [InlineData("Portcullis:Delivery:SmsAllowedCountryCodes and SmsDeniedCountryCodes take calling codes such as +86",
+        "--Portcullis:Delivery:SmsDeniedCountryCodes:0", "86")]
+    [InlineData("Portcullis:Delivery:LeaseSeconds (5) is shorter than the worst-case send", "--Portcullis:Delivery:LeaseSeconds", "5")]
+    [InlineData("Portcullis:Sms:Provider must be outbox, webhook or twilio", "--Portcullis:Sms:Provider", "carrier-pigeon")]
+    [InlineData("Portcullis:Email:Smtp:Host is required when Portcullis:Email:Provider is smtp", "--Portcullis:Email:Provider", "smtp")]
+    [InlineData("MaxPhotoBytes", "--Portcullis:Face:MaxPhotoBytes", "10")]
+    [InlineData("MaxRequestBodyBytes", "--Portcullis:MaxRequestBodyBytes", "10")]
+    [InlineData("AccessTokenLifetimeSeconds", "--Portcullis:Tokens:AccessTokenLifetimeSeconds", "10")]
+    public async Task BadSetting_RefusesToStart_NamingIt(string named, params string[] settings)
+    {
+        var refused = await StartRefusedAsync(settings);
+
+        Assert.Contains(named, refused.Message, StringComparison.Ordinal);
+    }
+
+    private static Task<OptionsValidationException> StartRefusedAsync(string setting, string value) => StartRefusedAsync([setting, value]);
+
+    private static async Task<OptionsValidationException> StartRefusedAsync(string[] settings)
     {
         var folder = Directory.CreateTempSubdirectory("portcullis-startup-");
         try
         {
-            await using var app = PortcullisApp.Build([
-                "--urls", "http://127.0.0.1:0",
-                "--Portcullis:Storage:ConnectionString", $"Data Source={Path.Combine(folder.FullName, "p.db")}",
-                setting, value,
-            ]);
-
-            return await Assert.ThrowsAsync<OptionsValidationException>(() => PortcullisApp.StartAsync(app, TestContext.Current.CancellationToken));
+            // Settings read while the host is built (the body limit, the providers' time limits) are refused by Build itself.
+            return await Assert.ThrowsAsync<OptionsValidationException>(async () =>
+            {
+                await using var app = PortcullisApp.Build([
+                    "--urls", "http://127.0.0.1:0",
+                    "--Portcullis:Storage:ConnectionString", $"Data Source={Path.Combine(folder.FullName, "p.db")}",
+                    .. settings,
+                ]);
+                await PortcullisApp.StartAsync(app, TestContext.Current.CancellationToken);
+            });
         }
         finally
         {

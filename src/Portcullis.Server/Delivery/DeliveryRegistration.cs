@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Portcullis.Core.Delivery;
+using Portcullis.Core.Users;
 using Portcullis.Server.Adapters.Email;
 using Portcullis.Server.Adapters.Sms;
 
@@ -14,13 +15,11 @@ public static class DeliveryRegistration
     /// </summary>
     public static IServiceCollection AddOutboxDelivery(this IServiceCollection services)
     {
-        services.AddOptions<DeliveryOptions>().BindConfiguration(DeliveryOptions.Section).ValidateDataAnnotations()
-            .Validate(o => o.SmsAllowedCountryCodes.Concat(o.SmsDeniedCountryCodes).All(Portcullis.Core.Users.Normalise.IsCallingCode),
-                "Portcullis:Delivery:SmsAllowedCountryCodes and SmsDeniedCountryCodes take calling codes such as +86.")
+        services.AddOptions<DeliveryOptions>().BindConfiguration(DeliveryOptions.Section)
             .PostConfigure<IOptions<EmailOptions>, IOptions<SmsOptions>>((o, email, sms) =>
                 o.LeaseSeconds ??= SendTimeLimits.MinimumLeaseSeconds(email.Value, sms.Value))
-            .ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DeliveryOptions>, DeliveryLeaseValidator>());
+            .ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DeliveryOptions>, DeliveryOptionsValidation>());
 
         // Sends are not cancelled once started (a cut send can still reach the user and would be sent again after the lease),
         // so shutdown waits for the worst-case send instead of the host's default 30 s, past which the scope holding the
@@ -44,17 +43,30 @@ public static class DeliveryRegistration
         return services;
     }
 
-    /// <summary>Refuses a configured lease shorter than the worst-case send: another node would send the message again mid-send.</summary>
-    private sealed class DeliveryLeaseValidator(IOptions<EmailOptions> email, IOptions<SmsOptions> sms) : IValidateOptions<DeliveryOptions>
+    /// <summary>
+    /// The rules of <see cref="DeliveryOptions"/> beyond its ranges. The lease needs the providers' settings: a configured lease
+    /// shorter than the worst-case send is refused, because another node would send the message again mid-send. The country
+    /// lists sit with it because the options class is Core's and carries only its ranges.
+    /// </summary>
+    private sealed class DeliveryOptionsValidation(IOptions<EmailOptions> email, IOptions<SmsOptions> sms) : IValidateOptions<DeliveryOptions>
     {
         public ValidateOptionsResult Validate(string? name, DeliveryOptions options)
         {
+            var failures = new List<string>();
+            if (!options.SmsAllowedCountryCodes.Concat(options.SmsDeniedCountryCodes).All(Normalise.IsCallingCode))
+            {
+                failures.Add($"{DeliveryOptions.Section}:SmsAllowedCountryCodes and SmsDeniedCountryCodes take calling codes such as +86.");
+            }
+
             var minimum = SendTimeLimits.MinimumLeaseSeconds(email.Value, sms.Value);
-            return options.LeaseSeconds is { } lease && lease < minimum
-                ? ValidateOptionsResult.Fail($"{DeliveryOptions.Section}:LeaseSeconds ({lease}) is shorter than the worst-case send: "
+            if (options.LeaseSeconds is { } lease && lease < minimum)
+            {
+                failures.Add($"{DeliveryOptions.Section}:LeaseSeconds ({lease}) is shorter than the worst-case send: "
                     + $"{SendTimeLimits.Explain(email.Value, sms.Value)}. Raise it to at least {minimum}, lower the provider time limits, "
-                    + "or leave it unset to derive it.")
-                : ValidateOptionsResult.Success;
+                    + "or leave it unset to derive it.");
+            }
+
+            return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
         }
     }
 }

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Portcullis.Core.Delivery;
 using Portcullis.Core.Factors;
 using Portcullis.Contracts.Accounts;
+using Portcullis.Contracts.Envelope;
 using Portcullis.Core.Applications;
 using Portcullis.Core.Common;
 using Portcullis.Core.Users;
@@ -16,12 +17,17 @@ public static class AccountEndpoints
 {
     public const string DefaultScope = "openid profile";
 
+    public const int MaxScopeLength = 1000;
+
     public static IEndpointRouteBuilder MapAccountEndpoints(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/api/v3").WithTags("Accounts");
-        group.MapPost("/signup", SignUpAsync).WithSummary("Sign up with a password (email or username).");
-        group.MapPost("/signin", SignInAsync).WithSummary("Sign in with a password; answers tokens.");
-        group.MapGet("/get-profile", GetProfileAsync).WithSummary("The signed-in user's profile.");
+        group.MapPost("/signup", SignUpAsync).WithSummary("Sign up with a password (email or username), or with a code (PASSCODE).")
+            .Requires(CallerCredentials.App).Produces<ApiResponse<UserDto>>();
+        group.MapPost("/signin", SignInAsync).WithSummary("Sign in with a password; answers tokens.")
+            .Requires(CallerCredentials.Client).Produces<ApiResponse<LoginTokenDto>>();
+        group.MapGet("/get-profile", GetProfileAsync).WithSummary("The signed-in user's profile.")
+            .Requires(CallerCredentials.SignedInUser).Produces<ApiResponse<UserDto>>();
         return routes;
     }
 
@@ -223,7 +229,7 @@ public static class AccountEndpoints
         }
 
         var parts = requested.Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Distinct().ToArray();
-        var valid = requested.Length <= 1000 && parts.All(p => p.All(c => c is >= '!' and <= '~' and not '"' and not '\\'));
+        var valid = requested.Length <= MaxScopeLength && parts.All(p => p.All(c => c is >= '!' and <= '~' and not '"' and not '\\'));
         return valid ? string.Join(' ', parts) : null;
     }
 }

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 using Portcullis.Contracts.Accounts;
+using Portcullis.Contracts.Envelope;
 using Portcullis.Core.Common;
 using Portcullis.Core.Delivery;
 using Portcullis.Core.Factors;
@@ -18,9 +19,12 @@ public static class CodeEndpoints
 {
     public static IEndpointRouteBuilder MapCodeEndpoints(this IEndpointRouteBuilder routes)
     {
+        // Hourly budgets and the daily SMS cap answer HTTP 429 with Retry-After (docs/wire-contract.md, "Status codes").
         var group = routes.MapGroup("/api/v3").WithTags("Codes");
-        group.MapPost("/send-sms", SendSmsAsync).WithSummary("Send a 6-digit code by SMS (valid 5 minutes, one per number per minute).");
-        group.MapPost("/send-email", SendEmailAsync).WithSummary("Send a 6-digit code by email (valid 5 minutes, one per address per minute).");
+        group.MapPost("/send-sms", SendSmsAsync).WithSummary("Send a 6-digit code by SMS (valid 5 minutes, one per number per minute).")
+            .Requires(CallerCredentials.App).Produces<ApiResponse>().Produces<ApiResponse>(StatusCodes.Status429TooManyRequests);
+        group.MapPost("/send-email", SendEmailAsync).WithSummary("Send a 6-digit code by email (valid 5 minutes, one per address per minute).")
+            .Requires(CallerCredentials.App).Produces<ApiResponse>().Produces<ApiResponse>(StatusCodes.Status429TooManyRequests);
         return routes;
     }
 

@@ -31,7 +31,7 @@ public static class DevEndpoints
             .WithSummary("Recent code messages with their codes (development only).");
         group.MapGet("/outbox", async (IOutboxStore outbox, ISecretProtector protector, CancellationToken ct) =>
             TypedResults.Content(Page((await outbox.ListRecentAsync(100, null, ct)).Select(m => View(m, protector)).ToList()), "text/html; charset=utf-8"))
-            .WithSummary("The same as a page (development only).");
+            .WithSummary("The same as a page (development only).").Produces<string>(StatusCodes.Status200OK, "text/html");
         return routes;
     }
 

@@ -1,16 +1,17 @@
+using System.ComponentModel;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
+using Portcullis.Contracts.Envelope;
 using Portcullis.Contracts.Mfa;
 using Portcullis.Core.Applications;
 using Portcullis.Core.Common;
 using Portcullis.Core.Factors;
 using Portcullis.Core.Factors.Face;
-using Portcullis.Core.Pools;
 using Portcullis.Core.Users;
 using Portcullis.Server.Adapters;
 using Portcullis.Server.Adapters.Face;
+using Portcullis.Server.Hosting;
 using Portcullis.Server.Http;
-using Portcullis.Server.Tokens;
 
 namespace Portcullis.Server.Endpoints;
 
@@ -19,35 +20,39 @@ public static class MfaEndpoints
 {
     public static IEndpointRouteBuilder MapMfaEndpoints(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/api/v3").WithTags("MFA");
-        group.MapPost("/send-enroll-factor-request", SendEnrollFactorRequestAsync).WithSummary("Step 1 of binding a factor: an enrollmentToken (valid one minute), a code sent, or a TOTP seed offered.");
-        group.MapPost("/enroll-factor", EnrollFactorAsync).WithSummary("Step 2: the enrollmentToken and the code (FACE: a photo) bind the factor.");
-        group.MapGet("/list-enrolled-factors", ListEnrolledFactorsAsync).WithSummary("The user's bound factors.");
-        group.MapGet("/get-factor", GetFactorAsync).WithSummary("One bound factor.");
-        group.MapPost("/reset-factor", ResetFactorAsync).WithSummary("Unbind a factor.");
-        group.MapGet("/list-factors-to-enroll", ListFactorsToEnrollAsync).WithSummary("Factors the application offers that the user has not bound.");
-        group.MapPost("/mfa-totp-verify", MfaTotpVerifyAsync).WithSummary("Check a TOTP against the bound OTP factor (issues no token).");
+        var group = routes.MapGroup("/api/v3").WithTags("MFA").RequireMfaCaller();
+        group.MapPost("/send-enroll-factor-request", SendEnrollFactorRequestAsync)
+            .WithSummary("Step 1 of binding a factor: an enrollmentToken, and a code sent (SMS, EMAIL) or a TOTP seed offered (OTP).")
+            .Produces<ApiResponse<SendEnrollFactorRequestDataDto>>();
+        group.MapPost("/enroll-factor", EnrollFactorAsync).WithSummary("Step 2: the enrollmentToken and the code (FACE: a photo) bind the factor.")
+            .Produces<ApiResponse>();
+        group.MapGet("/list-enrolled-factors", ListEnrolledFactorsAsync).WithSummary("The user's bound factors.")
+            .Produces<ApiResponse<List<FactorDto>>>();
+        group.MapGet("/get-factor", GetFactorAsync).WithSummary("One bound factor.")
+            .Produces<ApiResponse<FactorDto>>();
+        group.MapPost("/reset-factor", ResetFactorAsync).WithSummary("Unbind a factor.")
+            .Produces<ApiResponse>();
+        group.MapGet("/list-factors-to-enroll", ListFactorsToEnrollAsync).WithSummary("Factors the application offers that the user has not bound.")
+            .Produces<ApiResponse<List<FactorTypeDto>>>();
+        group.MapPost("/mfa-totp-verify", MfaTotpVerifyAsync)
+            .WithSummary("Check a TOTP against the bound OTP factor (issues no token). Each time step is accepted once: the code that bound the factor is refused.")
+            .Produces<ApiResponse<MfaOtpVerifyDataDto>>();
         group.MapPost("/upload-face-photo", UploadFacePhotoAsync).WithSummary("Portcullis extension: upload a face photo (raw image body); answers the key to pass as enrollmentData.photo.")
-            .DisableAntiforgery();
+            .DisableAntiforgery().ReadsRawImage().Produces<ApiResponse<UploadedPhotoDto>>();
         return routes;
     }
 
-    private static async Task<IResult> SendEnrollFactorRequestAsync(HttpContext context, [FromBody] SendEnrollFactorRequestDto dto, MfaCallers callers, EnrollmentService enrollment,
+    private static async Task<IResult> SendEnrollFactorRequestAsync(HttpContext context, [FromBody] SendEnrollFactorRequestDto dto, EnrollmentService enrollment,
         FactorProviders providers)
     {
-        var caller = await callers.ResolveAsync(context);
-        if (!caller.Succeeded)
-        {
-            return Envelope.Fail(context, caller.Error!);
-        }
-
+        var caller = context.MfaCaller();
         if (!providers.TryParseWire(dto.FactorType, out var type))
         {
             return Envelope.Fail(context, ErrorKind.InvalidArgument, "factorType");
         }
 
         var profile = new EnrollmentProfile(dto.Profile?.PhoneNumber, dto.Profile?.PhoneCountryCode, dto.Profile?.Email);
-        var started = await enrollment.RequestAsync(caller.Value, type, profile, context.RequestAborted);
+        var started = await enrollment.RequestAsync(caller, type, profile, context.RequestAborted);
         if (!started.Succeeded)
         {
             return Envelope.Fail(context, started.Error!);
@@ -66,99 +71,64 @@ public static class MfaEndpoints
         });
     }
 
-    private static async Task<IResult> EnrollFactorAsync(HttpContext context, [FromBody] EnrollFactorDto dto, MfaCallers callers, EnrollmentService enrollment,
+    private static async Task<IResult> EnrollFactorAsync(HttpContext context, [FromBody] EnrollFactorDto dto, EnrollmentService enrollment,
         FactorProviders providers)
     {
-        var caller = await callers.ResolveAsync(context);
-        if (!caller.Succeeded)
-        {
-            return Envelope.Fail(context, caller.Error!);
-        }
-
+        var caller = context.MfaCaller();
         if (!providers.TryParseWire(dto.FactorType, out var type))
         {
             return Envelope.Fail(context, ErrorKind.InvalidArgument, "factorType");
         }
 
         var data = dto.EnrollmentData;
-        var bound = await enrollment.EnrollAsync(caller.Value, type, dto.EnrollmentToken,
+        var bound = await enrollment.EnrollAsync(caller, type, dto.EnrollmentToken,
             new FactorAnswer(data?.PassCode, data?.Photo, data?.IsExternalPhoto ?? false), context.RequestAborted);
         return bound.Succeeded ? Envelope.Ok(context) : Envelope.Fail(context, bound.Error!);
     }
 
-    private static async Task<IResult> ListEnrolledFactorsAsync(HttpContext context, MfaCallers callers, FactorService factors)
+    private static async Task<IResult> ListEnrolledFactorsAsync(HttpContext context, FactorService factors)
     {
-        var caller = await callers.ResolveAsync(context);
-        if (!caller.Succeeded)
-        {
-            return Envelope.Fail(context, caller.Error!);
-        }
-
-        var list = await factors.ListAsync(caller.Value.User.Id, context.RequestAborted);
+        var caller = context.MfaCaller();
+        var list = await factors.ListAsync(caller.User.Id, context.RequestAborted);
         return Envelope.Ok(context, list.Select(ToDto).ToList());
     }
 
-    private static async Task<IResult> GetFactorAsync(HttpContext context, string? factorId, MfaCallers callers, FactorService factors)
+    private static async Task<IResult> GetFactorAsync(HttpContext context, [Description("From list-enrolled-factors.")] string? factorId, FactorService factors)
     {
-        var caller = await callers.ResolveAsync(context);
-        if (!caller.Succeeded)
-        {
-            return Envelope.Fail(context, caller.Error!);
-        }
-
-        var factor = await factors.GetAsync(caller.Value.User.Id, factorId, context.RequestAborted);
+        var caller = context.MfaCaller();
+        var factor = await factors.GetAsync(caller.User.Id, factorId, context.RequestAborted);
         return factor.Succeeded ? Envelope.Ok(context, ToDto(factor.Value)) : Envelope.Fail(context, factor.Error!);
     }
 
-    private static async Task<IResult> ResetFactorAsync(HttpContext context, [FromBody] ResetFactorDto dto, MfaCallers callers, FactorService factors)
+    private static async Task<IResult> ResetFactorAsync(HttpContext context, [FromBody] ResetFactorDto dto, FactorService factors)
     {
-        var caller = await callers.ResolveAsync(context);
-        if (!caller.Succeeded)
-        {
-            return Envelope.Fail(context, caller.Error!);
-        }
-
-        var reset = await factors.ResetAsync(caller.Value.User.Id, caller.Value.App.Id, dto.FactorId, context.RequestAborted);
+        var caller = context.MfaCaller();
+        var reset = await factors.ResetAsync(caller.User.Id, caller.App.Id, dto.FactorId, context.RequestAborted);
         return reset.Succeeded ? Envelope.Ok(context) : Envelope.Fail(context, reset.Error!);
     }
 
-    private static async Task<IResult> ListFactorsToEnrollAsync(HttpContext context, MfaCallers callers, FactorService factors)
+    private static async Task<IResult> ListFactorsToEnrollAsync(HttpContext context, FactorService factors)
     {
-        var caller = await callers.ResolveAsync(context);
-        if (!caller.Succeeded)
-        {
-            return Envelope.Fail(context, caller.Error!);
-        }
-
-        var types = await factors.ListToEnrollAsync(caller.Value.App, caller.Value.User.Id, context.RequestAborted);
+        var caller = context.MfaCaller();
+        var types = await factors.ListToEnrollAsync(caller.App, caller.User.Id, context.RequestAborted);
         return Envelope.Ok(context, types.Select(t => new FactorTypeDto { FactorType = t.ToWire() }).ToList());
     }
 
-    private static async Task<IResult> MfaTotpVerifyAsync(HttpContext context, [FromBody] MfaOtpVerifyDto dto, MfaCallers callers, FactorService factors)
+    private static async Task<IResult> MfaTotpVerifyAsync(HttpContext context, [FromBody] MfaOtpVerifyDto dto, FactorService factors)
     {
-        var caller = await callers.ResolveAsync(context);
-        if (!caller.Succeeded)
-        {
-            return Envelope.Fail(context, caller.Error!);
-        }
-
-        var verified = await factors.VerifyAsync(caller.Value, FactorType.Otp, new FactorAnswer(dto.Totp), context.RequestAborted);
+        var caller = context.MfaCaller();
+        var verified = await factors.VerifyAsync(caller, FactorType.Otp, new FactorAnswer(dto.Totp), context.RequestAborted);
         return verified.Succeeded
             ? Envelope.Ok(context, new MfaOtpVerifyDataDto { Verified = true })
             : Envelope.Fail(context, verified.Error!.Kind == ErrorKind.FactorNotFound ? new Error(ErrorKind.TotpNotBound) : verified.Error!,
                 new MfaOtpVerifyDataDto { Verified = false });
     }
 
-    private static async Task<IResult> UploadFacePhotoAsync(HttpContext context, MfaCallers callers, FactorProviders providers,
+    private static async Task<IResult> UploadFacePhotoAsync(HttpContext context, FactorProviders providers,
         IFacePhotoStore store, IOptions<FaceOptions> options)
     {
-        var caller = await callers.ResolveAsync(context);
-        if (!caller.Succeeded)
-        {
-            return Envelope.Fail(context, caller.Error!);
-        }
-
-        if (!providers.IsOffered(caller.Value.App, FactorType.Face))
+        var caller = context.MfaCaller();
+        if (!providers.IsOffered(caller.App, FactorType.Face))
         {
             return Envelope.Fail(context, ErrorKind.FactorNotAvailable, "FACE");
         }
@@ -187,7 +157,7 @@ public static class MfaEndpoints
             return Envelope.Fail(context, photo.Error!);
         }
 
-        var key = await store.SaveAsync(caller.Value.User.Id, photo.Value, context.RequestAborted);
+        var key = await store.SaveAsync(caller.User.Id, photo.Value, context.RequestAborted);
         return Envelope.Ok(context, new UploadedPhotoDto { Key = key });
     }
 
@@ -197,27 +167,4 @@ public static class MfaEndpoints
         FactorType = factor.Type.ToWire(),
         Profile = new FactorProfile { PhoneNumber = factor.PhoneNumber, PhoneCountryCode = factor.PhoneCountryCode, Email = factor.Email },
     };
-}
-
-/// <summary>Turns the caller's access token into the user, application, pool and language the MFA services need.</summary>
-public sealed class MfaCallers(TokenService tokens, IssuerResolver issuer, SignedInUsers signedIn, IUserPoolStore pools)
-{
-    public async Task<Result<MfaCaller>> ResolveAsync(HttpContext context)
-    {
-        var access = await CallerAuthentication.AuthenticateUserAsync(context, tokens, issuer);
-        if (!access.Succeeded)
-        {
-            return access.Error!;
-        }
-
-        var ct = context.RequestAborted;
-        var found = await signedIn.FindAsync(access.Value, ct);
-        var pool = found is null ? null : await pools.FindAsync(found.App.PoolId, ct);
-        if (found is null || pool is null)
-        {
-            return Result<MfaCaller>.Fail(ErrorKind.NotLoggedIn);
-        }
-
-        return Result<MfaCaller>.Ok(new MfaCaller(found.User, found.App, pool.Name, context.Language(), context.Connection.RemoteIpAddress?.ToString()));
-    }
 }

@@ -1,8 +1,10 @@
+using System.ComponentModel;
 using Portcullis.Contracts;
 using Portcullis.Contracts.Oidc;
 using Portcullis.Core.Applications;
 using Portcullis.Core.Common;
 using Portcullis.Core.Users;
+using Portcullis.Server.Hosting;
 using Portcullis.Server.Http;
 using Portcullis.Server.Tokens;
 
@@ -17,13 +19,23 @@ public static class OidcEndpoints
     public static IEndpointRouteBuilder MapOidcEndpoints(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/oidc").WithTags("OIDC");
-        group.MapGet("/.well-known/openid-configuration", Discovery).WithSummary("OpenID Connect discovery document.");
-        group.MapGet("/.well-known/jwks.json", JwksAsync).WithSummary("The public signing keys (current and previous).");
-        routes.MapGet("/{appId}/oidc/.well-known/jwks.json", JwksAsync).WithTags("OIDC").WithSummary("The same key set (authing-node-sdk 4.0.2's path).");
-        group.MapPost("/token", TokenAsync).WithSummary("refresh_token and client_credentials grants.").DisableAntiforgery();
-        group.MapPost("/token/introspection", IntrospectAsync).WithSummary("RFC 7662 token introspection.").DisableAntiforgery();
-        group.MapPost("/token/revocation", RevokeAsync).WithSummary("RFC 7009 token revocation.").DisableAntiforgery();
-        group.MapMethods("/me", ["GET", "POST"], UserInfoAsync).WithSummary("OpenID Connect userinfo.");
+        group.MapGet("/.well-known/openid-configuration", Discovery).WithSummary("OpenID Connect discovery document.")
+            .Produces<OpenIdConfiguration>();
+        group.MapGet("/.well-known/jwks.json", JwksAsync).WithSummary("The public signing keys (current and previous).")
+            .Produces<JsonWebKeySetDto>();
+        routes.MapGet("/{appId}/oidc/.well-known/jwks.json",
+                ([Description("Any application's id: every application shares the server's signing keys.")] string appId, HttpContext context, SigningKeyRing keys) =>
+                    JwksAsync(context, keys))
+            .WithTags("OIDC").WithSummary("The same key set (authing-node-sdk 4.0.2's path).").Produces<JsonWebKeySetDto>();
+        group.MapPost("/token", TokenAsync).WithSummary("refresh_token and client_credentials grants.").DisableAntiforgery()
+            .Requires(CallerCredentials.Client).ReadsOAuthParameters<TokenRequestForm>().Produces<TokenResponse>().ProducesOAuthErrors(400, 401);
+        group.MapPost("/token/introspection", IntrospectAsync).WithSummary("RFC 7662 token introspection.").DisableAntiforgery()
+            .Requires(CallerCredentials.Client).ReadsOAuthParameters<TokenLookupForm>().Produces<IntrospectionResponse>().ProducesOAuthErrors(400, 401);
+        group.MapPost("/token/revocation", RevokeAsync).WithSummary("RFC 7009 token revocation: HTTP 200 with no body, also for unknown and foreign tokens.")
+            .DisableAntiforgery()
+            .Requires(CallerCredentials.Client).ReadsOAuthParameters<TokenLookupForm>().Produces(StatusCodes.Status200OK).ProducesOAuthErrors(400, 401);
+        group.MapMethods("/me", ["GET", "POST"], UserInfoAsync).WithSummary("OpenID Connect userinfo.")
+            .Requires(CallerCredentials.AccessToken).ReadsOAuthParameters<UserInfoForm>().Produces<UserInfoResponse>().ProducesOAuthErrors(400, 401);
         return routes;
     }
 
@@ -42,7 +54,7 @@ public static class OidcEndpoints
             ScopesSupported = ["openid", "profile", "email", "phone", "offline_access"],
             // No authorization endpoint is served, so no response type is.
             ResponseTypesSupported = [],
-            GrantTypesSupported = ["refresh_token", "client_credentials"],
+            GrantTypesSupported = [.. GrantTypes.All],
             SubjectTypesSupported = ["public"],
             IdTokenSigningAlgValuesSupported = ["RS256"],
             TokenEndpointAuthMethodsSupported = [.. authMethods],
@@ -81,10 +93,10 @@ public static class OidcEndpoints
             return failure;
         }
 
-        switch (request!["grant_type"])
+        switch (request![OAuthParameters.GrantType])
         {
-            case "refresh_token":
-                if (request["refresh_token"] is not { } value)
+            case GrantTypes.RefreshToken:
+                if (request[OAuthParameters.RefreshToken] is not { } value)
                 {
                     return OAuthError("invalid_request", "refresh_token is required");
                 }
@@ -103,7 +115,7 @@ public static class OidcEndpoints
                 }
 
                 var scope = stored.Scope;
-                if (request["scope"] is { } narrowed)
+                if (request[OAuthParameters.Scope] is { } narrowed)
                 {
                     var granted = stored.Scope.Split(' ');
                     if (narrowed.Split(' ', StringSplitOptions.RemoveEmptyEntries).Any(s => !granted.Contains(s)))
@@ -118,20 +130,20 @@ public static class OidcEndpoints
                     context.RequestAborted, stored.FamilyId);
                 return TokenAnswer(refreshed);
 
-            case "client_credentials":
+            case GrantTypes.ClientCredentials:
                 if (app!.TokenEndpointAuthMethod == TokenEndpointAuthMethod.None)
                 {
                     return OAuthError("unauthorized_client", "Public clients cannot use client_credentials");
                 }
 
-                var clientScope = AccountEndpoints.NormaliseScope(request["scope"]) is { } s && request["scope"] is not null ? s : "";
+                var clientScope = AccountEndpoints.NormaliseScope(request[OAuthParameters.Scope]) is { } s && request[OAuthParameters.Scope] is not null ? s : "";
                 return TokenAnswer(await tokens.IssueForClientAsync(issuer.Issuer(context), app, clientScope, context.RequestAborted));
 
             case null:
                 return OAuthError("invalid_request", "grant_type is required");
 
             default:
-                return OAuthError("unsupported_grant_type", "Supported grant types: refresh_token, client_credentials");
+                return OAuthError("unsupported_grant_type", "Supported grant types: " + string.Join(", ", GrantTypes.All));
         }
     }
 
@@ -144,7 +156,7 @@ public static class OidcEndpoints
             return failure;
         }
 
-        if (request!["token"] is not { } token)
+        if (request![OAuthParameters.Token] is not { } token)
         {
             return OAuthError("invalid_request", "token is required");
         }
@@ -195,7 +207,7 @@ public static class OidcEndpoints
             return failure;
         }
 
-        if (request!["token"] is not { } token)
+        if (request![OAuthParameters.Token] is not { } token)
         {
             return OAuthError("invalid_request", "token is required");
         }
@@ -231,7 +243,7 @@ public static class OidcEndpoints
             return OAuthError("invalid_request", "The access_token parameter must appear once, in the query or an application/x-www-form-urlencoded body");
         }
 
-        var token = request["access_token"] ?? CallerAuthentication.BearerToken(context);
+        var token = request[OAuthParameters.AccessToken] ?? CallerAuthentication.BearerToken(context);
         var access = token is null ? Result<AccessTokenInfo>.Fail(ErrorKind.NotLoggedIn)
             : await tokens.ValidateAccessTokenAsync(issuer.Issuer(context), token, context.RequestAborted);
         var named = context.AppIdHeader();
@@ -280,12 +292,12 @@ public static class OidcEndpoints
         }
 
         // RFC 6749 §2.3.1: a client secret never travels in the URI, which logs, proxies and browsers keep.
-        if (context.Request.Query.ContainsKey("client_secret"))
+        if (context.Request.Query.ContainsKey(OAuthParameters.ClientSecret))
         {
             return (null, null, OAuthError("invalid_request", "client_secret must not be sent in the query string"));
         }
 
-        var credentials = CallerAuthentication.ClientCredentials(context, request["client_id"], request["client_secret"]);
+        var credentials = CallerAuthentication.ClientCredentials(context, request[OAuthParameters.ClientId], request[OAuthParameters.ClientSecret]);
         var app = await resolver.ResolveAsync(context, credentials);
         var client = app.Succeeded ? clients.Authenticate(app.Value, credentials) : Result<Application>.Fail(ErrorKind.ClientAuthenticationFailed);
         if (!client.Succeeded)

@@ -41,9 +41,12 @@ public static class PortcullisApp
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") });
         app.MapOpenApi("/openapi/{documentName}.json");
         // A self-hosted server's reference calls no hosted service: no AI chat, MCP, telemetry or the hosted tools' toolbar
-        // (configure, share, generate SDK, deploy).
+        // (configure, share, generate SDK, deploy). The application header and the user's token are the schemes selected by
+        // default, so the request the page builds carries x-authing-app-id; what the reader types in is kept across visits.
         app.MapScalarApiReference("/docs", o => o.WithTitle("Portcullis API").WithOpenApiRoutePattern("../openapi/{documentName}.json")
-            .DisableDefaultFonts().DisableAgent().DisableMcp().DisableTelemetry().HideDeveloperTools());
+            .DisableDefaultFonts().DisableAgent().DisableMcp().DisableTelemetry().HideDeveloperTools()
+            .AddPreferredSecuritySchemes(OpenApiDescription.SchemeName(CallerCredential.AppId), OpenApiDescription.SchemeName(CallerCredential.AccessToken))
+            .EnablePersistentAuthentication());
         return app;
     }
 

@@ -26,9 +26,12 @@ public sealed class PortcullisOptions
 }
 
 /// <summary><c>Portcullis:Bootstrap</c>: an application created (idempotently) at every start; what tests and containers use.</summary>
-public sealed class BootstrapOptions
+public sealed class BootstrapOptions : IValidatableObject
 {
     public const string Section = "Portcullis:Bootstrap";
+
+    /// <summary>The shortest application secret, the minimum <c>ApplicationService</c> holds every application to; checked here at start.</summary>
+    public const int MinSecretLength = 16;
 
     public string? AppId { get; set; }
 
@@ -37,4 +40,13 @@ public sealed class BootstrapOptions
     public string AppName { get; set; } = "Bootstrap application";
 
     public bool IsConfigured => !string.IsNullOrWhiteSpace(AppId);
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (IsConfigured && (AppSecret?.Length ?? 0) < MinSecretLength)
+        {
+            yield return new ValidationResult(
+                $"{Section}:AppSecret must be at least {MinSecretLength} characters when {Section}:AppId is set.", [nameof(AppSecret)]);
+        }
+    }
 }

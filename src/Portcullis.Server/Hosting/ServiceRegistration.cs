@@ -26,15 +26,14 @@ public static class ServiceRegistration
         var services = builder.Services;
         var configuration = builder.Configuration;
 
+        // Options are validated at start in one style: DataAnnotations on the class (IValidatableObject for rules across
+        // fields), registered with ValidateDataAnnotations().ValidateOnStart(); an IValidateOptions<T> only where a rule needs
+        // something the class cannot see (another service, the content root) or the class is Core's and unannotated.
         services.AddOptions<PortcullisOptions>().BindConfiguration(PortcullisOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<BootstrapOptions>().BindConfiguration(BootstrapOptions.Section)
-            .Validate(o => !o.IsConfigured || (o.AppSecret?.Length ?? 0) >= 16, "Portcullis:Bootstrap:AppSecret must be at least 16 characters when Portcullis:Bootstrap:AppId is set.")
-            .ValidateOnStart();
+        services.AddOptions<BootstrapOptions>().BindConfiguration(BootstrapOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<TokenOptions>().BindConfiguration("Portcullis:Tokens").ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<PasswordHashingOptions>().BindConfiguration("Portcullis:Passwords")
-            .Validate(o => o.MemoryKiB is >= 8 * 1024 and <= 1024 * 1024 && o.Iterations is >= 1 and <= 16 && o.Parallelism == 1 && o.MaxConcurrentHashes >= 1,
-                "Portcullis:Passwords: Argon2id needs MemoryKiB in 8192..1048576, Iterations in 1..16, Parallelism = 1 (libsodium) and MaxConcurrentHashes >= 1.")
-            .ValidateOnStart();
+        services.AddOptions<PasswordHashingOptions>().BindConfiguration(PasswordHashingValidation.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<PasswordHashingOptions>, PasswordHashingValidation>();
 
         services.AddPortcullisCore();
         services.AddPortcullisStorage(configuration);
@@ -82,12 +81,7 @@ public static class ServiceRegistration
             .AddDbContextCheck<PortcullisDbContext>("database", tags: ["ready"])
             .AddCheck<SigningKeyHealthCheck>("signing-keys", tags: ["ready"])
             .AddCheck<RevocationListHealthCheck>("revocation-list", tags: ["ready"]);
-        services.AddOpenApi(o => o.AddDocumentTransformer((doc, _, _) =>
-        {
-            doc.Info.Title = "Portcullis API";
-            doc.Info.Description = "GenAuth (Authing) V3 compatible authentication API. Business errors answer HTTP 200 with the envelope.";
-            return Task.CompletedTask;
-        }));
+        services.AddPortcullisOpenApi();
 
         builder.Logging.ClearProviders();
         builder.Logging.AddJsonConsole(o =>

@@ -6,10 +6,13 @@ namespace Portcullis.Server.Http;
 /// <summary>Finds the calling application: the app-id header, else the client id the caller presented. The pool follows from the app.</summary>
 public sealed class AppResolver(IApplicationStore apps)
 {
+    /// <summary>Longer ids name no application and are refused without a lookup.</summary>
+    public const int MaxAppIdLength = 64;
+
     public async Task<Result<Application>> ResolveAsync(HttpContext context, ClientCredentials? presented = null)
     {
         var appId = context.AppIdHeader() ?? presented?.BasicId ?? presented?.BodyId;
-        if (appId is null || appId.Length > 64)
+        if (appId is null || appId.Length > MaxAppIdLength)
         {
             return Result<Application>.Fail(ErrorKind.AppNotFound);
         }

@@ -12,7 +12,7 @@ namespace Portcullis.Server.Http;
 /// </summary>
 public sealed class OAuthRequest
 {
-    private const int MaxValueLength = 8192;
+    public const int MaxValueLength = 8192;
 
     private readonly Dictionary<string, string> _values;
 

@@ -68,7 +68,7 @@ public sealed class EmailOptionsTests
         var bound = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { [key] = value }).Build();
         bound.Bind(options.Smtp);
 
-        var result = new EmailOptionsValidator(null).Validate(null, options);
+        var result = Validate(options);
 
         Assert.True(result.Failed);
         Assert.Contains(mentioned, result.FailureMessage, StringComparison.Ordinal);
@@ -78,17 +78,17 @@ public sealed class EmailOptionsTests
     public void Smtp_Minimal_IsValid_WithStartTlsOn587ByDefault()
     {
         var options = Valid();
-        Assert.True(new EmailOptionsValidator(null).Validate(null, options).Succeeded);
+        Assert.True(Validate(options).Succeeded);
         Assert.Equal((SmtpTlsMode.StartTls, 587), (options.Smtp.TlsMode, options.Smtp.EffectivePort));
     }
 
     [Fact]
     public void Outbox_NeedsNoSmtpSettings_ButTemplatesPathMustExist()
     {
-        Assert.True(new EmailOptionsValidator(null).Validate(null, new EmailOptions()).Succeeded);
+        Assert.True(Validate(new EmailOptions()).Succeeded);
 
         var missing = new EmailOptions { TemplatesPath = "no-such-templates-folder" };
-        var result = new EmailOptionsValidator(Path.GetTempPath()).Validate(null, missing);
+        var result = new EmailTemplatesValidation(Path.GetTempPath()).Validate(null, missing);
         Assert.True(result.Failed);
         Assert.Contains(Path.Combine(Path.GetTempPath(), "no-such-templates-folder"), result.FailureMessage, StringComparison.Ordinal);
     }
@@ -101,6 +101,9 @@ public sealed class EmailOptionsTests
         Assert.IsType<FakeSender>(provider.GetRequiredService<IEmailSender>());
         Assert.Throws<InvalidOperationException>(() => provider.GetRequiredService<IOptions<EmailOptions>>().Value);
     }
+
+    /// <summary>The settings' own rules, as <c>ValidateDataAnnotations</c> applies them at start.</summary>
+    internal static ValidateOptionsResult Validate(EmailOptions options) => new DataAnnotationValidateOptions<EmailOptions>(null).Validate(null, options);
 
     private static EmailOptions Valid() => new()
     {

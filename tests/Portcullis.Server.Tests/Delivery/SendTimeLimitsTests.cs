@@ -127,7 +127,7 @@ public sealed class SendTimeLimitsTests : IAsyncLifetime
         "--Portcullis:Email:Smtp:TimeoutSeconds", smtpSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
         "--Portcullis:Sms:Provider", "webhook",
         "--Portcullis:Sms:Webhook:Url", "https://sms.example.com/send",
-        "--Portcullis:Sms:Webhook:Secret", new string('s', SmsOptionsValidator.MinSecretLength),
+        "--Portcullis:Sms:Webhook:Secret", new string('s', WebhookSmsOptions.MinSecretLength),
         "--Portcullis:Sms:Webhook:TimeoutSeconds", webhookSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
         .. lease is { } seconds ? ["--Portcullis:Delivery:LeaseSeconds", seconds.ToString(System.Globalization.CultureInfo.InvariantCulture)] : Array.Empty<string>(),
     ]);

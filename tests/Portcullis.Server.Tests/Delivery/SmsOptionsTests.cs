@@ -84,7 +84,7 @@ public sealed class SmsOptionsTests
     [Fact]
     public void ValidTwilioWithMessagingService_AndAlphanumericSender_Pass()
     {
-        var validator = new SmsOptionsValidator();
+        var validator = new DataAnnotationValidateOptions<SmsOptions>(null);
         var options = new SmsOptions { Provider = "twilio", Twilio = { AccountSid = AccountSid, AuthToken = "x", MessagingServiceSid = MessagingServiceSid } };
         Assert.True(validator.Validate(null, options).Succeeded);
 

@@ -303,7 +303,7 @@ public sealed class SmtpEmailSenderTests : IAsyncLifetime
             },
         };
         configure?.Invoke(options.Smtp);
-        Assert.True(new EmailOptionsValidator(null).Validate(null, options).Succeeded);
+        Assert.True(EmailOptionsTests.Validate(options).Succeeded);
 
         List<string> errors = [];
         var loaded = EmailTemplates.FromDirectory(options.ResolveTemplatesPath(null), errors, warnings: null);

@@ -13,9 +13,9 @@ public static class EmailDeliveryRegistration
     /// </summary>
     public static IServiceCollection AddEmailDelivery(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<EmailOptions>().Bind(configuration.GetSection(EmailOptions.Section)).ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<EmailOptions>, EmailOptionsValidator>(
-            sp => new EmailOptionsValidator(sp.GetService<IHostEnvironment>()?.ContentRootPath)));
+        services.AddOptions<EmailOptions>().Bind(configuration.GetSection(EmailOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<EmailOptions>, EmailTemplatesValidation>(
+            sp => new EmailTemplatesValidation(sp.GetService<IHostEnvironment>()?.ContentRootPath)));
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(CreateTemplates);
 

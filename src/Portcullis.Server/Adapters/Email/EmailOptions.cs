@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Options;
 using MimeKit;
 
@@ -23,8 +24,11 @@ public enum SmtpTlsMode
     Implicit,
 }
 
-/// <summary><c>Portcullis:Email</c>: how email codes are delivered and which templates they use.</summary>
-public sealed class EmailOptions
+/// <summary>
+/// <c>Portcullis:Email</c>: how email codes are delivered and which templates they use. Validated at start, so a bad
+/// configuration stops the server with a clear message; the SMTP settings only when the provider is smtp.
+/// </summary>
+public sealed class EmailOptions : IValidatableObject
 {
     public const string Section = "Portcullis:Email";
 
@@ -42,6 +46,22 @@ public sealed class EmailOptions
     /// <summary>The templates folder as an absolute path, or null when none is configured.</summary>
     public string? ResolveTemplatesPath(string? contentRoot) =>
         string.IsNullOrWhiteSpace(TemplatesPath) ? null : Path.GetFullPath(TemplatesPath, contentRoot ?? Directory.GetCurrentDirectory());
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        var errors = new List<string>();
+        if (!Enum.IsDefined(Provider))
+        {
+            errors.Add($"{Section}:Provider must be 'outbox' or 'smtp'.");
+        }
+
+        if (Provider == EmailProvider.Smtp)
+        {
+            Smtp.Validate(errors);
+        }
+
+        return errors.Select(e => new ValidationResult(e));
+    }
 }
 
 /// <summary><c>Portcullis:Email:Smtp</c>.</summary>
@@ -81,66 +101,64 @@ public sealed class SmtpOptions
         var parsed = MailboxAddress.Parse(From!);
         return string.IsNullOrWhiteSpace(FromName) ? parsed : new MailboxAddress(FromName, parsed.Address);
     }
-}
 
-/// <summary>Start-time checks of <see cref="EmailOptions"/>, so a bad configuration stops the server with a clear message.</summary>
-public sealed class EmailOptionsValidator(string? contentRoot) : IValidateOptions<EmailOptions>
-{
-    public ValidateOptionsResult Validate(string? name, EmailOptions options)
-    {
-        var errors = new List<string>();
-        if (!Enum.IsDefined(options.Provider))
-        {
-            errors.Add($"{EmailOptions.Section}:Provider must be 'outbox' or 'smtp'.");
-        }
-
-        if (options.Provider == EmailProvider.Smtp)
-        {
-            ValidateSmtp(options.Smtp, errors);
-        }
-
-        if (options.ResolveTemplatesPath(contentRoot) is { } path)
-        {
-            EmailTemplates.FromDirectory(path, errors, warnings: null);
-        }
-
-        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
-    }
-
-    private static void ValidateSmtp(SmtpOptions smtp, List<string> errors)
+    /// <summary>Adds what is wrong with these settings to <paramref name="errors"/>; checked only when the provider is smtp.</summary>
+    internal void Validate(List<string> errors)
     {
         const string section = EmailOptions.Section + ":Smtp";
-        if (string.IsNullOrWhiteSpace(smtp.Host))
+        if (string.IsNullOrWhiteSpace(Host))
         {
             errors.Add($"{section}:Host is required when {EmailOptions.Section}:Provider is smtp.");
         }
 
-        if (smtp.Port is < 1 or > 65535)
+        if (Port is < 1 or > 65535)
         {
             errors.Add($"{section}:Port must be between 1 and 65535.");
         }
 
-        if (!Enum.IsDefined(smtp.TlsMode))
+        if (!Enum.IsDefined(TlsMode))
         {
             errors.Add($"{section}:TlsMode must be None, StartTls or Implicit.");
         }
 
-        if (string.IsNullOrWhiteSpace(smtp.Username) != string.IsNullOrEmpty(smtp.Password))
+        if (string.IsNullOrWhiteSpace(Username) != string.IsNullOrEmpty(Password))
         {
             errors.Add($"{section}:Username and {section}:Password are set together or not at all.");
         }
 
-        if (string.IsNullOrWhiteSpace(smtp.From)
-            || !MailboxAddress.TryParse(smtp.From, out var from)
+        if (string.IsNullOrWhiteSpace(From)
+            || !MailboxAddress.TryParse(From, out var from)
             || from.Address.IndexOf('@', StringComparison.Ordinal) is <= 0
             || from.Domain.Length == 0)
         {
             errors.Add($"{section}:From must be a valid sender address such as no-reply@example.com (when Provider is smtp).");
         }
 
-        if (smtp.TimeoutSeconds is < 1 or > 300)
+        if (TimeoutSeconds is < 1 or > 300)
         {
             errors.Add($"{section}:TimeoutSeconds must be between 1 and 300.");
         }
     }
 }
+
+/// <summary>
+/// The operator templates folder of <see cref="EmailOptions"/>: it must exist and hold valid templates. An
+/// <see cref="IValidateOptions{TOptions}"/> rather than part of <see cref="EmailOptions.Validate"/> because a relative path
+/// resolves against the host's content root, which only the host knows.
+/// </summary>
+public sealed class EmailTemplatesValidation(string? contentRoot) : IValidateOptions<EmailOptions>
+{
+    public ValidateOptionsResult Validate(string? name, EmailOptions options)
+    {
+        if (options.ResolveTemplatesPath(contentRoot) is not { } path)
+        {
+            return ValidateOptionsResult.Success;
+        }
+
+        var errors = new List<string>();
+        EmailTemplates.FromDirectory(path, errors, warnings: null);
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+}
+
+

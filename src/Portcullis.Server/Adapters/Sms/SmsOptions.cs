@@ -1,5 +1,5 @@
+using System.ComponentModel.DataAnnotations;
 using System.Text.RegularExpressions;
-using Microsoft.Extensions.Options;
 
 namespace Portcullis.Server.Adapters.Sms;
 
@@ -16,8 +16,11 @@ public enum SmsProvider
     Twilio,
 }
 
-/// <summary><c>Portcullis:Sms</c>: the SMS provider and its settings, validated at start.</summary>
-public sealed class SmsOptions
+/// <summary>
+/// <c>Portcullis:Sms</c>: the SMS provider and its settings, validated at start with messages that name the setting to fix;
+/// only the chosen provider's settings are checked.
+/// </summary>
+public sealed partial class SmsOptions : IValidatableObject
 {
     public const string Section = "Portcullis:Sms";
 
@@ -39,77 +42,38 @@ public sealed class SmsOptions
         "TWILIO" => SmsProvider.Twilio,
         _ => null,
     };
-}
 
-/// <summary><c>Portcullis:Sms:Webhook</c>.</summary>
-public sealed class WebhookSmsOptions
-{
-    /// <summary>Where the JSON is POSTed; https unless <see cref="SmsOptions.AllowHttp"/>.</summary>
-    public string? Url { get; set; }
-
-    /// <summary>The HMAC-SHA256 key (its UTF-8 bytes), shared with the receiver; at least 32 characters.</summary>
-    public string? Secret { get; set; }
-
-    /// <summary>Time for one attempt, connect to last byte.</summary>
-    public int TimeoutSeconds { get; set; } = 10;
-}
-
-/// <summary><c>Portcullis:Sms:Twilio</c>.</summary>
-public sealed class TwilioSmsOptions
-{
-    /// <summary>AC followed by 32 hex digits.</summary>
-    public string? AccountSid { get; set; }
-
-    public string? AuthToken { get; set; }
-
-    /// <summary>The sender: an E.164 number (or an alphanumeric sender ID where Twilio allows one). Set this or <see cref="MessagingServiceSid"/>.</summary>
-    public string? From { get; set; }
-
-    /// <summary>MG followed by 32 hex digits: Twilio picks the sender from the service's pool.</summary>
-    public string? MessagingServiceSid { get; set; }
-
-    /// <summary>The API's base URL; configurable so tests can point it at a loopback server.</summary>
-    public string BaseUrl { get; set; } = "https://api.twilio.com";
-
-    public int TimeoutSeconds { get; set; } = 10;
-}
-
-/// <summary>Validates <see cref="SmsOptions"/> with messages that name the setting to fix; only the chosen provider's settings are checked.</summary>
-public sealed partial class SmsOptionsValidator : IValidateOptions<SmsOptions>
-{
-    public const int MinSecretLength = 32;
-
-    public ValidateOptionsResult Validate(string? name, SmsOptions options)
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         var failures = new List<string>();
-        switch (SmsOptions.ParseProvider(options.Provider))
+        switch (ParseProvider(Provider))
         {
             case null:
-                failures.Add($"{SmsOptions.Section}:Provider must be outbox, webhook or twilio (was '{options.Provider}').");
+                failures.Add($"{Section}:Provider must be outbox, webhook or twilio (was '{Provider}').");
                 break;
 
             case SmsProvider.Outbox:
                 break;
 
             case SmsProvider.Webhook:
-                ValidateWebhook(failures, options.Webhook, options.AllowHttp);
+                ValidateWebhook(failures, Webhook, AllowHttp);
                 break;
 
             case SmsProvider.Twilio:
-                ValidateTwilio(failures, options.Twilio, options.AllowHttp);
+                ValidateTwilio(failures, Twilio, AllowHttp);
                 break;
         }
 
-        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+        return failures.Select(f => new ValidationResult(f));
     }
 
     private static void ValidateWebhook(List<string> failures, WebhookSmsOptions w, bool allowHttp)
     {
-        const string s = SmsOptions.Section + ":Webhook";
+        const string s = Section + ":Webhook";
         CheckUrl(failures, $"{s}:Url", w.Url, allowHttp);
-        if (string.IsNullOrWhiteSpace(w.Secret) || w.Secret.Length < MinSecretLength)
+        if (string.IsNullOrWhiteSpace(w.Secret) || w.Secret.Length < WebhookSmsOptions.MinSecretLength)
         {
-            failures.Add($"{s}:Secret is required: at least {MinSecretLength} characters (e.g. 32 random bytes in hex), shared with the receiver.");
+            failures.Add($"{s}:Secret is required: at least {WebhookSmsOptions.MinSecretLength} characters (e.g. 32 random bytes in hex), shared with the receiver.");
         }
 
         CheckTimeout(failures, $"{s}:TimeoutSeconds", w.TimeoutSeconds);
@@ -117,7 +81,7 @@ public sealed partial class SmsOptionsValidator : IValidateOptions<SmsOptions>
 
     private static void ValidateTwilio(List<string> failures, TwilioSmsOptions t, bool allowHttp)
     {
-        const string s = SmsOptions.Section + ":Twilio";
+        const string s = Section + ":Twilio";
         if (t.AccountSid is null || !AccountSid().IsMatch(t.AccountSid))
         {
             failures.Add($"{s}:AccountSid is required: AC followed by 32 hex digits.");
@@ -155,7 +119,7 @@ public sealed partial class SmsOptionsValidator : IValidateOptions<SmsOptions>
         }
         else if (uri.Scheme == Uri.UriSchemeHttp && !allowHttp)
         {
-            failures.Add($"{key} must use https (set {SmsOptions.Section}:AllowHttp=true only for local tests).");
+            failures.Add($"{key} must use https (set {Section}:AllowHttp=true only for local tests).");
         }
         else if (!string.IsNullOrEmpty(uri.UserInfo))
         {
@@ -182,4 +146,39 @@ public sealed partial class SmsOptionsValidator : IValidateOptions<SmsOptions>
 
     [GeneratedRegex("^(?=.*[A-Za-z])[A-Za-z0-9 ]{1,11}$")]
     private static partial Regex AlphanumericSender();
+}
+
+/// <summary><c>Portcullis:Sms:Webhook</c>.</summary>
+public sealed class WebhookSmsOptions
+{
+    public const int MinSecretLength = 32;
+
+    /// <summary>Where the JSON is POSTed; https unless <see cref="SmsOptions.AllowHttp"/>.</summary>
+    public string? Url { get; set; }
+
+    /// <summary>The HMAC-SHA256 key (its UTF-8 bytes), shared with the receiver; at least 32 characters.</summary>
+    public string? Secret { get; set; }
+
+    /// <summary>Time for one attempt, connect to last byte.</summary>
+    public int TimeoutSeconds { get; set; } = 10;
+}
+
+/// <summary><c>Portcullis:Sms:Twilio</c>.</summary>
+public sealed class TwilioSmsOptions
+{
+    /// <summary>AC followed by 32 hex digits.</summary>
+    public string? AccountSid { get; set; }
+
+    public string? AuthToken { get; set; }
+
+    /// <summary>The sender: an E.164 number (or an alphanumeric sender ID where Twilio allows one). Set this or <see cref="MessagingServiceSid"/>.</summary>
+    public string? From { get; set; }
+
+    /// <summary>MG followed by 32 hex digits: Twilio picks the sender from the service's pool.</summary>
+    public string? MessagingServiceSid { get; set; }
+
+    /// <summary>The API's base URL; configurable so tests can point it at a loopback server.</summary>
+    public string BaseUrl { get; set; } = "https://api.twilio.com";
+
+    public int TimeoutSeconds { get; set; } = 10;
 }

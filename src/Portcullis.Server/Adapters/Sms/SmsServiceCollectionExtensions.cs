@@ -13,8 +13,7 @@ public static class SmsServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddSmsDelivery(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<SmsOptions>().BindConfiguration(SmsOptions.Section).ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SmsOptions>, SmsOptionsValidator>());
+        services.AddOptions<SmsOptions>().BindConfiguration(SmsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
 
         AddClient(services, WebhookSmsSender.HttpClientName, o => o.Webhook.TimeoutSeconds);
@@ -29,7 +28,7 @@ public static class SmsServiceCollectionExtensions
                 services.Replace(ServiceDescriptor.Singleton<ISmsSender, TwilioSmsSender>());
                 break;
             case SmsProvider.Outbox:
-            case null: // reported by SmsOptionsValidator at start
+            case null: // reported by SmsOptions.Validate at start
                 break;
         }
 

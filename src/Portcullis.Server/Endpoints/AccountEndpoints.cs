@@ -46,10 +46,13 @@ public static class AccountEndpoints
                 break;
             case Connections.PassCode:
             {
-                if (!TryPassCodeRecipient(dto.PassCodePayload, phones, out var recipient, out var lookup, out var value, out var cc))
+                var to = ReadPassCodeRecipient(dto.PassCodePayload, phones);
+                if (!to.Succeeded)
                 {
-                    return Envelope.Fail(context, ErrorKind.InvalidArgument, "passCodePayload.email or passCodePayload.phone");
+                    return Envelope.Fail(context, to.Error!);
                 }
+
+                var (recipient, lookup, value, cc) = to.Value;
 
                 // Checked before the code is spent, so a refused password leaves the code usable.
                 var chosenPassword = dto.Options?.PasswordForPhonePassCode is { Length: > 0 } p ? p : null;
@@ -112,10 +115,13 @@ public static class AccountEndpoints
                 break;
             case Connections.PassCode:
             {
-                if (!TryPassCodeRecipient(dto.PassCodePayload, phones, out var recipient, out var lookup, out var value, out var cc))
+                var to = ReadPassCodeRecipient(dto.PassCodePayload, phones);
+                if (!to.Succeeded)
                 {
-                    return Envelope.Fail(context, ErrorKind.InvalidArgument, "passCodePayload.email or passCodePayload.phone");
+                    return Envelope.Fail(context, to.Error!);
                 }
+
+                var (recipient, lookup, value, cc) = to.Value;
 
                 var wrong = await passCodes.VerifyAsync(app.Value.PoolId, Channels.Login, recipient, dto.PassCodePayload!.PassCode, context.RequestAborted);
                 if (wrong is not null)
@@ -177,34 +183,21 @@ public static class AccountEndpoints
         ExpireIn = issued.ExpiresIn,
     });
 
-    /// <summary>The recipient a PASSCODE payload names: an email, or a phone with its calling code.</summary>
-    private static bool TryPassCodeRecipient(PassCodePayload? payload, IPhoneNumbers phones, out string recipient, out UserLookup lookup, out string value, out string? cc)
+    /// <summary>Who a PASSCODE payload names: an email, or a phone (its number within the country, and its calling code).</summary>
+    private sealed record PassCodeRecipient(string Recipient, UserLookup Lookup, string Value, string? CountryCode);
+
+    private static Result<PassCodeRecipient> ReadPassCodeRecipient(PassCodePayload? payload, IPhoneNumbers phones)
     {
-        recipient = value = "";
-        cc = null;
-        lookup = UserLookup.Email;
-        if (payload is null)
+        var invalid = new Error(ErrorKind.InvalidArgument, "passCodePayload.email or passCodePayload.phone");
+        if (payload?.Email is not null)
         {
-            return false;
+            return Normalise.Email(payload.Email) is { } email ? Result<PassCodeRecipient>.Ok(new(email, UserLookup.Email, email, null)) : invalid;
         }
 
-        if (payload.Email is not null)
-        {
-            value = recipient = Normalise.Email(payload.Email) ?? "";
-            return value.Length > 0;
-        }
-
-        lookup = UserLookup.Phone;
-        var phone = phones.Normalise(payload.PhoneCountryCode, payload.Phone);
-        if (!phone.Succeeded)
-        {
-            return false;
-        }
-
-        cc = phone.Value.CountryCode;
-        value = phone.Value.National;
-        recipient = phone.Value.E164;
-        return true;
+        var phone = phones.Normalise(payload?.PhoneCountryCode, payload?.Phone);
+        return payload is not null && phone.Succeeded
+            ? Result<PassCodeRecipient>.Ok(new(phone.Value.E164, UserLookup.Phone, phone.Value.National, phone.Value.CountryCode))
+            : invalid;
     }
 
     private static async Task<IResult> GetProfileAsync(HttpContext context, TokenService tokens, IssuerResolver issuer, SignedInUsers signedIn)

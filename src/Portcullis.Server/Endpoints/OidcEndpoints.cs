@@ -150,15 +150,10 @@ public static class OidcEndpoints
     private static async Task<IResult> IntrospectAsync(HttpContext context, AppResolver resolver, ClientAuthenticator clients,
         TokenService tokens, IssuerResolver issuer)
     {
-        var (request, app, failure) = await AuthenticateClientAsync(context, resolver, clients);
-        if (failure is not null)
+        var (token, app, failure) = await AuthenticateTokenRequestAsync(context, resolver, clients);
+        if (token is null)
         {
-            return failure;
-        }
-
-        if (request![OAuthParameters.Token] is not { } token)
-        {
-            return OAuthError("invalid_request", "token is required");
+            return failure!;
         }
 
         var answer = new IntrospectionResponse { Active = false };
@@ -201,15 +196,10 @@ public static class OidcEndpoints
     private static async Task<IResult> RevokeAsync(HttpContext context, AppResolver resolver, ClientAuthenticator clients,
         TokenService tokens, IssuerResolver issuer)
     {
-        var (request, app, failure) = await AuthenticateClientAsync(context, resolver, clients);
-        if (failure is not null)
+        var (token, app, failure) = await AuthenticateTokenRequestAsync(context, resolver, clients);
+        if (token is null)
         {
-            return failure;
-        }
-
-        if (request![OAuthParameters.Token] is not { } token)
-        {
-            return OAuthError("invalid_request", "token is required");
+            return failure!;
         }
 
         // RFC 7009 §2.2: unknown or foreign tokens answer 200 too, so the endpoint cannot be used to probe tokens.
@@ -282,6 +272,16 @@ public static class OidcEndpoints
     }
 
     /// <summary>Reads the request and authenticates the client; a failure is an OAuth error answer ready to return.</summary>
+    /// <summary>Introspection and revocation: the client authenticated, and the <c>token</c> it asks about (null exactly when failing).</summary>
+    private static async Task<(string? Token, Application? App, IResult? Failure)> AuthenticateTokenRequestAsync(
+        HttpContext context, AppResolver resolver, ClientAuthenticator clients)
+    {
+        var (request, app, failure) = await AuthenticateClientAsync(context, resolver, clients);
+        return failure is not null ? (null, null, failure)
+            : request![OAuthParameters.Token] is { } token ? (token, app, null)
+            : (null, null, OAuthError("invalid_request", "token is required"));
+    }
+
     private static async Task<(OAuthRequest? Request, Application? App, IResult? Failure)> AuthenticateClientAsync(
         HttpContext context, AppResolver resolver, ClientAuthenticator clients)
     {

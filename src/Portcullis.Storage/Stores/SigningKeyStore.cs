@@ -3,7 +3,7 @@ using Portcullis.Core.Tokens;
 
 namespace Portcullis.Storage.Stores;
 
-internal sealed class EfSigningKeyStore(PortcullisDbContext db) : ISigningKeyStore
+internal sealed class SigningKeyStore(PortcullisDbContext db) : ISigningKeyStore
 {
     public async Task<IReadOnlyList<SigningKey>> ListPublishedAsync(CancellationToken ct)
     {

@@ -3,7 +3,6 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using Portcullis.Core;
 using Portcullis.Core.Passwords;
 using Portcullis.Storage;
@@ -68,8 +67,7 @@ internal sealed class CliHost : IAsyncDisposable
         var cli = new CliHost(host);
         try
         {
-            // What StartAsync would do for ValidateOnStart: a bad configuration fails here with its own message.
-            host.Services.GetService<IStartupValidator>()?.Validate();
+            // Validates every setting first (what StartAsync would do for ValidateOnStart): a bad configuration fails with its own message.
             await cli.Services.GetRequiredService<DatabaseInitializer>().MigrateAsync(ct);
             return cli;
         }

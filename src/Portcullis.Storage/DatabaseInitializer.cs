@@ -1,4 +1,3 @@
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -6,32 +5,28 @@ using Portcullis.Storage.KeyRing;
 
 namespace Portcullis.Storage;
 
-/// <summary>Creates and migrates the database at start, then checks its Data Protection key ring can be decrypted. Safe to run on several nodes at once (EF Core takes a migration lock).</summary>
-public sealed class DatabaseInitializer(PortcullisDbContext db, IOptions<StorageOptions> options, KeyRingCheck keyRing, ILogger<DatabaseInitializer> logger)
+/// <summary>
+/// Validates the settings, then creates and migrates the database and checks its Data Protection key ring can be decrypted.
+/// The server, the CLI and the tests all start through here. Safe to run on several nodes at once (EF Core takes a migration lock).
+/// </summary>
+public sealed class DatabaseInitializer(
+    IStartupValidator settings,
+    IOptions<StorageOptions> storage,
+    PortcullisDbContext db,
+    KeyRingCheck keyRing,
+    ILogger<DatabaseInitializer> logger)
 {
     public async Task MigrateAsync(CancellationToken ct)
     {
-        var storage = options.Value;
-        keyRing.ValidateSettings();
-        if (storage.Provider == StorageProvider.Sqlite)
-        {
-            var dataSource = new SqliteConnectionStringBuilder(storage.EffectiveConnectionString).DataSource;
-            var directory = Path.GetDirectoryName(Path.GetFullPath(dataSource));
-            if (!string.IsNullOrEmpty(directory) && dataSource != ":memory:")
-            {
-                Directory.CreateDirectory(directory);
-            }
-        }
+        // Every setting registered with ValidateOnStart, not only storage's: a start refused for a bad setting must not
+        // have migrated the database first.
+        settings.Validate();
 
+        db.Provider.PrepareForMigration();
         await db.Database.MigrateAsync(ct);
-
-        if (storage.Provider == StorageProvider.Sqlite)
-        {
-            // WAL: readers never block the writer, and a crash leaves a consistent database. The setting is stored in the file.
-            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", ct);
-        }
+        await db.Provider.AfterMigrationAsync(db, ct);
 
         await keyRing.VerifyReadableAsync(ct);
-        logger.LogInformation("Database ready ({Provider})", storage.Provider);
+        logger.LogInformation("Database ready ({Provider})", storage.Value.Provider);
     }
 }

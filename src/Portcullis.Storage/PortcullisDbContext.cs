@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using Portcullis.Core.Applications;
 using Portcullis.Core.Common;
 using Portcullis.Core.Audit;
@@ -54,29 +53,16 @@ public sealed class PortcullisDbContext(DbContextOptions<PortcullisDbContext> op
 
     internal DbSet<FacePhotoRecord> FacePhotos => Set<FacePhotoRecord>();
 
+    /// <summary>The database this context was configured for (<see cref="DatabaseProvider.Configure"/>).</summary>
+    internal DatabaseProvider Provider { get; } = options.FindExtension<DatabaseProviderExtension>()?.Provider
+        ?? throw new InvalidOperationException("The context was configured without a Portcullis database provider: configure it through AddPortcullisStorage or a provider project.");
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(PortcullisDbContext).Assembly);
-
-        if (Database.IsSqlite())
-        {
-            // SQLite has no date type: store instants as UTC ticks, so comparisons and ORDER BY translate, order by the instant
-            // whatever the offset, and keep full precision (EF's DateTimeOffsetToBinaryConverter keeps only 100 µs and orders
-            // by local time). Read back as UTC, like PostgreSQL's timestamptz.
-            var utcTicks = new ValueConverter<DateTimeOffset, long>(v => v.UtcTicks, v => new DateTimeOffset(v, TimeSpan.Zero));
-            foreach (var property in modelBuilder.Model.GetEntityTypes().SelectMany(t => t.GetProperties()))
-            {
-                if (property.ClrType == typeof(DateTimeOffset) || property.ClrType == typeof(DateTimeOffset?))
-                {
-                    property.SetValueConverter(utcTicks);
-                }
-            }
-        }
+        Provider.ConfigureModel(modelBuilder);
     }
 
-    /// <summary>
-    /// An instant as a raw-SQL parameter, stored as the model stores it: UTC ticks on SQLite (the converter above), timestamptz
-    /// on PostgreSQL (Npgsql takes only offset 0). For the statements EF Core cannot write in LINQ.
-    /// </summary>
-    internal object Instant(DateTimeOffset value) => Database.IsSqlite() ? value.UtcTicks : value.ToUniversalTime();
+    /// <inheritdoc cref="DatabaseProvider.Instant"/>
+    internal object Instant(DateTimeOffset value) => Provider.Instant(value);
 }

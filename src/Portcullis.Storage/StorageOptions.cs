@@ -1,4 +1,6 @@
+using System.ComponentModel.DataAnnotations;
 using System.Data.Common;
+using Microsoft.Extensions.Configuration;
 
 namespace Portcullis.Storage;
 
@@ -8,8 +10,17 @@ public enum StorageProvider
     PostgreSql,
 }
 
-/// <summary><c>Portcullis:Storage</c>: which database, and where.</summary>
-public sealed class StorageOptions
+public enum SqliteSynchronous
+{
+    Normal,
+    Full,
+}
+
+/// <summary>
+/// <c>Portcullis:Storage</c>: which database, and where. Validated at start (the rules below; a provider adds what only its own
+/// connection-string parser can tell), before anything opens the database.
+/// </summary>
+public sealed class StorageOptions : IValidatableObject
 {
     public const string Section = "Portcullis:Storage";
 
@@ -18,7 +29,10 @@ public sealed class StorageOptions
     /// <summary>For SQLite defaults to <c>Data Source=data/portcullis.db</c>; required for PostgreSQL.</summary>
     public string? ConnectionString { get; set; }
 
-    /// <summary>SQLite only: <c>Normal</c> (default; durable across process crashes) or <c>Full</c> (also across power loss).</summary>
+    /// <summary>
+    /// SQLite only: <c>Normal</c> (default; durable across process crashes) or <c>Full</c> (also across power loss; see the
+    /// SQLite provider's pragmas).
+    /// </summary>
     public SqliteSynchronous SqliteSynchronous { get; set; } = SqliteSynchronous.Normal;
 
     public string EffectiveConnectionString => Provider switch
@@ -26,6 +40,54 @@ public sealed class StorageOptions
         StorageProvider.Sqlite => string.IsNullOrWhiteSpace(ConnectionString) ? "Data Source=data/portcullis.db" : ConnectionString,
         StorageProvider.PostgreSql => WithAutoPrepare(ConnectionString ?? ""),
     };
+
+    /// <summary>The provider <c>Portcullis:Storage:Provider</c> names, read as the options binder reads it; null for a name it does not know.</summary>
+    public static StorageProvider? ConfiguredProvider(IConfiguration configuration)
+    {
+        var name = configuration[$"{Section}:{nameof(Provider)}"];
+        if (string.IsNullOrWhiteSpace(name))
+        {
+            return StorageProvider.Sqlite;
+        }
+
+        return Enum.TryParse<StorageProvider>(name, ignoreCase: true, out var provider) && Enum.IsDefined(provider) ? provider : null;
+    }
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (!Enum.IsDefined(Provider))
+        {
+            yield return new ValidationResult(UnknownProvider);
+            yield break;
+        }
+
+        if (Provider == StorageProvider.PostgreSql && string.IsNullOrWhiteSpace(ConnectionString))
+        {
+            yield return new ValidationResult($"{Section}:ConnectionString is required when {Section}:Provider is PostgreSql.");
+        }
+        else if (!IsWellFormed(EffectiveConnectionString))
+        {
+            yield return new ValidationResult(NotAConnectionString);
+        }
+    }
+
+    public const string UnknownProvider = $"{Section}:Provider must be Sqlite or PostgreSql.";
+
+    /// <summary>The message of a connection string no parser can read.</summary>
+    public const string NotAConnectionString = $"{Section}:ConnectionString is not a valid connection string.";
+
+    private static bool IsWellFormed(string connectionString)
+    {
+        try
+        {
+            _ = new DbConnectionStringBuilder { ConnectionString = connectionString };
+            return true;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+    }
 
     /// <summary>Statements Npgsql prepares server-side once they have run a few times, unless the connection string says otherwise.</summary>
     public const int DefaultMaxAutoPrepare = 64;

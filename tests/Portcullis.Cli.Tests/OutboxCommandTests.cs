@@ -52,6 +52,17 @@ public sealed class OutboxCommandTests : IDisposable
         {
             await using var scope = services.CreateAsyncScope();
             var protector = scope.ServiceProvider.GetRequiredService<ISecretProtector>();
+            var now = DateTimeOffset.UtcNow;
+            var code = new PassCode
+            {
+                Id = id,
+                PoolId = "pool",
+                Channel = "CHANNEL_LOGIN",
+                Recipient = "+8613800138000",
+                CodeHash = "hash",
+                CreatedAt = now,
+                ExpiresAt = now.AddMinutes(5),
+            };
             await scope.ServiceProvider.GetRequiredService<IOutboxStore>().AddAsync(new OutboxMessage
             {
                 Id = id,
@@ -65,9 +76,9 @@ public sealed class OutboxCommandTests : IDisposable
                 Status = status,
                 Attempts = 1,
                 LastError = error,
-                CreatedAt = DateTimeOffset.UtcNow,
-                NextAttemptAt = DateTimeOffset.UtcNow,
-            }, [], TestContext.Current.CancellationToken);
+                CreatedAt = now,
+                NextAttemptAt = now,
+            }, code, TestContext.Current.CancellationToken);
         }
 
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();

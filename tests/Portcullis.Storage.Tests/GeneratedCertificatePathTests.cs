@@ -1,4 +1,5 @@
 using Portcullis.Storage.KeyRing;
+using Portcullis.Storage.Sqlite;
 
 namespace Portcullis.Storage.Tests;
 
@@ -10,14 +11,15 @@ public sealed class GeneratedCertificatePathTests
     [InlineData("Data Source=shared;Mode=Memory;Cache=Shared")]
     [InlineData("Data Source=file::memory:?cache=shared")]
     public void InMemoryDatabases_GetNoFile(string connectionString) =>
-        Assert.Null(KeyEncryptionCertificates.GeneratedPathFor(new StorageOptions { ConnectionString = connectionString }));
+        Assert.Null(KeyEncryptionCertificates.GeneratedPathFor(new SqliteDatabase(new StorageOptions { ConnectionString = connectionString })));
 
     [Fact]
     public void AFileDatabase_GetsTheFileInItsFolder()
     {
         var folder = Path.Combine(Path.GetTempPath(), "portcullis-data");
 
-        var path = KeyEncryptionCertificates.GeneratedPathFor(new StorageOptions { ConnectionString = $"Data Source={Path.Combine(folder, "p.db")}" });
+        var path = KeyEncryptionCertificates.GeneratedPathFor(
+            new SqliteDatabase(new StorageOptions { ConnectionString = $"Data Source={Path.Combine(folder, "p.db")}" }));
 
         Assert.Equal(Path.Combine(folder, KeyEncryptionCertificates.GeneratedFileName), path);
     }

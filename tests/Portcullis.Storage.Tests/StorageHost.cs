@@ -1,13 +1,12 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 
 namespace Portcullis.Storage.Tests;
 
 /// <summary>
-/// The storage layer composed the way the server composes it: configuration keys → <c>AddPortcullisStorage</c> → DI, options
-/// validated as at start, then <see cref="DatabaseInitializer.MigrateAsync"/>. Two hosts on one database are two server nodes.
+/// The storage layer composed the way the server composes it: configuration keys → <c>AddPortcullisStorage</c> → DI, then
+/// <see cref="DatabaseInitializer.MigrateAsync"/>, which validates the options as at start. Two hosts on one database are two server nodes.
 /// </summary>
 public sealed class StorageHost : IAsyncDisposable
 {
@@ -17,31 +16,38 @@ public sealed class StorageHost : IAsyncDisposable
 
     public IServiceProvider Services => _services;
 
-    public static async Task<StorageHost> StartAsync(StorageProvider provider, string connectionString, TimeProvider clock, CancellationToken ct)
+    public static Task<StorageHost> StartAsync(StorageProvider provider, string connectionString, TimeProvider clock, CancellationToken ct) =>
+        StartAsync(new Dictionary<string, string?>
+        {
+            ["Portcullis:Storage:Provider"] = provider.ToString(),
+            ["Portcullis:Storage:ConnectionString"] = connectionString,
+        }, clock, ct);
+
+    /// <param name="settings">Configuration keys; the shared test key-encryption certificate is added unless they name one.</param>
+    /// <param name="configure">Services of the host's own, registered after storage (another host's settings, say).</param>
+    public static async Task<StorageHost> StartAsync(IReadOnlyDictionary<string, string?> settings, TimeProvider clock, CancellationToken ct,
+        Action<IServiceCollection>? configure = null)
     {
         var configuration = new ConfigurationBuilder()
             .AddInMemoryCollection(new Dictionary<string, string?>
             {
-                ["Portcullis:Storage:Provider"] = provider.ToString(),
-                ["Portcullis:Storage:ConnectionString"] = connectionString,
                 // As in production. (Without it SQLite would generate an RSA key next to each test's database: slow, and
                 // covered by the server's KeyRingEncryptionTests.)
                 ["Portcullis:DataProtection:Certificate:Path"] = TestKeyRing.SharedCertificatePath,
             })
+            .AddInMemoryCollection(settings)
             .Build();
 
         var services = new ServiceCollection();
         services.AddLogging();
         services.AddSingleton(clock);
         services.AddPortcullisStorage(configuration);
+        configure?.Invoke(services);
 
         var provided = services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true, ValidateOnBuild = true });
         var host = new StorageHost(provided);
         try
         {
-            // What the generic host does for ValidateOnStart.
-            provided.GetService<IStartupValidator>()?.Validate();
-
             await using var scope = provided.CreateAsyncScope();
             await scope.ServiceProvider.GetRequiredService<DatabaseInitializer>().MigrateAsync(ct);
             return host;

@@ -5,8 +5,7 @@ using Portcullis.Core.Factors.Limits;
 namespace Portcullis.Storage.HotPaths;
 
 /// <summary>
-/// The rules of <see cref="ICodeCheckTransaction"/> as SQL (<see cref="HotSql"/>), written once for both providers, the same
-/// rules as the EF stores. A provider says how a statement runs, inside its one transaction: SQLite at once on the writer's
+/// The rules of <see cref="ICodeCheckTransaction"/> as SQL (<see cref="HotSql"/>), written once for both providers. A provider says how a statement runs, inside its one transaction: SQLite at once on the writer's
 /// connection, PostgreSQL in batches (a statement whose outcome the check does not need waits for the next round trip).
 /// </summary>
 internal abstract class CodeCheckStatements : ICodeCheckTransaction
@@ -45,7 +44,7 @@ internal abstract class CodeCheckStatements : ICodeCheckTransaction
     public async ValueTask<DateTimeOffset?> LockIfExhaustedAsync(string userId, string scope, int max, TimeSpan baseLockout, TimeSpan maxLockout, DateTimeOffset now)
     {
         // Without this transaction's reservation the row is not locked: the update is a compare-and-set on what was read,
-        // read again when another check locked or reset the counter in between (as EfAttemptCounterStore).
+        // read again when another check locked or reset the counter in between.
         for (var attempt = 0; attempt < 5; attempt++)
         {
             var counter = Reserved(userId, scope) ?? await ReadCounterAsync(HotSql.ReadCounter, userId, scope);

@@ -1,16 +1,15 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
-using Microsoft.Data.Sqlite;
 
 namespace Portcullis.Storage.KeyRing;
 
 /// <summary>
-/// The certificates that protect the Data Protection key ring, loaded when the services are registered (Data Protection takes
-/// them as objects then). Problems are collected, not thrown: <see cref="KeyRingOptionsValidation"/> reports them at start with
-/// the other settings. The rules:
+/// The certificates that protect the Data Protection key ring, loaded once, when first needed: by the settings' validation at
+/// start, before anything reads a key. Problems are collected, not thrown: <see cref="KeyRingOptionsValidation"/> reports them
+/// with the other settings. The rules:
 /// <list type="bullet">
 /// <item><c>Portcullis:DataProtection:Certificate</c> set: it encrypts, <c>PreviousCertificates</c> only decrypt.</item>
-/// <item>Not set, <c>AllowUnencryptedKeyRing=true</c>: no encryption (the behaviour before certificates).</item>
+/// <item>Not set, <c>AllowUnencryptedKeyRing=true</c>: the key ring is stored unencrypted.</item>
 /// <item>Not set, SQLite: a self-signed certificate generated once into <see cref="GeneratedFileName"/> next to the database.</item>
 /// <item>Not set, PostgreSQL: refused. Nodes sharing a database must share the certificate, so none can make its own.</item>
 /// </list>
@@ -41,7 +40,8 @@ public sealed class KeyEncryptionCertificates
     /// <summary>Every certificate that can decrypt keys: the current one first.</summary>
     public IEnumerable<X509Certificate2> All => Current is null ? Previous : Previous.Prepend(Current);
 
-    public static KeyEncryptionCertificates Load(KeyRingOptions options, StorageOptions? storage)
+    /// <param name="database">The configured database; null when its settings are invalid (their own validation reports them).</param>
+    internal static KeyEncryptionCertificates Load(KeyRingOptions options, DatabaseProvider? database)
     {
         var problems = new List<string>();
         var previous = options.PreviousCertificates
@@ -54,13 +54,12 @@ public sealed class KeyEncryptionCertificates
             return new() { Current = TryLoad(CertificateSetting, configured, problems), Previous = previous, Problems = problems };
         }
 
-        if (options.AllowUnencryptedKeyRing || storage is null)
+        if (options.AllowUnencryptedKeyRing || database is null)
         {
-            // storage is null when its own settings are invalid: those are reported by their own validation.
             return new() { Previous = previous, Problems = problems };
         }
 
-        if (storage.Provider == StorageProvider.PostgreSql)
+        if (database.IsShared)
         {
             problems.Add($"{CertificateSetting}:Path is required with PostgreSQL: every node sharing the database must encrypt the "
                 + $"Data Protection key ring with the same certificate. Set it (docs/configuration.md), or set "
@@ -68,7 +67,7 @@ public sealed class KeyEncryptionCertificates
             return new() { Previous = previous, Problems = problems };
         }
 
-        var path = GeneratedPathFor(storage);
+        var path = GeneratedPathFor(database);
         if (path is null)
         {
             // An in-memory database: its key ring dies with the process, and so may the certificate.
@@ -97,15 +96,9 @@ public sealed class KeyEncryptionCertificates
         };
     }
 
-    /// <summary>Where the SQLite database's generated certificate lives: the database's folder; null for an in-memory database.</summary>
-    public static string? GeneratedPathFor(StorageOptions storage)
-    {
-        var builder = new SqliteConnectionStringBuilder(storage.EffectiveConnectionString);
-        var dataSource = builder.DataSource;
-        return dataSource.Length == 0 || builder.Mode == SqliteOpenMode.Memory || dataSource.Contains(":memory:", StringComparison.Ordinal)
-            ? null
-            : Path.Combine(Path.GetDirectoryName(Path.GetFullPath(dataSource)) ?? ".", GeneratedFileName);
-    }
+    /// <summary>Where the database's generated certificate lives: next to its file; null for a database without one (in memory).</summary>
+    internal static string? GeneratedPathFor(DatabaseProvider database) =>
+        database.FileFolder is { } folder ? Path.Combine(folder, GeneratedFileName) : null;
 
     /// <summary>Writes a new self-signed key-encryption certificate and its private key as PEM, readable by the owner only.</summary>
     public static void WriteNewCertificateFile(string path)

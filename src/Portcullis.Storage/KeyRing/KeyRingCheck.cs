@@ -2,25 +2,20 @@ using System.Xml.Linq;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace Portcullis.Storage.KeyRing;
 
 /// <summary>
-/// At start: the key-ring settings are valid, and every key stored in the database can be decrypted with the configured
+/// At start, once the settings are validated: every key stored in the database can be decrypted with the configured
 /// certificates. A node started with the wrong certificate refuses to start, naming the certificate it needs, rather than
 /// failing on every seed it reads (or writing a key of its own that the other nodes cannot read).
 /// </summary>
 public sealed class KeyRingCheck(
-    IOptions<KeyRingOptions> options,
     KeyEncryptionCertificates certificates,
     IKeyManager keys,
     PortcullisDbContext db,
     ILogger<KeyRingCheck> logger)
 {
-    /// <summary>Throws <see cref="OptionsValidationException"/> when a <c>Portcullis:DataProtection</c> setting is wrong.</summary>
-    public void ValidateSettings() => _ = options.Value;
-
     public async Task VerifyReadableAsync(CancellationToken ct)
     {
         foreach (var key in keys.GetAllKeys())

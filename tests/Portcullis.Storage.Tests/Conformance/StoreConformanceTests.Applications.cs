@@ -1,4 +1,5 @@
 using Portcullis.Core.Applications;
+using Portcullis.Core.Factors;
 
 namespace Portcullis.Storage.Tests.Conformance;
 

@@ -4,8 +4,9 @@ using Portcullis.Core.Factors.Limits;
 namespace Portcullis.Storage.Tests.Conformance;
 
 /// <summary>
-/// <see cref="IAttemptCounterStore"/>: consecutive failures per (user, scope), shared by every node. Reserving is atomic, so
-/// parallel guesses cannot slip past the limit, and a lockout grows (doubling, capped) until a correct code resets it.
+/// Attempt counters, counted in code checks (<see cref="ICodeCheckTransaction"/>): consecutive failures per (user, scope), shared
+/// by every node. Reserving is atomic, so parallel guesses cannot slip past the limit, and a lockout grows (doubling, capped)
+/// until a correct code resets it. <see cref="IAttemptCounterStore"/> purges them.
 /// </summary>
 public abstract partial class StoreConformanceTests
 {
@@ -20,10 +21,10 @@ public abstract partial class StoreConformanceTests
 
         for (var i = 0; i < MaxFailures; i++)
         {
-            Assert.Equal(AttemptReservation.Granted, await Counters(s => s.TryReserveAsync("user-1", "OTP", MaxFailures, now, Ct)));
+            Assert.Equal(AttemptReservation.Granted, await Check(tx => tx.TryReserveAsync("user-1", "OTP", MaxFailures, now)));
         }
 
-        Assert.False((await Counters(s => s.TryReserveAsync("user-1", "OTP", MaxFailures, now, Ct))).Allowed);
+        Assert.False((await Check(tx => tx.TryReserveAsync("user-1", "OTP", MaxFailures, now))).Allowed);
         Assert.Equal(MaxFailures, (await FindCounterAsync("user-1", "OTP"))?.Failures);
     }
 
@@ -33,13 +34,13 @@ public abstract partial class StoreConformanceTests
         var now = Clock.GetUtcNow();
         for (var i = 0; i < 3; i++)
         {
-            await Counters(s => s.TryReserveAsync("user-1", "OTP", 3, now, Ct));
+            await Check(tx => tx.TryReserveAsync("user-1", "OTP", 3, now));
         }
 
         // Password-like scopes, other factor types and other users each have a counter of their own (docs/security.md, "Limits").
-        Assert.False((await Counters(s => s.TryReserveAsync("user-1", "OTP", 3, now, Ct))).Allowed);
-        Assert.True((await Counters(s => s.TryReserveAsync("user-1", "SMS", 3, now, Ct))).Allowed);
-        Assert.True((await Counters(s => s.TryReserveAsync("user-2", "OTP", 3, now, Ct))).Allowed);
+        Assert.False((await Check(tx => tx.TryReserveAsync("user-1", "OTP", 3, now))).Allowed);
+        Assert.True((await Check(tx => tx.TryReserveAsync("user-1", "SMS", 3, now))).Allowed);
+        Assert.True((await Check(tx => tx.TryReserveAsync("user-2", "OTP", 3, now))).Allowed);
     }
 
     [Fact]
@@ -48,8 +49,7 @@ public abstract partial class StoreConformanceTests
         // No counter row yet: every caller races to insert it before counting.
         var now = Clock.GetUtcNow();
 
-        var reservations = await Host.InParallelAsync<IAttemptCounterStore, AttemptReservation>(25,
-            (s, _) => s.TryReserveAsync("user-1", "OTP", MaxFailures, now, Ct), Ct);
+        var reservations = await ChecksInParallelAsync(25, (tx, _) => tx.TryReserveAsync("user-1", "OTP", MaxFailures, now));
 
         Assert.Equal(MaxFailures, reservations.Count(r => r.Allowed));
         Assert.Equal(MaxFailures, (await FindCounterAsync("user-1", "OTP"))?.Failures);
@@ -60,11 +60,10 @@ public abstract partial class StoreConformanceTests
     public async Task TryReserveAttempt_OnAnExistingCounterInParallel_GrantsExactlyMax()
     {
         var now = Clock.GetUtcNow();
-        await Counters(s => s.TryReserveAsync("user-1", "OTP", MaxFailures, now, Ct));
-        await Counters(s => s.ResetAsync("user-1", "OTP", Ct));
+        await Check(tx => tx.TryReserveAsync("user-1", "OTP", MaxFailures, now));
+        await Check(tx => tx.ResetAsync("user-1", "OTP"));
 
-        var reservations = await Host.InParallelAsync<IAttemptCounterStore, AttemptReservation>(25,
-            (s, _) => s.TryReserveAsync("user-1", "OTP", MaxFailures, now, Ct), Ct);
+        var reservations = await ChecksInParallelAsync(25, (tx, _) => tx.TryReserveAsync("user-1", "OTP", MaxFailures, now));
 
         Assert.Equal(MaxFailures, reservations.Count(r => r.Allowed));
         Assert.Equal(MaxFailures, (await FindCounterAsync("user-1", "OTP"))?.Failures);
@@ -74,12 +73,12 @@ public abstract partial class StoreConformanceTests
     public async Task LockIfExhausted_BelowMax_DoesNotLock()
     {
         var now = Clock.GetUtcNow();
-        Assert.Null(await Counters(s => s.LockIfExhaustedAsync("user-1", "OTP", MaxFailures, BaseLockout, MaxLockout, now, Ct)));
+        Assert.Null(await Check(tx => tx.LockIfExhaustedAsync("user-1", "OTP", MaxFailures, BaseLockout, MaxLockout, now)));
 
         await ReserveAsync("user-1", "OTP", MaxFailures - 1, now);
 
-        Assert.Null(await Counters(s => s.LockIfExhaustedAsync("user-1", "OTP", MaxFailures, BaseLockout, MaxLockout, now, Ct)));
-        Assert.True((await Counters(s => s.TryReserveAsync("user-1", "OTP", MaxFailures, now, Ct))).Allowed);
+        Assert.Null(await Check(tx => tx.LockIfExhaustedAsync("user-1", "OTP", MaxFailures, BaseLockout, MaxLockout, now)));
+        Assert.True((await Check(tx => tx.TryReserveAsync("user-1", "OTP", MaxFailures, now))).Allowed);
     }
 
     [Fact]
@@ -88,16 +87,16 @@ public abstract partial class StoreConformanceTests
         var now = Clock.GetUtcNow();
         await ReserveAsync("user-1", "OTP", MaxFailures, now);
 
-        var until = await Counters(s => s.LockIfExhaustedAsync("user-1", "OTP", MaxFailures, BaseLockout, MaxLockout, now, Ct));
+        var until = await Check(tx => tx.LockIfExhaustedAsync("user-1", "OTP", MaxFailures, BaseLockout, MaxLockout, now));
 
         Assert.Equal(now + BaseLockout, until);
-        var whileLocked = await Counters(s => s.TryReserveAsync("user-1", "OTP", MaxFailures, now.AddMinutes(14), Ct));
+        var whileLocked = await Check(tx => tx.TryReserveAsync("user-1", "OTP", MaxFailures, now.AddMinutes(14)));
         Assert.Equal(AttemptReservation.Locked(until), whileLocked);
-        Assert.False((await Counters(s => s.TryReserveAsync("user-1", "OTP", MaxFailures, until!.Value.AddTicks(-10), Ct))).Allowed);
+        Assert.False((await Check(tx => tx.TryReserveAsync("user-1", "OTP", MaxFailures, until!.Value.AddTicks(-10)))).Allowed);
 
         // Once the lock has passed, the counter starts from zero: a full set of attempts again.
         var after = until!.Value.AddSeconds(1);
-        Assert.Equal(AttemptReservation.Granted, await Counters(s => s.TryReserveAsync("user-1", "OTP", MaxFailures, after, Ct)));
+        Assert.Equal(AttemptReservation.Granted, await Check(tx => tx.TryReserveAsync("user-1", "OTP", MaxFailures, after)));
         Assert.Equal(1, (await FindCounterAsync("user-1", "OTP"))?.Failures);
     }
 
@@ -108,10 +107,10 @@ public abstract partial class StoreConformanceTests
         await ReserveAsync("user-1", "OTP", MaxFailures, now);
         await ReserveAsync("user-1", "SMS", 1, now);
 
-        Assert.NotNull(await Counters(s => s.LockIfExhaustedAsync("user-1", "OTP", MaxFailures, BaseLockout, MaxLockout, now, Ct)));
+        Assert.NotNull(await Check(tx => tx.LockIfExhaustedAsync("user-1", "OTP", MaxFailures, BaseLockout, MaxLockout, now)));
 
-        Assert.True((await Counters(s => s.TryReserveAsync("user-1", "SMS", MaxFailures, now, Ct))).Allowed);
-        Assert.True((await Counters(s => s.TryReserveAsync("user-2", "OTP", MaxFailures, now, Ct))).Allowed);
+        Assert.True((await Check(tx => tx.TryReserveAsync("user-1", "SMS", MaxFailures, now))).Allowed);
+        Assert.True((await Check(tx => tx.TryReserveAsync("user-2", "OTP", MaxFailures, now))).Allowed);
     }
 
     [Fact]
@@ -122,7 +121,7 @@ public abstract partial class StoreConformanceTests
         for (var i = 0; i < 4; i++)
         {
             await ReserveAsync("user-1", "OTP", MaxFailures, now);
-            var until = await Counters(s => s.LockIfExhaustedAsync("user-1", "OTP", MaxFailures, BaseLockout, MaxLockout, now, Ct));
+            var until = await Check(tx => tx.LockIfExhaustedAsync("user-1", "OTP", MaxFailures, BaseLockout, MaxLockout, now));
             Assert.NotNull(until);
             lockouts.Add(until.Value - now);
             now = until.Value;
@@ -139,8 +138,7 @@ public abstract partial class StoreConformanceTests
         var now = Clock.GetUtcNow();
         await ReserveAsync("user-1", "OTP", MaxFailures, now);
 
-        var locks = await Host.InParallelAsync<IAttemptCounterStore, DateTimeOffset?>(16,
-            (s, _) => s.LockIfExhaustedAsync("user-1", "OTP", MaxFailures, BaseLockout, MaxLockout, now, Ct), Ct);
+        var locks = await ChecksInParallelAsync(16, (tx, _) => tx.LockIfExhaustedAsync("user-1", "OTP", MaxFailures, BaseLockout, MaxLockout, now));
 
         Assert.Equal(now + BaseLockout, Assert.Single(locks, l => l is not null));
         var counter = await FindCounterAsync("user-1", "OTP");
@@ -153,11 +151,11 @@ public abstract partial class StoreConformanceTests
     {
         var now = Clock.GetUtcNow();
         await ReserveAsync("user-1", "OTP", MaxFailures, now);
-        await Counters(s => s.LockIfExhaustedAsync("user-1", "OTP", MaxFailures, BaseLockout, MaxLockout, now, Ct));
+        await Check(tx => tx.LockIfExhaustedAsync("user-1", "OTP", MaxFailures, BaseLockout, MaxLockout, now));
         var later = now + BaseLockout;
         await ReserveAsync("user-1", "OTP", 3, later);
 
-        await Counters(s => s.ResetAsync("user-1", "OTP", Ct));
+        await Check(tx => tx.ResetAsync("user-1", "OTP"));
 
         var counter = await FindCounterAsync("user-1", "OTP");
         Assert.Equal((0, 0, (DateTimeOffset?)null), (counter?.Failures, counter?.Lockouts, counter?.LockedUntil));
@@ -165,7 +163,7 @@ public abstract partial class StoreConformanceTests
         // The backoff starts again: the next lockout is the first one.
         await ReserveAsync("user-1", "OTP", MaxFailures, later);
         Assert.Equal(later + BaseLockout,
-            await Counters(s => s.LockIfExhaustedAsync("user-1", "OTP", MaxFailures, BaseLockout, MaxLockout, later, Ct)));
+            await Check(tx => tx.LockIfExhaustedAsync("user-1", "OTP", MaxFailures, BaseLockout, MaxLockout, later)));
     }
 
     [Fact]
@@ -173,17 +171,17 @@ public abstract partial class StoreConformanceTests
     {
         var now = Clock.GetUtcNow();
         await ReserveAsync("user-1", "OTP", MaxFailures, now);
-        await Counters(s => s.LockIfExhaustedAsync("user-1", "OTP", MaxFailures, BaseLockout, MaxLockout, now, Ct));
+        await Check(tx => tx.LockIfExhaustedAsync("user-1", "OTP", MaxFailures, BaseLockout, MaxLockout, now));
 
-        await Counters(s => s.ResetAsync("user-1", "OTP", Ct));
+        await Check(tx => tx.ResetAsync("user-1", "OTP"));
 
-        Assert.True((await Counters(s => s.TryReserveAsync("user-1", "OTP", MaxFailures, now.AddSeconds(1), Ct))).Allowed);
+        Assert.True((await Check(tx => tx.TryReserveAsync("user-1", "OTP", MaxFailures, now.AddSeconds(1)))).Allowed);
     }
 
     [Fact]
     public async Task ResetAttempts_OfAnUnknownCounter_DoesNothing()
     {
-        await Counters(s => s.ResetAsync("user-1", "OTP", Ct));
+        await Check(tx => tx.ResetAsync("user-1", "OTP"));
 
         Assert.Null(await FindCounterAsync("user-1", "OTP"));
     }
@@ -192,7 +190,7 @@ public abstract partial class StoreConformanceTests
     {
         for (var i = 0; i < count; i++)
         {
-            Assert.True((await Counters(s => s.TryReserveAsync(userId, scope, MaxFailures, now, Ct))).Allowed,
+            Assert.True((await Check(tx => tx.TryReserveAsync(userId, scope, MaxFailures, now))).Allowed,
                 $"attempt {i + 1} of {count} should be allowed");
         }
     }
@@ -208,20 +206,20 @@ public abstract partial class StoreConformanceTests
     public async Task PurgeIdleCounters_DeletesClearAndIdleCounters_KeepsRecentFailuresAndRunningLocks()
     {
         var idleSince = Start.AddDays(1);
-        // Failures counted before the cut (one through the code checks' own SQL), after it, a lock still running after it,
-        // and a counter a correct code cleared.
-        await Counters(s => s.TryReserveAsync("idle", "PASSWORD", MaxFailures, idleSince.AddMinutes(-1), Ct));
-        await Checks(s => s.RunAsync(async tx => await tx.TryReserveAsync("idle-check", "OTP", MaxFailures, idleSince.AddMinutes(-1)), Ct));
-        await Counters(s => s.TryReserveAsync("recent", "PASSWORD", MaxFailures, idleSince.AddMinutes(1), Ct));
-        await Checks(s => s.RunAsync(async tx => await tx.TryReserveAsync("recent-check", "OTP", MaxFailures, idleSince.AddMinutes(1)), Ct));
+        // Failures counted before the cut and after it (a password scope and an MFA scope each), a lock still running after
+        // it, and a counter a correct code cleared.
+        await Check(tx => tx.TryReserveAsync("idle", "PASSWORD", MaxFailures, idleSince.AddMinutes(-1)));
+        await Check(tx => tx.TryReserveAsync("idle-check", "OTP", MaxFailures, idleSince.AddMinutes(-1)));
+        await Check(tx => tx.TryReserveAsync("recent", "PASSWORD", MaxFailures, idleSince.AddMinutes(1)));
+        await Check(tx => tx.TryReserveAsync("recent-check", "OTP", MaxFailures, idleSince.AddMinutes(1)));
         for (var i = 0; i < MaxFailures; i++)
         {
-            await Counters(s => s.TryReserveAsync("locked", "OTP", MaxFailures, idleSince.AddHours(-2), Ct));
+            await Check(tx => tx.TryReserveAsync("locked", "OTP", MaxFailures, idleSince.AddHours(-2)));
         }
 
-        Assert.NotNull(await Counters(s => s.LockIfExhaustedAsync("locked", "OTP", MaxFailures, TimeSpan.FromHours(3), TimeSpan.FromHours(3), idleSince.AddHours(-2), Ct)));
-        await Counters(s => s.TryReserveAsync("cleared", "OTP", MaxFailures, idleSince.AddMinutes(1), Ct));
-        await Counters(s => s.ResetAsync("cleared", "OTP", Ct));
+        Assert.NotNull(await Check(tx => tx.LockIfExhaustedAsync("locked", "OTP", MaxFailures, TimeSpan.FromHours(3), TimeSpan.FromHours(3), idleSince.AddHours(-2))));
+        await Check(tx => tx.TryReserveAsync("cleared", "OTP", MaxFailures, idleSince.AddMinutes(1)));
+        await Check(tx => tx.ResetAsync("cleared", "OTP"));
 
         Assert.Equal(3, await Counters(s => s.PurgeIdleAsync(idleSince, Ct)));
 
@@ -230,7 +228,7 @@ public abstract partial class StoreConformanceTests
         Assert.Equal(idleSince.AddMinutes(1), (await FindCounterAsync("recent-check", "OTP"))?.LastFailureAt);
 
         // A purged counter starts again from nothing.
-        Assert.Equal(AttemptReservation.Granted, await Counters(s => s.TryReserveAsync("idle", "PASSWORD", MaxFailures, idleSince, Ct)));
+        Assert.Equal(AttemptReservation.Granted, await Check(tx => tx.TryReserveAsync("idle", "PASSWORD", MaxFailures, idleSince)));
         Assert.Equal(1, (await FindCounterAsync("idle", "PASSWORD"))?.Failures);
         Assert.Equal(0, await Counters(s => s.PurgeIdleAsync(idleSince, Ct)));
     }
@@ -241,10 +239,10 @@ public abstract partial class StoreConformanceTests
         var lockedAt = Start;
         for (var i = 0; i < MaxFailures; i++)
         {
-            await Counters(s => s.TryReserveAsync("user-1", "OTP", MaxFailures, lockedAt, Ct));
+            await Check(tx => tx.TryReserveAsync("user-1", "OTP", MaxFailures, lockedAt));
         }
 
-        var until = await Counters(s => s.LockIfExhaustedAsync("user-1", "OTP", MaxFailures, BaseLockout, MaxLockout, lockedAt, Ct))
+        var until = await Check(tx => tx.LockIfExhaustedAsync("user-1", "OTP", MaxFailures, BaseLockout, MaxLockout, lockedAt))
             ?? throw new InvalidOperationException("the counter did not lock");
 
         // Its last failure is long gone, but the lock (and the doubling it remembers) ended less than the retention ago.

@@ -146,8 +146,6 @@ public abstract partial class StoreConformanceTests
 
         Assert.Equal(MaxFailures, (await here).Concat(await there).Count(granted => granted));
     }
-
-    protected Task<T> Checks<T>(Func<ICodeCheckStore, Task<T>> use) => Host.UseAsync(use);
 }
 
 /// <summary>Binding inside a code check: the same outcomes as <see cref="IFactorStore.BindAsync"/>, and a refusal undoes only the bind.</summary>

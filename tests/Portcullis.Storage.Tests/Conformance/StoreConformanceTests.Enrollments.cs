@@ -1,21 +1,25 @@
 using Microsoft.EntityFrameworkCore;
 using Portcullis.Core.Applications;
 using Portcullis.Core.Factors;
+using Portcullis.Core.Factors.Limits;
 
 namespace Portcullis.Storage.Tests.Conformance;
 
-/// <summary><see cref="IEnrollmentStore"/>: pending enrollments, found by token hash, each surviving a fixed number of attempts.</summary>
+/// <summary>
+/// <see cref="IEnrollmentStore"/>: pending enrollments, found by token hash, each surviving a fixed number of attempts (reserved
+/// in a code check, <see cref="ICodeCheckTransaction.TryReserveEnrollmentAttemptAsync"/>).
+/// </summary>
 public abstract partial class StoreConformanceTests
 {
     [Theory]
-    [InlineData(FactorType.Otp)]
-    [InlineData(FactorType.Sms)]
-    [InlineData(FactorType.Email)]
-    [InlineData(FactorType.Face)]
-    public async Task AddEnrollment_ThenFindByTokenHash_RoundTripsEveryField(FactorType type)
+    [InlineData("Otp")]
+    [InlineData("Sms")]
+    [InlineData("Email")]
+    [InlineData("Face")]
+    public async Task AddEnrollment_ThenFindByTokenHash_RoundTripsEveryField(string type)
     {
         var user = await CreateMfaUserAsync();
-        var request = await AddEnrollmentAsync(user.Id, type, Start.AddSeconds(60));
+        var request = await AddEnrollmentAsync(user.Id, new FactorType(type), Start.AddSeconds(60));
 
         Assert.Equivalent(request, await FindEnrollmentAsync(request), strict: true);
     }
@@ -38,15 +42,15 @@ public abstract partial class StoreConformanceTests
 
         for (var i = 0; i < 5; i++)
         {
-            Assert.True(await Enrollments(s => s.TryReserveAttemptAsync(request.Id, 5, Ct)), $"attempt {i + 1} should be allowed");
+            Assert.True(await Check(tx => tx.TryReserveEnrollmentAttemptAsync(request.Id, 5)), $"attempt {i + 1} should be allowed");
         }
 
-        Assert.False(await Enrollments(s => s.TryReserveAttemptAsync(request.Id, 5, Ct)));
+        Assert.False(await Check(tx => tx.TryReserveEnrollmentAttemptAsync(request.Id, 5)));
         Assert.Equal(5, (await FindEnrollmentAsync(request))?.FailedAttempts);
 
         // Per enrollment: another token of the same user is untouched.
         Assert.Equal(0, (await FindEnrollmentAsync(other))?.FailedAttempts);
-        Assert.True(await Enrollments(s => s.TryReserveAttemptAsync(other.Id, 5, Ct)));
+        Assert.True(await Check(tx => tx.TryReserveEnrollmentAttemptAsync(other.Id, 5)));
     }
 
     [Fact]
@@ -55,7 +59,7 @@ public abstract partial class StoreConformanceTests
         var user = await CreateMfaUserAsync();
         await AddEnrollmentAsync(user.Id);
 
-        Assert.False(await Enrollments(s => s.TryReserveAttemptAsync("unknown-enrollment", 5, Ct)));
+        Assert.False(await Check(tx => tx.TryReserveEnrollmentAttemptAsync("unknown-enrollment", 5)));
     }
 
     [Fact]
@@ -64,7 +68,7 @@ public abstract partial class StoreConformanceTests
         var user = await CreateMfaUserAsync();
         var request = await AddEnrollmentAsync(user.Id);
 
-        var allowed = await Host.InParallelAsync<IEnrollmentStore, bool>(20, (s, _) => s.TryReserveAttemptAsync(request.Id, 5, Ct), Ct);
+        var allowed = await ChecksInParallelAsync(20, (tx, _) => tx.TryReserveEnrollmentAttemptAsync(request.Id, 5));
 
         Assert.Equal(5, allowed.Count(a => a));
         Assert.Equal(5, (await FindEnrollmentAsync(request))?.FailedAttempts);
@@ -77,8 +81,7 @@ public abstract partial class StoreConformanceTests
         var now = Clock.GetUtcNow();
         var expired = await AddEnrollmentAsync(user.Id, expiresAt: now.AddTicks(-10));
         var consumedAndExpired = await AddEnrollmentAsync(user.Id, FactorType.Sms, now.AddMinutes(-5));
-        Assert.Equal(BindOutcome.Bound,
-            await Factors(s => s.BindAsync(consumedAndExpired.Id, now.AddMinutes(-6), NewFactor(user.Id, FactorType.Sms), Ct)));
+        Assert.Equal(BindOutcome.Bound, await Check(tx => tx.BindAsync(consumedAndExpired.Id, now.AddMinutes(-6), NewFactor(user.Id, FactorType.Sms))));
         var expiringNow = await AddEnrollmentAsync(user.Id, expiresAt: now);
         var live = await AddEnrollmentAsync(user.Id, expiresAt: now.AddSeconds(30));
 

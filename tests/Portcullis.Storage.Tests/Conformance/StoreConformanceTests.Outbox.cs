@@ -165,8 +165,11 @@ public abstract partial class StoreConformanceTests
 
     private Task<T> Outbox<T>(Func<IOutboxStore, Task<T>> use) => Host.UseAsync(use);
 
-    /// <summary>A pending code message as <see cref="CodeDelivery"/> writes one (leased to the request when a token is given).</summary>
-    private async Task<OutboxMessage> AddOutboxMessageAsync(DateTimeOffset nextAttemptAt, string? leaseToken = null)
+    /// <summary>
+    /// A pending code message as <see cref="CodeDelivery"/> writes one, with the record of its code (a new pass code unless
+    /// given), leased to the request when a token is given.
+    /// </summary>
+    private async Task<OutboxMessage> AddOutboxMessageAsync(DateTimeOffset nextAttemptAt, string? leaseToken = null, CodeRecord? code = null)
     {
         var message = new OutboxMessage
         {
@@ -184,7 +187,7 @@ public abstract partial class StoreConformanceTests
             NextAttemptAt = nextAttemptAt,
             LeaseToken = leaseToken,
         };
-        await Host.UseAsync<IOutboxStore>(s => s.AddAsync(message, [], Ct));
+        await Host.UseAsync<IOutboxStore>(s => s.AddAsync(message, code ?? NewPassCode(), Ct));
         return message;
     }
 }

@@ -12,11 +12,10 @@ public abstract partial class StoreConformanceTests
         var request = await AddEnrollmentAsync(user.Id, FactorType.Otp);
         var factor = NewFactor(user.Id, FactorType.Otp);
         factor.RecoveryCodeHash = "hash-0";
-        Assert.Equal(BindOutcome.Bound, await Factors(s => s.BindAsync(request.Id, Clock.GetUtcNow(), factor, Ct)));
+        Assert.Equal(BindOutcome.Bound, await Check(tx => tx.BindAsync(request.Id, Clock.GetUtcNow(), factor)));
 
-        Assert.False(await Factors(s => s.TryReplaceRecoveryCodeAsync(factor.Id, "not-the-hash", "hash-x", Ct)));
-        var winners = await Task.WhenAll(Enumerable.Range(0, 12).Select(i =>
-            Factors(s => s.TryReplaceRecoveryCodeAsync(factor.Id, "hash-0", $"hash-{i + 1}", Ct))));
+        Assert.False(await Check(tx => tx.TryReplaceRecoveryCodeAsync(factor.Id, "not-the-hash", "hash-x")));
+        var winners = await ChecksInParallelAsync(12, (tx, i) => tx.TryReplaceRecoveryCodeAsync(factor.Id, "hash-0", $"hash-{i + 1}"));
 
         Assert.Equal(1, winners.Count(w => w));
         var stored = (await Factors(s => s.FindAsync(user.Id, factor.Id, Ct)))!.RecoveryCodeHash;

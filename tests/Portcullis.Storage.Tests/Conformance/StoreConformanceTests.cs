@@ -100,7 +100,20 @@ public abstract partial class StoreConformanceTests : IAsyncLifetime
 
     protected Task<T> Counters<T>(Func<IAttemptCounterStore, Task<T>> use) => Host.UseAsync(use);
 
-    protected Task Counters(Func<IAttemptCounterStore, Task> use) => Host.UseAsync(use);
+    protected Task<T> Checks<T>(Func<ICodeCheckStore, Task<T>> use) => Host.UseAsync(use);
+
+    /// <summary>Runs <paramref name="statements"/> as one code check (one transaction), as the services write every check.</summary>
+    protected Task<T> Check<T>(Func<ICodeCheckTransaction, ValueTask<T>> statements) => Checks(s => s.RunAsync(statements, Ct));
+
+    protected Task Check(Func<ICodeCheckTransaction, ValueTask> statements) => Check(async tx =>
+    {
+        await statements(tx);
+        return true;
+    });
+
+    /// <summary>Runs <paramref name="count"/> code checks at once, each in its own scope (see <see cref="StorageHost.InParallelAsync"/>).</summary>
+    protected Task<T[]> ChecksInParallelAsync<T>(int count, Func<ICodeCheckTransaction, int, ValueTask<T>> statements) =>
+        Host.InParallelAsync<ICodeCheckStore, T>(count, (s, i) => s.RunAsync(tx => statements(tx, i), Ct), Ct);
 
     protected Task<T> Throttle<T>(Func<ISendThrottleStore, Task<T>> use) => Host.UseAsync(use);
 
@@ -184,55 +197,63 @@ public abstract partial class StoreConformanceTests : IAsyncLifetime
     protected async Task<User> CreateMfaUserAsync(string? username = null) =>
         await CreateUserAsync((await CreatePoolAsync()).Id, username: username ?? "user-" + Ids.NewId());
 
-    /// <summary>A pending enrollment as <see cref="EnrollmentService"/> writes one, with its token hash.</summary>
-    protected EnrollmentRequest NewEnrollment(string userId, FactorType type = FactorType.Otp, DateTimeOffset? expiresAt = null) => new()
+    /// <summary>A pending enrollment as <see cref="EnrollmentService"/> writes one (OTP unless <paramref name="type"/> says), with its token hash.</summary>
+    protected EnrollmentRequest NewEnrollment(string userId, FactorType? type = null, DateTimeOffset? expiresAt = null)
     {
-        Id = Ids.NewId(),
-        TokenHash = Ids.HashToken(Codes.NewEnrollmentToken()),
-        UserId = userId,
-        AppId = Ids.NewId(),
-        Type = type,
-        PhoneNumber = type == FactorType.Sms ? "13800000000" : null,
-        PhoneCountryCode = type == FactorType.Sms ? "+86" : null,
-        Email = type == FactorType.Email ? "ada@example.com" : null,
-        CodeHash = type is FactorType.Sms or FactorType.Email ? "hash:" + Ids.NewOpaqueToken() : null,
-        ProtectedSecret = type == FactorType.Otp ? "protected:" + Ids.NewOpaqueToken() : null,
-        RecoveryCodeHash = type == FactorType.Otp ? "hash:" + Ids.NewOpaqueToken() : null,
-        CreatedAt = Clock.GetUtcNow(),
-        ExpiresAt = expiresAt ?? Clock.GetUtcNow().AddMinutes(1),
-    };
+        var of = type ?? FactorType.Otp;
+        return new()
+        {
+            Id = Ids.NewId(),
+            TokenHash = Ids.HashToken(Codes.NewEnrollmentToken()),
+            UserId = userId,
+            AppId = Ids.NewId(),
+            Type = of,
+            PhoneNumber = of == FactorType.Sms ? "13800000000" : null,
+            PhoneCountryCode = of == FactorType.Sms ? "+86" : null,
+            Email = of == FactorType.Email ? "ada@example.com" : null,
+            CodeHash = of == FactorType.Sms || of == FactorType.Email ? "hash:" + Ids.NewOpaqueToken() : null,
+            ProtectedSecret = of == FactorType.Otp ? "protected:" + Ids.NewOpaqueToken() : null,
+            RecoveryCodeHash = of == FactorType.Otp ? "hash:" + Ids.NewOpaqueToken() : null,
+            CreatedAt = Clock.GetUtcNow(),
+            ExpiresAt = expiresAt ?? Clock.GetUtcNow().AddMinutes(1),
+        };
+    }
 
-    protected async Task<EnrollmentRequest> AddEnrollmentAsync(string userId, FactorType type = FactorType.Otp, DateTimeOffset? expiresAt = null)
+    protected async Task<EnrollmentRequest> AddEnrollmentAsync(string userId, FactorType? type = null, DateTimeOffset? expiresAt = null)
     {
         var request = NewEnrollment(userId, type, expiresAt);
         await Enrollments(s => s.AddAsync(request, Ct));
         return request;
     }
 
-    /// <summary>The factor a completed enrollment of <paramref name="type"/> binds.</summary>
-    protected Factor NewFactor(string userId, FactorType type = FactorType.Otp, DateTimeOffset? createdAt = null, string? id = null) => new()
+    /// <summary>The factor a completed enrollment of <paramref name="type"/> (OTP unless given) binds.</summary>
+    protected Factor NewFactor(string userId, FactorType? type = null, DateTimeOffset? createdAt = null, string? id = null)
     {
-        Id = id ?? Ids.NewId(),
-        UserId = userId,
-        AppId = Ids.NewId(),
-        Type = type,
-        PhoneNumber = type == FactorType.Sms ? "13800000000" : null,
-        PhoneCountryCode = type == FactorType.Sms ? "+86" : null,
-        Email = type == FactorType.Email ? "ada@example.com" : null,
-        ProtectedSecret = type == FactorType.Otp ? "protected:" + Ids.NewOpaqueToken() : null,
-        LastAcceptedStep = type == FactorType.Otp ? 59_000_000 : null,
-        RecoveryCodeHash = type == FactorType.Otp ? "hash:" + Ids.NewOpaqueToken() : null,
-        PhotoKey = type == FactorType.Face ? Ids.NewId() : null,
-        PhotoHash = type == FactorType.Face ? new string('a', 64) : null,
-        CreatedAt = createdAt ?? Clock.GetUtcNow(),
-    };
+        var of = type ?? FactorType.Otp;
+        return new()
+        {
+            Id = id ?? Ids.NewId(),
+            UserId = userId,
+            AppId = Ids.NewId(),
+            Type = of,
+            PhoneNumber = of == FactorType.Sms ? "13800000000" : null,
+            PhoneCountryCode = of == FactorType.Sms ? "+86" : null,
+            Email = of == FactorType.Email ? "ada@example.com" : null,
+            ProtectedSecret = of == FactorType.Otp ? "protected:" + Ids.NewOpaqueToken() : null,
+            LastAcceptedStep = of == FactorType.Otp ? 59_000_000 : null,
+            RecoveryCodeHash = of == FactorType.Otp ? "hash:" + Ids.NewOpaqueToken() : null,
+            PhotoKey = of == FactorType.Face ? Ids.NewId() : null,
+            PhotoHash = of == FactorType.Face ? new string('a', 64) : null,
+            CreatedAt = createdAt ?? Clock.GetUtcNow(),
+        };
+    }
 
-    /// <summary>Binds a factor of <paramref name="type"/> through a fresh enrollment, as the enrollment service does.</summary>
-    protected async Task<Factor> BindFactorAsync(string userId, FactorType type = FactorType.Otp, DateTimeOffset? createdAt = null, string? id = null)
+    /// <summary>Binds a factor of <paramref name="type"/> through a fresh enrollment, in a code check as the enrollment service does.</summary>
+    protected async Task<Factor> BindFactorAsync(string userId, FactorType? type = null, DateTimeOffset? createdAt = null, string? id = null)
     {
         var request = await AddEnrollmentAsync(userId, type);
         var factor = NewFactor(userId, type, createdAt, id);
-        Assert.Equal(BindOutcome.Bound, await Factors(s => s.BindAsync(request.Id, Clock.GetUtcNow(), factor, Ct)));
+        Assert.Equal(BindOutcome.Bound, await Check(tx => tx.BindAsync(request.Id, Clock.GetUtcNow(), factor)));
         return factor;
     }
 

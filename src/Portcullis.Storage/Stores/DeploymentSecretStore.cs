@@ -3,7 +3,7 @@ using Portcullis.Core.Common;
 
 namespace Portcullis.Storage.Stores;
 
-internal sealed class EfDeploymentSecretStore(PortcullisDbContext db) : IDeploymentSecretStore
+internal sealed class DeploymentSecretStore(PortcullisDbContext db) : IDeploymentSecretStore
 {
     public Task<DeploymentSecret?> FindAsync(string name, CancellationToken ct) =>
         db.DeploymentSecrets.AsNoTracking().FirstOrDefaultAsync(s => s.Name == name, ct);

@@ -3,7 +3,7 @@ using Portcullis.Core.Tokens;
 
 namespace Portcullis.Storage.Stores;
 
-internal sealed class EfTokenStore(PortcullisDbContext db) : ITokenStore
+internal sealed class TokenStore(PortcullisDbContext db) : ITokenStore
 {
     public async Task AddRefreshTokenAsync(RefreshToken token, CancellationToken ct)
     {

@@ -4,7 +4,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using SQLitePCL;
 
-namespace Portcullis.Storage;
+namespace Portcullis.Storage.Sqlite;
 
 /// <summary>
 /// Per-connection SQLite settings (they are not stored in the file). <c>synchronous=NORMAL</c> in WAL mode: a commit survives
@@ -16,7 +16,7 @@ internal sealed class SqlitePragmas(SqliteSynchronous synchronous) : DbConnectio
 {
     private readonly string _sql = Sql(synchronous);
 
-    /// <summary>The pragmas every connection runs when it opens, EF Core's and the hot paths' own (Sqlite/PreparedConnection).</summary>
+    /// <summary>The pragmas every connection runs when it opens, EF Core's and the hot paths' own (PreparedConnection).</summary>
     public static string Sql(SqliteSynchronous synchronous) =>
         $"PRAGMA synchronous={synchronous.ToString().ToUpperInvariant()}; PRAGMA busy_timeout=30000;";
 
@@ -61,10 +61,4 @@ internal sealed class SqlitePragmas(SqliteSynchronous synchronous) : DbConnectio
             Applied.AddOrUpdate(handle, sql);
         }
     }
-}
-
-public enum SqliteSynchronous
-{
-    Normal,
-    Full,
 }

@@ -5,7 +5,7 @@ namespace Portcullis.Storage.PostgreSql;
 
 /// <summary>
 /// The node's one PostgreSQL connection pool, closed at shutdown: the hot paths (raw Npgsql) and EF Core both draw from it
-/// (see AddPortcullisStorage), so a node never opens more than the connection string's Maximum Pool Size.
+/// (<see cref="PostgreSqlDatabase"/>), so a node never opens more than the connection string's Maximum Pool Size.
 /// </summary>
 internal sealed class PgConnections(IOptions<StorageOptions> options) : IAsyncDisposable, IDisposable
 {

@@ -3,7 +3,7 @@ using Portcullis.Core.Pools;
 
 namespace Portcullis.Storage.Stores;
 
-internal sealed class EfUserPoolStore(PortcullisDbContext db, ReadCache<UserPool> cache) : IUserPoolStore
+internal sealed class UserPoolStore(PortcullisDbContext db, ReadCache<UserPool> cache) : IUserPoolStore
 {
     public Task<UserPool?> FindAsync(string id, CancellationToken ct) =>
         cache.GetOrLoadAsync(id, () => db.UserPools.AsNoTracking().FirstOrDefaultAsync(p => p.Id == id, ct));

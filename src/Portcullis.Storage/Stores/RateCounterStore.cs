@@ -5,7 +5,7 @@ using Portcullis.Storage.Configurations;
 namespace Portcullis.Storage.Stores;
 
 /// <summary>Fixed windows counted by conditional UPDATE (insert on first use, a unique key settles the race).</summary>
-internal sealed class EfRateCounterStore(PortcullisDbContext db) : IRateCounterStore
+internal sealed class RateCounterStore(PortcullisDbContext db) : IRateCounterStore
 {
     public async Task<bool> TryConsumeAsync(string key, int max, DateTimeOffset windowEnd, CancellationToken ct)
     {

@@ -10,18 +10,18 @@ internal sealed class PgRows : HotRows
     public static readonly PgRows Instance = new();
 
     /// <summary>
-    /// A positional parameter (HotSql's <c>$1</c>, <c>$2</c>, …): instants in UTC (Npgsql writes timestamptz only from offset
-    /// zero), null as an untyped NULL whose type PostgreSQL takes from where it is used.
+    /// A parameter value as PostgreSQL takes it: instants in UTC (Npgsql writes timestamptz only from offset zero), null as an
+    /// untyped NULL whose type PostgreSQL takes from where it is used.
     /// </summary>
-    public static NpgsqlParameter Parameter(object? value) => new()
+    public static object Value(object? value) => value switch
     {
-        Value = value switch
-        {
-            null => DBNull.Value,
-            DateTimeOffset instant => instant.ToUniversalTime(),
-            _ => value,
-        },
+        null => DBNull.Value,
+        DateTimeOffset instant => instant.ToUniversalTime(),
+        _ => value,
     };
+
+    /// <summary>A positional parameter (HotSql's <c>$1</c>, <c>$2</c>, …).</summary>
+    public static NpgsqlParameter Parameter(object? value) => new() { Value = Value(value) };
 
     public static void AddParameters(NpgsqlParameterCollection parameters, object?[] values)
     {

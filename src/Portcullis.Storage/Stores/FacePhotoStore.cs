@@ -5,7 +5,7 @@ using Portcullis.Storage.Configurations;
 
 namespace Portcullis.Storage.Stores;
 
-internal sealed class EfFacePhotoStore(PortcullisDbContext db, ISecretProtector protector, TimeProvider clock) : IFacePhotoStore
+internal sealed class FacePhotoStore(PortcullisDbContext db, ISecretProtector protector, TimeProvider clock) : IFacePhotoStore
 {
     public async Task<string> SaveAsync(string userId, FacePhoto photo, CancellationToken ct)
     {

@@ -4,7 +4,7 @@ using Portcullis.Storage.Configurations;
 
 namespace Portcullis.Storage.Stores;
 
-internal sealed class EfSendThrottleStore(PortcullisDbContext db) : ISendThrottleStore
+internal sealed class SendThrottleStore(PortcullisDbContext db) : ISendThrottleStore
 {
     public async Task<TimeSpan?> TryAcquireAsync(string key, TimeSpan interval, DateTimeOffset now, CancellationToken ct)
     {

@@ -3,7 +3,7 @@ using Portcullis.Core.Applications;
 
 namespace Portcullis.Storage.Stores;
 
-internal sealed class EfApplicationStore(PortcullisDbContext db, ReadCache<Application> cache) : IApplicationStore
+internal sealed class ApplicationStore(PortcullisDbContext db, ReadCache<Application> cache) : IApplicationStore
 {
     /// <summary>Cached briefly (<see cref="ReadCache{T}"/>): every request resolves its application. Callers must not mutate the result.</summary>
     public Task<Application?> FindAsync(string appId, CancellationToken ct) =>

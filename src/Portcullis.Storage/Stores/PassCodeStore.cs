@@ -3,7 +3,7 @@ using Portcullis.Core.Delivery;
 
 namespace Portcullis.Storage.Stores;
 
-internal sealed class EfPassCodeStore(PortcullisDbContext db) : IPassCodeStore
+internal sealed class PassCodeStore(PortcullisDbContext db) : IPassCodeStore
 {
     public Task<PassCode?> FindLatestAsync(string poolId, string channel, string recipient, CancellationToken ct) =>
         db.PassCodes.AsNoTracking()

@@ -4,7 +4,7 @@ using Portcullis.Core.Delivery;
 
 namespace Portcullis.Storage.Stores;
 
-internal sealed class EfOutboxStore(PortcullisDbContext db) : IOutboxStore
+internal sealed class OutboxStore(PortcullisDbContext db) : IOutboxStore
 {
     public async Task AddAsync(OutboxMessage message, CodeRecord code, CancellationToken ct)
     {

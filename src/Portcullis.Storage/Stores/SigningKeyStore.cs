@@ -3,7 +3,7 @@ using Portcullis.Core.Tokens;
 
 namespace Portcullis.Storage.Stores;
 
-internal sealed class EfSigningKeyStore(PortcullisDbContext db) : ISigningKeyStore
+internal sealed class SigningKeyStore(PortcullisDbContext db) : ISigningKeyStore
 {
     public async Task<IReadOnlyList<SigningKey>> ListPublishedAsync(CancellationToken ct)
     {
@@ -16,13 +16,7 @@ internal sealed class EfSigningKeyStore(PortcullisDbContext db) : ISigningKeySto
     public async Task RotateToAsync(SigningKey key, DateTimeOffset at, CancellationToken ct)
     {
         await using var tx = await db.Database.BeginTransactionAsync(ct);
-        if (db.Database.IsNpgsql())
-        {
-            // Rotations must run one after the other (SQLite's BEGIN IMMEDIATE already does that). Under READ COMMITTED two nodes
-            // rotating at once (both creating "the first" key at start) would each see no current key and both insert one.
-            // This mode blocks other rotations, not readers.
-            await db.Database.ExecuteSqlRawAsync("LOCK TABLE signing_keys IN SHARE ROW EXCLUSIVE MODE", ct);
-        }
+        await db.Provider.SerialiseSigningKeyRotationAsync(db, ct);
 
         await db.SigningKeys.Where(k => k.Status == SigningKeyStatus.Previous)
             .ExecuteUpdateAsync(s => s.SetProperty(k => k.Status, SigningKeyStatus.Retired), ct);

@@ -90,6 +90,8 @@ public sealed class PageTests(DevServer server, Chromium chromium) : IClassFixtu
     [Fact]
     public async Task ApiReference_SignUpRequest_RunsAsShown()
     {
+        ServiceRequirement.RequireTool("curl", "Running the request /docs shows");
+
         var page = await chromium.NewPageAsync();
         await page.GotoAsync(server.BaseUrl + "/docs/#tag/accounts/POST/api/v3/signup", new PageGotoOptions { WaitUntil = WaitUntilState.NetworkIdle });
         var snippet = page.Locator("pre, code").Filter(new LocatorFilterOptions { HasTextRegex = new System.Text.RegularExpressions.Regex(@"^curl \S+/api/v3/signup") });

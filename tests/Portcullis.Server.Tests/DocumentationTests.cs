@@ -21,7 +21,8 @@ public sealed class DocumentationTests
         }
     }
 
-    private static string FindRepoFile(string relative)
+    /// <summary>A file of the repository, found from the test assembly's folder upwards.</summary>
+    internal static string FindRepoFile(string relative)
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {

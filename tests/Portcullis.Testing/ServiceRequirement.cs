@@ -24,4 +24,14 @@ public static class ServiceRequirement
 
         Assert.Skip($"{reason} (Set {Variable}=1 to make this a failure.)");
     }
+
+    /// <summary>Skips or fails, as <see cref="SkipOrFail"/>, unless <paramref name="tool"/> is on the PATH.</summary>
+    public static void RequireTool(string tool, string neededBy)
+    {
+        var directories = (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries);
+        if (!directories.Any(directory => File.Exists(Path.Combine(directory, tool))))
+        {
+            SkipOrFail($"{neededBy} needs {tool}, which is not on the PATH");
+        }
+    }
 }

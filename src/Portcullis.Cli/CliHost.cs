@@ -60,7 +60,7 @@ internal sealed class CliHost : IAsyncDisposable
 
         builder.Services.AddPortcullisCore();
         // Same section as the server, so users created here are hashed with the operator's Argon2id parameters.
-        builder.Services.AddOptions<PasswordHashingOptions>().BindConfiguration("Portcullis:Passwords");
+        builder.Services.AddOptions<PasswordHashingOptions>().BindConfiguration(PasswordHashingOptions.Section);
         builder.Services.AddPortcullisStorage(builder.Configuration);
 
         var host = builder.Build();

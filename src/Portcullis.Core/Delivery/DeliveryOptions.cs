@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace Portcullis.Core.Delivery;
 
 /// <summary><c>Portcullis:Delivery</c>: abuse limits on sending codes (docs/security.md, "Sends").</summary>
-public sealed class DeliveryOptions
+public sealed class DeliveryOptions : IValidatableObject
 {
     public const string Section = "Portcullis:Delivery";
 
@@ -50,4 +50,12 @@ public sealed class DeliveryOptions
     /// <summary>Background attempts before a message is marked failed (visible to operators).</summary>
     [Range(1, 50)]
     public int MaxAttempts { get; set; } = 6;
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (!SmsAllowedCountryCodes.Concat(SmsDeniedCountryCodes).All(Users.Normalise.IsCallingCode))
+        {
+            yield return new ValidationResult($"{Section}:SmsAllowedCountryCodes and SmsDeniedCountryCodes take calling codes such as +86.");
+        }
+    }
 }

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
@@ -13,8 +14,10 @@ namespace Portcullis.Core.Passwords;
 /// Argon2id used before 75 ms (108 ms when first measured). The faster implementation does not make a hash cheaper to attack
 /// (an attacker's cost follows from the parameters, not from our code); it only stops us paying managed overhead.
 /// </summary>
-public sealed class PasswordHashingOptions
+public sealed class PasswordHashingOptions : IValidatableObject
 {
+    public const string Section = "Portcullis:Passwords";
+
     public int MemoryKiB { get; set; } = 19 * 1024;
 
     public int Iterations { get; set; } = 2;
@@ -25,6 +28,16 @@ public sealed class PasswordHashingOptions
 
     /// <summary>How many hashes may run at once; each holds <see cref="MemoryKiB"/>, so this bounds memory under a sign-in flood.</summary>
     public int MaxConcurrentHashes { get; set; } = Environment.ProcessorCount;
+
+    /// <summary>The parameters libsodium computes, refused at start rather than at the first sign-in.</summary>
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (MemoryKiB is not (>= 8 * 1024 and <= 1024 * 1024) || Iterations is not (>= 1 and <= 16) || Parallelism != 1 || MaxConcurrentHashes < 1)
+        {
+            yield return new ValidationResult($"{Section}: Argon2id needs MemoryKiB in 8192..1048576, Iterations in 1..16, Parallelism = 1 "
+                + "(libsodium) and MaxConcurrentHashes >= 1.");
+        }
+    }
 }
 
 public enum PasswordVerification

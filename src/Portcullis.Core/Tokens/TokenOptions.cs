@@ -5,6 +5,8 @@ namespace Portcullis.Core.Tokens;
 /// <summary>Token lifetimes (<c>Portcullis:Tokens</c>). GenAuth's defaults: access and ID tokens 2 hours, refresh 14 days.</summary>
 public sealed class TokenOptions
 {
+    public const string Section = "Portcullis:Tokens";
+
     [Range(60, 86_400)]
     public int AccessTokenLifetimeSeconds { get; set; } = 7200;
 

@@ -1,7 +1,6 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Portcullis.Core.Delivery;
-using Portcullis.Core.Users;
 using Portcullis.Server.Adapters.Email;
 using Portcullis.Server.Adapters.Sms;
 
@@ -44,29 +43,22 @@ public static class DeliveryRegistration
     }
 
     /// <summary>
-    /// The rules of <see cref="DeliveryOptions"/> beyond its ranges. The lease needs the providers' settings: a configured lease
-    /// shorter than the worst-case send is refused, because another node would send the message again mid-send. The country
-    /// lists sit with it because the options class is Core's and carries only its ranges.
+    /// The one rule of <see cref="DeliveryOptions"/> that needs the providers' settings: a configured lease shorter than the
+    /// worst-case send is refused, because another node would send the message again mid-send.
     /// </summary>
     private sealed class DeliveryOptionsValidation(IOptions<EmailOptions> email, IOptions<SmsOptions> sms) : IValidateOptions<DeliveryOptions>
     {
         public ValidateOptionsResult Validate(string? name, DeliveryOptions options)
         {
-            var failures = new List<string>();
-            if (!options.SmsAllowedCountryCodes.Concat(options.SmsDeniedCountryCodes).All(Normalise.IsCallingCode))
-            {
-                failures.Add($"{DeliveryOptions.Section}:SmsAllowedCountryCodes and SmsDeniedCountryCodes take calling codes such as +86.");
-            }
-
             var minimum = SendTimeLimits.MinimumLeaseSeconds(email.Value, sms.Value);
             if (options.LeaseSeconds is { } lease && lease < minimum)
             {
-                failures.Add($"{DeliveryOptions.Section}:LeaseSeconds ({lease}) is shorter than the worst-case send: "
+                return ValidateOptionsResult.Fail($"{DeliveryOptions.Section}:LeaseSeconds ({lease}) is shorter than the worst-case send: "
                     + $"{SendTimeLimits.Explain(email.Value, sms.Value)}. Raise it to at least {minimum}, lower the provider time limits, "
                     + "or leave it unset to derive it.");
             }
 
-            return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+            return ValidateOptionsResult.Success;
         }
     }
 }

@@ -28,12 +28,11 @@ public static class ServiceRegistration
 
         // Options are validated at start in one style: DataAnnotations on the class (IValidatableObject for rules across
         // fields), registered with ValidateDataAnnotations().ValidateOnStart(); an IValidateOptions<T> only where a rule needs
-        // something the class cannot see (another service, the content root) or the class is Core's and unannotated.
+        // something the class cannot see (another service, the content root).
         services.AddOptions<PortcullisOptions>().BindConfiguration(PortcullisOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<BootstrapOptions>().BindConfiguration(BootstrapOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<TokenOptions>().BindConfiguration("Portcullis:Tokens").ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<PasswordHashingOptions>().BindConfiguration(PasswordHashingValidation.Section).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<PasswordHashingOptions>, PasswordHashingValidation>();
+        services.AddOptions<TokenOptions>().BindConfiguration(TokenOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<PasswordHashingOptions>().BindConfiguration(PasswordHashingOptions.Section).ValidateDataAnnotations().ValidateOnStart();
 
         services.AddPortcullisCore();
         services.AddPortcullisStorage(configuration);

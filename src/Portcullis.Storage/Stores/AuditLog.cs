@@ -7,7 +7,7 @@ namespace Portcullis.Storage.Stores;
 
 /// <summary>
 /// Audit events. Writing is a hot statement: every enrollment, password failure and factor change writes one, and an EF save of
-/// its own (a context, a connection, a transaction and a commit) was a fifth of an enroll request's CPU on SQLite. Listing is EF Core.
+/// its own (a context, a connection, a transaction and a commit) would cost far more than the insert itself. Listing is EF Core.
 /// </summary>
 internal sealed class AuditLog(IHotStatements hot, LazyDbContext db) : IAuditLog
 {

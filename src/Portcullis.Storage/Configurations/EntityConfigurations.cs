@@ -42,7 +42,7 @@ internal sealed class ApplicationConfiguration : IEntityTypeConfiguration<Applic
         b.Property(a => a.EnabledFactors)
             .HasConversion(
                 v => string.Join(',', v),
-                v => v.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(name => new FactorType(name)).ToList(),
+                v => v.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(FactorType.FromName).ToList(),
                 new ValueComparer<List<FactorType>>((x, y) => x!.SequenceEqual(y!), v => v.Aggregate(0, (h, s) => HashCode.Combine(h, s)), v => v.ToList()))
             .HasMaxLength(100);
         b.HasOne<UserPool>().WithMany().HasForeignKey(a => a.PoolId).OnDelete(DeleteBehavior.Restrict);

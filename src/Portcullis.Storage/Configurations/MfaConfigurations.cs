@@ -133,5 +133,5 @@ internal sealed class FacePhotoRecord
 /// <summary>A factor type is stored as its name (<c>Otp</c>, <c>Sms</c>…).</summary>
 internal static class FactorTypeColumn
 {
-    public static readonly ValueConverter<FactorType, string> Converter = new(t => t.Name, name => new FactorType(name));
+    public static readonly ValueConverter<FactorType, string> Converter = new(t => t.Name, name => FactorType.FromName(name));
 }

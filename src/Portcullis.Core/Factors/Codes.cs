@@ -8,11 +8,14 @@ public static class Codes
     private const string Base32Alphabet = "abcdefghijklmnopqrstuvwxyz234567";
 
     /// <summary>A 6-digit numeric code, uniformly distributed.</summary>
-    public static string NewNumericCode(int digits = 6) =>
+    /// <summary>The length of every SMS and email code.</summary>
+    public const int NumericCodeDigits = 6;
+
+    public static string NewNumericCode(int digits = NumericCodeDigits) =>
         RandomNumberGenerator.GetInt32(0, (int)Math.Pow(10, digits)).ToString("D" + digits, System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>Whether <paramref name="code"/> has the shape of a code from <see cref="NewNumericCode"/>.</summary>
-    public static bool IsNumericCode(string? code, int digits = 6) => code is not null && code.Length == digits && code.All(char.IsAsciiDigit);
+    public static bool IsNumericCode(string? code, int digits = NumericCodeDigits) => code is not null && code.Length == digits && code.All(char.IsAsciiDigit);
 
     /// <summary>An enrollment token: 256 bits, base64 (GenAuth's tokens look like base64 too). Opaque to clients.</summary>
     public static string NewEnrollmentToken() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));

@@ -1,12 +1,9 @@
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.Extensions.Options;
 using Portcullis.Contracts.Accounts;
 using Portcullis.Contracts.Envelope;
 using Portcullis.Core.Common;
 using Portcullis.Core.Delivery;
-using Portcullis.Core.Factors;
 using Portcullis.Core.Users;
-using Portcullis.Server.Adapters.Sms;
 using Portcullis.Server.Http;
 
 namespace Portcullis.Server.Endpoints;
@@ -75,9 +72,4 @@ public static class CodeEndpoints
             context.Connection.RemoteIpAddress?.ToString(), context.RequestAborted);
         return refused is null ? Envelope.Ok(context) : Envelope.Fail(context, refused);
     }
-
-    /// <summary>
-    /// A national number and its calling code (default from configuration), checked and normalised with libphonenumber:
-    /// <paramref name="phone"/> is the national significant number, so <c>cc + phone</c> is E.164.
-    /// </summary>
 }

@@ -28,7 +28,7 @@ public sealed record FieldRule(
 public sealed class WireSchemas : IOpenApiSchemaTransformer
 {
     /// <summary>The length of the codes Core draws for SMS and email (sign-up, sign-in, binding a factor).</summary>
-    private static readonly int PassCodeDigits = Codes.NewNumericCode().Length;
+    private const int PassCodeDigits = Codes.NumericCodeDigits;
 
     private static readonly string[] EnvelopeFields = ["statusCode", "message", "requestId"];
 

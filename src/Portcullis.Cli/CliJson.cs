@@ -31,12 +31,15 @@ internal sealed record AppView(
         pool?.Name,
         app.TokenEndpointAuthMethod.ToWire(),
         app.RedirectUris,
-        [.. app.EnabledFactors.Select(f => f.ToString().ToUpperInvariant())],
+        [.. app.EnabledFactors.Select(f => f.ToWire())],
         app.CreatedAt)
     {
         AppSecret = secret,
     };
 }
+
+/// <summary>An application's MFA policy as the CLI prints it: the mode in force and whether it is the pool's default.</summary>
+internal sealed record MfaPolicyView(string AppId, string Mode, bool FollowsPool, string PoolMode, IReadOnlyList<string> Factors);
 
 /// <summary>A user as the CLI prints it: the names of the server's UserDto, and never the password hash.</summary>
 internal sealed record UserView(
@@ -86,6 +89,7 @@ internal sealed record KeyRingView(int Rewritten, int Total, string Certificate)
 [JsonSerializable(typeof(IReadOnlyList<OutboxView>))]
 [JsonSerializable(typeof(AppView))]
 [JsonSerializable(typeof(IReadOnlyList<AppView>))]
+[JsonSerializable(typeof(MfaPolicyView))]
 [JsonSerializable(typeof(UserView))]
 [JsonSerializable(typeof(IReadOnlyList<UserView>))]
 internal sealed partial class CliJsonContext : JsonSerializerContext

@@ -32,6 +32,8 @@ public sealed partial class AuthenticationClient : IDisposable
 
     public string? AccessToken => _options.AccessToken;
 
+    public string AppId => _options.AppId;
+
     /// <summary>Uses this token for the calls that act as the signed-in user.</summary>
     public AuthenticationClient SetAccessToken(string accessToken)
     {
@@ -60,8 +62,12 @@ public sealed partial class AuthenticationClient : IDisposable
             Profile = profile,
         }, ct);
 
-    /// <summary><c>POST /api/v3/signin</c> with client authentication per <see cref="AuthenticationClientOptions.TokenEndPointAuthMethod"/>.</summary>
-    public async Task<ApiResponse<LoginTokenDto>> SignInAsync(SignInDto request, CancellationToken ct = default)
+    /// <summary>
+    /// <c>POST /api/v3/signin</c> with client authentication per <see cref="AuthenticationClientOptions.TokenEndPointAuthMethod"/>.
+    /// When the application asks for a second factor the answer has no token and <see cref="SignInResponse.MfaChallenge"/> holds
+    /// the mfaToken to answer with (<see cref="VerifyTotpMfaAsync"/> and the other V2 calls).
+    /// </summary>
+    public async Task<SignInResponse> SignInAsync(SignInDto request, CancellationToken ct = default)
     {
         using var message = new HttpRequestMessage(HttpMethod.Post, "api/v3/signin");
         switch (_options.TokenEndPointAuthMethod)
@@ -78,8 +84,13 @@ public sealed partial class AuthenticationClient : IDisposable
         }
 
         message.Content = JsonContent.Create(request, PortcullisJsonContext.Default.SignInDto);
-        var answer = await SendEnvelopeAsync(message, PortcullisJsonContext.Default.ApiResponseLoginTokenDto, authenticate: false, ct);
-        if (answer is { StatusCode: 200, Data.AccessToken: { } token })
+        var text = await SendForTextAsync(message, authenticate: false, ct);
+        var answer = SignInResponse.From(ReadEnvelope(text, PortcullisJsonContext.Default.ApiResponseLoginTokenDto));
+        if (answer.ApiCode == ApiCodes.MfaRequired)
+        {
+            answer.MfaChallenge = ReadEnvelope(text, PortcullisJsonContext.Default.ApiResponseMfaChallengeDataDto).Data;
+        }
+        else if (answer is { StatusCode: 200, Data.AccessToken: { } token })
         {
             SetAccessToken(token);
         }
@@ -87,13 +98,22 @@ public sealed partial class AuthenticationClient : IDisposable
         return answer;
     }
 
-    public Task<ApiResponse<LoginTokenDto>> SignInByEmailPasswordAsync(string email, string password, SignInOptions? options = null, CancellationToken ct = default) =>
+    /// <summary><c>POST /api/v3/send-sms</c>: a code for <paramref name="channel"/> (e.g. <c>CHANNEL_LOGIN</c>).</summary>
+    public Task<ApiResponse> SendSmsAsync(string phoneNumber, string channel, string? phoneCountryCode = null, CancellationToken ct = default) =>
+        PostPlainAsync("api/v3/send-sms", new SendSmsDto { PhoneNumber = phoneNumber, PhoneCountryCode = phoneCountryCode, Channel = channel },
+            PortcullisJsonContext.Default.SendSmsDto, ct);
+
+    /// <summary><c>POST /api/v3/send-email</c>: a code for <paramref name="channel"/> (e.g. <c>CHANNEL_LOGIN</c>).</summary>
+    public Task<ApiResponse> SendEmailAsync(string email, string channel, CancellationToken ct = default) =>
+        PostPlainAsync("api/v3/send-email", new SendEmailDto { Email = email, Channel = channel }, PortcullisJsonContext.Default.SendEmailDto, ct);
+
+    public Task<SignInResponse> SignInByEmailPasswordAsync(string email, string password, SignInOptions? options = null, CancellationToken ct = default) =>
         SignInAsync(new SignInDto { Connection = Connections.Password, PasswordPayload = new SignInPasswordPayload { Email = email, Password = password }, Options = options }, ct);
 
-    public Task<ApiResponse<LoginTokenDto>> SignInByUsernamePasswordAsync(string username, string password, SignInOptions? options = null, CancellationToken ct = default) =>
+    public Task<SignInResponse> SignInByUsernamePasswordAsync(string username, string password, SignInOptions? options = null, CancellationToken ct = default) =>
         SignInAsync(new SignInDto { Connection = Connections.Password, PasswordPayload = new SignInPasswordPayload { Username = username, Password = password }, Options = options }, ct);
 
-    public Task<ApiResponse<LoginTokenDto>> SignInByAccountPasswordAsync(string account, string password, SignInOptions? options = null, CancellationToken ct = default) =>
+    public Task<SignInResponse> SignInByAccountPasswordAsync(string account, string password, SignInOptions? options = null, CancellationToken ct = default) =>
         SignInAsync(new SignInDto { Connection = Connections.Password, PasswordPayload = new SignInPasswordPayload { Account = account, Password = password }, Options = options }, ct);
 
     public async Task<ApiResponse<UserDto>> GetProfileAsync(CancellationToken ct = default)
@@ -167,20 +187,35 @@ public sealed partial class AuthenticationClient : IDisposable
         return await SendEnvelopeAsync(message, answerInfo, authenticate: true, ct);
     }
 
+    private async Task<ApiResponse> PostPlainAsync<TBody>(string path, TBody body, JsonTypeInfo<TBody> bodyInfo, CancellationToken ct)
+    {
+        using var message = new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent.Create(body, bodyInfo) };
+        return await SendEnvelopeAsync(message, PortcullisJsonContext.Default.ApiResponse, authenticate: false, ct);
+    }
+
     private async Task<TAnswer> SendEnvelopeAsync<TAnswer>(HttpRequestMessage message, JsonTypeInfo<TAnswer> info, bool authenticate, CancellationToken ct)
-        where TAnswer : ApiResponse, new()
+        where TAnswer : ApiResponse, new() =>
+        ReadEnvelope(await SendForTextAsync(message, authenticate, ct), info);
+
+    /// <summary>The answer's body, and its HTTP status for <see cref="ReadEnvelope"/> to report when the body is not an envelope.</summary>
+    private async Task<(string Body, int Status)> SendForTextAsync(HttpRequestMessage message, bool authenticate, CancellationToken ct)
     {
         AddCommonHeaders(message, authenticate);
         using var response = await _http.SendAsync(message, ct);
-        var text = await response.Content.ReadAsStringAsync(ct);
+        return (await response.Content.ReadAsStringAsync(ct), (int)response.StatusCode);
+    }
+
+    private static TAnswer ReadEnvelope<TAnswer>((string Body, int Status) answer, JsonTypeInfo<TAnswer> info)
+        where TAnswer : ApiResponse, new()
+    {
         try
         {
-            return JsonSerializer.Deserialize(text, info) ?? throw new JsonException("empty body");
+            return JsonSerializer.Deserialize(answer.Body, info) ?? throw new JsonException("empty body");
         }
         catch (JsonException ex)
         {
             // Not an envelope (a proxy's error page, say): report it as one so callers handle a single shape.
-            return new TAnswer { StatusCode = (int)response.StatusCode, Message = $"Unexpected answer (HTTP {(int)response.StatusCode}): {ex.Message}" };
+            return new TAnswer { StatusCode = answer.Status, Message = $"Unexpected answer (HTTP {answer.Status}): {ex.Message}" };
         }
     }
 

@@ -3,9 +3,11 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Portcullis.Core.Applications;
 using Portcullis.Core.Delivery;
 using Portcullis.Core.Factors;
+using Portcullis.Core.Factors.Face;
 using Portcullis.Core.Factors.Providers;
 using Portcullis.Core.Factors.Limits;
 using Portcullis.Core.Passwords;
+using Portcullis.Core.SignIn;
 using Portcullis.Core.Users;
 
 namespace Portcullis.Core;
@@ -30,9 +32,11 @@ public static class CoreServiceCollectionExtensions
         services.AddFactorProvider<OtpFactorProvider>(FactorType.Otp);
         services.AddFactorProvider<SmsFactorProvider>(FactorType.Sms);
         services.AddFactorProvider<EmailFactorProvider>(FactorType.Email);
-        services.AddFactorProvider<FaceFactorProvider>(FactorType.Face);
+        services.AddFactorProvider<FaceFactorProvider>(FactorType.Face, requires: typeof(IFaceMatcher));
         services.AddScoped<EnrollmentService>();
         services.AddScoped<FactorService>();
+        services.AddScoped<MfaSignInService>();
+        services.AddScoped<MfaSignInEnrollment>();
         services.AddScoped<CodeDelivery>();
         services.AddScoped<PassCodeService>();
         return services;

@@ -1,15 +1,16 @@
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Portcullis.Core.Applications;
-using Portcullis.Core.Common;
 using Portcullis.Core.Audit;
+using Portcullis.Core.Common;
 using Portcullis.Core.Delivery;
 using Portcullis.Core.Factors;
 using Portcullis.Core.Factors.Limits;
-using Portcullis.Storage.Configurations;
 using Portcullis.Core.Pools;
+using Portcullis.Core.SignIn;
 using Portcullis.Core.Tokens;
 using Portcullis.Core.Users;
+using Portcullis.Storage.Configurations;
 
 namespace Portcullis.Storage;
 
@@ -48,6 +49,8 @@ public sealed class PortcullisDbContext(DbContextOptions<PortcullisDbContext> op
     public DbSet<OutboxMessage> OutboxMessages => Set<OutboxMessage>();
 
     public DbSet<PassCode> PassCodes => Set<PassCode>();
+
+    public DbSet<MfaSession> MfaSessions => Set<MfaSession>();
 
     internal DbSet<RateCounter> RateCounters => Set<RateCounter>();
 

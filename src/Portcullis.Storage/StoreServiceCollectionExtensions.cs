@@ -8,6 +8,7 @@ using Portcullis.Core.Factors;
 using Portcullis.Core.Factors.Face;
 using Portcullis.Core.Factors.Limits;
 using Portcullis.Core.Pools;
+using Portcullis.Core.SignIn;
 using Portcullis.Core.Tokens;
 using Portcullis.Core.Users;
 using Portcullis.Storage.KeyRing;
@@ -51,6 +52,7 @@ public static class StoreServiceCollectionExtensions
         services.AddScoped<IDeploymentSecretStore, DeploymentSecretStore>();
         services.AddScoped<IOutboxStore, OutboxStore>();
         services.AddScoped<IPassCodeStore, PassCodeStore>();
+        services.AddScoped<IMfaSessionStore, MfaSessionStore>();
         services.AddScoped<IRateCounterStore, RateCounterStore>();
         services.AddScoped<KeyRingCheck>();
         services.AddScoped<KeyRingReencryption>();

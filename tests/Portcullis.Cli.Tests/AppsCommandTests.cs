@@ -99,4 +99,43 @@ public sealed class AppsCommandTests : IDisposable
 
         result.AssertFailed("--name");
     }
+
+    [Fact]
+    public async Task AppsMfa_ShowsThePoolsDefault_SetsTheMode_AndTheFactors_AndFollowsThePoolAgain()
+    {
+        var appId = (await _cli.CreateAppAsync()).GetProperty("appId").GetString()!;
+
+        var initial = (await _cli.RunAsync("apps", "mfa", appId, "--json")).Json();
+        Assert.Equal("optional", initial.GetProperty("mode").GetString());
+        Assert.True(initial.GetProperty("followsPool").GetBoolean());
+
+        var required = (await _cli.RunAsync("apps", "mfa", appId, "--mode", "required", "--factors", "OTP,sms", "--json")).Json();
+        Assert.Equal("required", required.GetProperty("mode").GetString());
+        Assert.False(required.GetProperty("followsPool").GetBoolean());
+        Assert.Equal(["OTP", "SMS"], required.GetProperty("factors").EnumerateArray().Select(f => f.GetString()));
+
+        var pooled = (await _cli.RunAsync("apps", "mfa", appId, "--mode", "pool", "--pool-mode", "off", "--json")).Json();
+        Assert.Equal("off", pooled.GetProperty("mode").GetString());
+        Assert.True(pooled.GetProperty("followsPool").GetBoolean());
+        Assert.Equal("off", pooled.GetProperty("poolMode").GetString());
+        Assert.Equal(["OTP", "SMS"], pooled.GetProperty("factors").EnumerateArray().Select(f => f.GetString()));
+    }
+
+    [Fact]
+    public async Task AppsMfa_RefusesAnUnknownFactorType_AndAnUnknownMode_ChangingNothing()
+    {
+        var appId = (await _cli.CreateAppAsync()).GetProperty("appId").GetString()!;
+
+        var unknownFactor = await _cli.RunAsync("apps", "mfa", appId, "--mode", "required", "--factors", "OTP,VOICE");
+        var unknownMode = await _cli.RunAsync("apps", "mfa", appId, "--mode", "sometimes");
+        var unknownApp = await _cli.RunAsync("apps", "mfa", "no-such-app", "--mode", "off");
+
+        Assert.NotEqual(0, unknownFactor.ExitCode);
+        Assert.Contains("VOICE", unknownFactor.Stderr, StringComparison.Ordinal);
+        Assert.NotEqual(0, unknownMode.ExitCode);
+        Assert.NotEqual(0, unknownApp.ExitCode);
+        var unchanged = (await _cli.RunAsync("apps", "mfa", appId, "--json")).Json();
+        Assert.Equal("optional", unchanged.GetProperty("mode").GetString());
+        Assert.Equal(["OTP", "SMS", "EMAIL", "FACE"], unchanged.GetProperty("factors").EnumerateArray().Select(f => f.GetString()));
+    }
 }

@@ -188,8 +188,10 @@ public sealed class KeyRingEncryptionTests : IDisposable
         server.Clock.SetUtcNow((now > enrolled.LastCodeAt ? now : enrolled.LastCodeAt).AddMinutes(1));
         enrolled.LastCodeAt = server.Clock.GetUtcNow();
         using var client = server.Client(AppId, AppSecret, Portcullis.Client.TokenEndPointAuthMethod.ClientSecretPost);
-        AssertOk(await client.SignInByEmailPasswordAsync(enrolled.Email, Password, new SignInOptions { Scope = "openid profile" }, Ct));
-        AssertOk(await client.MfaOtpVerifyAsync(TotpVerifier.Compute(enrolled.Seed, server.Clock.GetUtcNow()), Ct));
+        // The bound factor is now the sign-in's second factor: answering it is what needs the decrypted seed.
+        var signedIn = await client.SignInByEmailPasswordAsync(enrolled.Email, Password, new SignInOptions { Scope = "openid profile" }, Ct);
+        Assert.True(signedIn.IsMfaRequired, Describe(signedIn));
+        AssertOk(await client.VerifyTotpMfaAsync(signedIn.MfaChallenge!.MfaToken, TotpVerifier.Compute(enrolled.Seed, server.Clock.GetUtcNow()), Ct));
     }
 
     /// <summary>What <c>portcullis keyring encrypt</c> runs, on this server's configuration.</summary>

@@ -27,6 +27,9 @@ public sealed partial class OpenApiDocumentTests(OpenApiDocumentTests.Server ser
     private static readonly string[][] SignedInUser = [["appId", "accessToken"]];
     private static readonly string[][] AccessToken = [["accessToken"]];
     private static readonly string[][] Client = [["appId"], ["clientSecretBasic"]];
+    private static readonly string[][] MfaToken = [["mfaToken"]];
+    private static readonly string[][] MfaTokenOrApp = [["mfaToken"], ["appId"]];
+    private static readonly string[][] MfaTokenOrSignedInUser = [["mfaToken"], ["appId", "accessToken"]];
 
     /// <summary>
     /// Every operation the server serves, with the schema of its success answer and the credentials it asks for (alternatives).
@@ -55,6 +58,22 @@ public sealed partial class OpenApiDocumentTests(OpenApiDocumentTests.Server ser
         ["POST /oidc/token/revocation"] = (null, Client), // RFC 7009: HTTP 200 with no body
         ["GET /oidc/me"] = ("UserInfoResponse", AccessToken),
         ["POST /oidc/me"] = ("UserInfoResponse", AccessToken),
+        ["POST /api/v2/mfa/totp/verify"] = ("ApiResponseOfMfaSignInResultDto", MfaToken),
+        ["POST /api/v2/applications/mfa/totp/verify"] = ("ApiResponseOfMfaSignInResultDto", MfaToken),
+        ["POST /api/v2/applications/mfa/sms/verify"] = ("ApiResponseOfMfaSignInResultDto", MfaToken),
+        ["POST /api/v2/applications/mfa/email/verify"] = ("ApiResponseOfMfaSignInResultDto", MfaToken),
+        ["POST /api/v2/mfa/totp/recovery"] = ("ApiResponseOfMfaSignInResultDto", MfaToken),
+        ["POST /api/v2/applications/mfa/check"] = ("ApiResponseOfboolean", MfaToken),
+        ["POST /api/v2/mfa/totp/associate"] = ("ApiResponseOfMfaAssociateDataDto", MfaToken),
+        ["POST /api/v2/mfa/totp/associate/confirm"] = ("ApiResponseOfMfaSignInResultDto", MfaToken),
+        ["POST /api/v2/mfa/face/verify"] = ("ApiResponseOfMfaSignInResultDto", MfaToken),
+        ["POST /api/v2/applications/mfa/face/verify"] = ("ApiResponseOfMfaSignInResultDto", MfaToken),
+        ["POST /api/v2/mfa/face/associate"] = ("ApiResponseOfMfaSignInResultDto", MfaToken),
+        ["POST /api/v2/sms/send"] = ("ApiResponseOfboolean", MfaTokenOrApp),
+        ["POST /api/v2/email/send"] = ("ApiResponseOfboolean", MfaTokenOrApp),
+        ["GET /api/v2/mfa/authenticator"] = ("ApiResponseOfListOfMfaAuthenticatorDto", MfaTokenOrSignedInUser),
+        ["DELETE /api/v2/mfa/totp/associate"] = ("ApiResponseOfboolean", SignedInUser),
+        ["POST /mfa/token/introspection"] = ("MfaTokenIntrospectionDto", Public),
         ["GET /dev/outbox.json"] = ("OutboxView[]", Public),
         ["GET /dev/outbox"] = ("string", Public),
     };

@@ -2,11 +2,12 @@ using System.CommandLine;
 using Microsoft.Extensions.DependencyInjection;
 using Portcullis.Core.Applications;
 using Portcullis.Core.Common;
+using Portcullis.Core.Factors;
 using Portcullis.Core.Pools;
 
 namespace Portcullis.Cli.Commands;
 
-/// <summary><c>apps create | list | show</c>: applications (OAuth clients) and the pools they live in.</summary>
+/// <summary><c>apps create | list | show | mfa</c>: applications (OAuth clients), the pools they live in, and their MFA policy.</summary>
 internal static class AppsCommands
 {
     public static Command Build(CliContext cli)
@@ -15,6 +16,7 @@ internal static class AppsCommands
         apps.Subcommands.Add(Create(cli));
         apps.Subcommands.Add(List(cli));
         apps.Subcommands.Add(Show(cli));
+        apps.Subcommands.Add(Mfa(cli));
         return apps;
     }
 
@@ -158,6 +160,74 @@ internal static class AppsCommands
             output.WriteLine($"redirectUris: {(view.RedirectUris.Count == 0 ? "-" : string.Join(' ', view.RedirectUris))}");
             output.WriteLine($"factors:      {string.Join(' ', view.EnabledFactors)}");
             output.WriteLine($"createdAt:    {CliOutput.Time(view.CreatedAt)}");
+            return CliOutput.Success;
+        }));
+        return command;
+    }
+
+    private static Command Mfa(CliContext cli)
+    {
+        string[] modes = [.. Enum.GetValues<MfaMode>().Select(MfaPolicy.ToWire)];
+        var appId = new Argument<string>("appId") { Description = "The application's id" };
+        var mode = new Option<string>("--mode") { Description = "When sign-in asks for a second factor; 'pool' follows the pool's default" }
+            .AcceptOnlyFromAmong([.. modes, "pool"]);
+        var factors = new Option<string[]>("--factors")
+        {
+            Description = "The factor types the application offers and counts at sign-in (e.g. OTP SMS EMAIL)",
+            AllowMultipleArgumentsPerToken = true,
+        };
+        var poolMode = new Option<string>("--pool-mode") { Description = "The default mode of the application's pool" }.AcceptOnlyFromAmong(modes);
+        var json = JsonOption();
+        var command = new Command("mfa", "Show or change an application's MFA policy (docs/sign-in-mfa.md)") { appId, mode, factors, poolMode, json };
+        command.SetAction(cli.WithServices(async (parse, services, ct) =>
+        {
+            var service = services.GetRequiredService<ApplicationService>();
+            var catalog = services.GetRequiredService<FactorTypeCatalog>();
+            List<FactorType>? types = null;
+            if (parse.GetValue(factors) is { Length: > 0 } names)
+            {
+                types = [];
+                foreach (var name in names.SelectMany(n => n.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)))
+                {
+                    if (!catalog.TryParseWire(name.ToUpperInvariant(), out var type))
+                    {
+                        return CliOutput.Fail(parse, $"unknown factor type '{name}' (known: {string.Join(' ', catalog.Types.Select(t => t.ToWire()))})");
+                    }
+
+                    types.Add(type);
+                }
+            }
+
+            var id = parse.GetValue(appId)!;
+            var newMode = parse.GetValue(mode);
+            var newPoolMode = parse.GetValue(poolMode);
+            if (newMode is not null || types is not null || newPoolMode is not null)
+            {
+                var changed = await service.SetMfaAsync(id, MfaPolicy.TryParseMode(newMode, out var parsedMode) ? parsedMode : null, newMode == "pool", types,
+                    MfaPolicy.TryParseMode(newPoolMode, out var parsedPoolMode) ? parsedPoolMode : null, ct);
+                if (!changed.Succeeded)
+                {
+                    return CliOutput.Fail(parse, changed.Error!);
+                }
+            }
+
+            if (await service.FindAsync(id, ct) is not { } app || await service.FindPoolAsync(app.PoolId, ct) is not { } pool)
+            {
+                return CliOutput.Fail(parse, new Error(ErrorKind.AppNotFound));
+            }
+
+            var view = new MfaPolicyView(app.Id, MfaPolicy.ToWire(app.MfaMode ?? pool.MfaMode), app.MfaMode is null, MfaPolicy.ToWire(pool.MfaMode),
+                [.. app.EnabledFactors.Select(f => f.ToWire())]);
+            if (parse.GetValue(json))
+            {
+                return CliOutput.Json(parse, view, CliJsonContext.Output.MfaPolicyView);
+            }
+
+            var output = CliOutput.Out(parse);
+            output.WriteLine($"appId:    {view.AppId}");
+            output.WriteLine($"mode:     {view.Mode}{(view.FollowsPool ? " (the pool's default)" : "")}");
+            output.WriteLine($"poolMode: {view.PoolMode}");
+            output.WriteLine($"factors:  {string.Join(' ', view.Factors)}");
             return CliOutput.Success;
         }));
         return command;

@@ -19,6 +19,10 @@ public static class ApiCodes
     public const int WrongTotp = 6001;
     public const int WrongRecoveryCode = 6002;
     public const int TotpNotBound = 6003;
+    public const int MfaTokenInvalid = 2021;
+
+    /// <summary>Not an error: sign-in passed its first factor and must pass a second (the answer carries an mfaToken).</summary>
+    public const int MfaRequired = 1636;
 
     // Portcullis' (GenAuth documents none for these).
     public const int MalformedRequest = 9400;
@@ -49,4 +53,6 @@ public static class ApiCodes
     public const int InvalidPhoto = 9620;
     public const int PhotoRefused = 9621;
     public const int FaceMismatch = 9618;
+    public const int NoFaceMatcher = 9619;
+    public const int SecondFactorBound = 9624;
 }

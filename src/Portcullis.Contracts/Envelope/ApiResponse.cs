@@ -8,6 +8,14 @@ namespace Portcullis.Contracts.Envelope;
 /// </summary>
 public class ApiResponse
 {
+    /// <summary>
+    /// GenAuth's V2 field, written only on V2 answers and the 1636 challenge: 200 on success, otherwise the apiCode. The JS SDK
+    /// decides success and reports errors by it alone.
+    /// </summary>
+    [JsonPropertyName("code")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public int? Code { get; set; }
+
     [JsonPropertyName("statusCode")]
     public int StatusCode { get; set; }
 

@@ -78,6 +78,15 @@ public sealed class IntrospectionResponse
     [JsonPropertyName("token_type")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? TokenType { get; set; }
+
+    [JsonPropertyName("auth_time")]
+    public long? AuthTime { get; set; }
+
+    [JsonPropertyName("amr")]
+    public string[]? Amr { get; set; }
+
+    [JsonPropertyName("acr")]
+    public string? Acr { get; set; }
 }
 
 public sealed class JsonWebKeySetDto
@@ -112,6 +121,15 @@ public sealed class UserInfoResponse
 {
     [JsonPropertyName("sub")]
     public string Sub { get; set; } = "";
+
+    [JsonPropertyName("auth_time")]
+    public long? AuthTime { get; set; }
+
+    [JsonPropertyName("amr")]
+    public string[]? Amr { get; set; }
+
+    [JsonPropertyName("acr")]
+    public string? Acr { get; set; }
 
     [JsonPropertyName("email")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]

@@ -1,4 +1,5 @@
 using Portcullis.Core.Factors;
+using Portcullis.Core.Pools;
 
 namespace Portcullis.Core.Applications;
 
@@ -48,10 +49,30 @@ public sealed class Application
 
     public List<string> RedirectUris { get; set; } = [];
 
-    /// <summary>Factors users of this application may bind (all by default; FACE is offered only once a face matcher is installed).</summary>
+    /// <summary>
+    /// Factors users of this application may bind, and the ones that count when sign-in asks for a second factor (all by
+    /// default; FACE is offered only once a face matcher is installed).
+    /// </summary>
     public List<FactorType> EnabledFactors { get; set; } = [FactorType.Otp, FactorType.Sms, FactorType.Email, FactorType.Face];
 
+    /// <summary>When sign-in asks for a second factor (<see cref="MfaPolicy"/>); null follows the pool's <see cref="UserPool.MfaMode"/>.</summary>
+    public MfaMode? MfaMode { get; set; }
+
     public DateTimeOffset CreatedAt { get; init; }
+
+    /// <summary>A copy with another MFA mode and factor list (cached instances are never changed in place).</summary>
+    public Application With(MfaMode? mfaMode, IEnumerable<FactorType> enabledFactors) => new()
+    {
+        Id = Id,
+        PoolId = PoolId,
+        Name = Name,
+        ProtectedSecret = ProtectedSecret,
+        TokenEndpointAuthMethod = TokenEndpointAuthMethod,
+        RedirectUris = [.. RedirectUris],
+        EnabledFactors = [.. enabledFactors.Distinct()],
+        MfaMode = mfaMode,
+        CreatedAt = CreatedAt,
+    };
 }
 
 public interface IApplicationStore

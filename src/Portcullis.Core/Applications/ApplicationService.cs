@@ -1,4 +1,5 @@
 using Portcullis.Core.Common;
+using Portcullis.Core.Factors;
 using Portcullis.Core.Pools;
 
 namespace Portcullis.Core.Applications;
@@ -22,6 +23,11 @@ public sealed class ApplicationService(
     TimeProvider clock)
 {
     public const string DefaultPoolName = "Portcullis";
+
+    /// <summary>The shortest application secret accepted (generated ones are 32 hex characters).</summary>
+    public const int MinSecretLength = 16;
+
+    public const int MaxAppIdLength = 64;
 
     public Task<Application?> FindAsync(string appId, CancellationToken ct) => apps.FindAsync(appId, ct);
 
@@ -48,7 +54,7 @@ public sealed class ApplicationService(
             return Result<CreatedApplication>.Fail(ErrorKind.InvalidArgument, "appId");
         }
 
-        if (request.Secret is { } s && s.Length < 16)
+        if (request.Secret is { } s && s.Length < MinSecretLength)
         {
             return Result<CreatedApplication>.Fail(ErrorKind.InvalidArgument, "appSecret");
         }
@@ -106,6 +112,39 @@ public sealed class ApplicationService(
         return existing;
     }
 
+    /// <summary>
+    /// Changes the MFA policy of an application (<see cref="MfaPolicy"/>): its own mode (<paramref name="followPool"/> drops it
+    /// so the pool's applies), the factor types it offers, and the default mode of its pool. Null leaves a part as it is.
+    /// </summary>
+    public async Task<Result<Application>> SetMfaAsync(string appId, MfaMode? mode, bool followPool, IReadOnlyList<FactorType>? factors,
+        MfaMode? poolMode, CancellationToken ct)
+    {
+        if (await apps.FindAsync(appId, ct) is not { } found || await pools.FindAsync(found.PoolId, ct) is not { } pool)
+        {
+            return Result<Application>.Fail(ErrorKind.AppNotFound);
+        }
+
+        if (mode is not null && followPool)
+        {
+            return Result<Application>.Fail(ErrorKind.InvalidArgument, "mode");
+        }
+
+        if (factors is { Count: 0 })
+        {
+            return Result<Application>.Fail(ErrorKind.InvalidArgument, "factors");
+        }
+
+        // The store caches what it answers: change a copy.
+        var app = found.With(mode ?? (followPool ? null : found.MfaMode), factors ?? found.EnabledFactors);
+        await apps.UpdateAsync(app, ct);
+        if (poolMode is { } newPoolMode && newPoolMode != pool.MfaMode)
+        {
+            await pools.UpdateAsync(new UserPool { Id = pool.Id, Name = pool.Name, CreatedAt = pool.CreatedAt, MfaMode = newPoolMode }, ct);
+        }
+
+        return Result<Application>.Ok(app);
+    }
+
     private async Task<UserPool> EnsurePoolAsync(string name, CancellationToken ct)
     {
         if (await pools.FindByNameAsync(name, ct) is { } found)
@@ -123,5 +162,5 @@ public sealed class ApplicationService(
     }
 
     private static bool IsValidAppId(string id) =>
-        id.Length is >= 6 and <= 64 && id.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_');
+        id.Length is >= 6 and <= MaxAppIdLength && id.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_');
 }

@@ -36,6 +36,15 @@ public enum ErrorKind
     FaceMismatch,
     PhotoRefused,
 
+    /// <summary>The mfaToken is unknown, expired, already used, or its user or application is gone (GenAuth apiCode 2021).</summary>
+    MfaTokenInvalid,
+
+    /// <summary>Binding during sign-in was asked of a user who has a factor that must answer instead.</summary>
+    SecondFactorBound,
+
+    /// <summary>FACE needs a face matcher and this server has none installed.</summary>
+    NoFaceMatcher,
+
     // Delivery.
     SmsCountryRefused,
     RateLimited,

@@ -14,8 +14,8 @@ public sealed record MfaCaller(User User, Application App, string PoolName, stri
 
 public sealed record EnrollmentProfile(string? PhoneNumber, string? PhoneCountryCode, string? Email);
 
-/// <summary>What the first step answers: the token, and for OTP the key URI and the recovery code (shown once).</summary>
-public sealed record EnrollmentStarted(string EnrollmentToken, string? OtpKeyUri, string? RecoveryCode);
+/// <summary>What the first step answers: the token, and for OTP the key URI, its seed in base32 and the recovery code (shown once).</summary>
+public sealed record EnrollmentStarted(string EnrollmentToken, string? OtpKeyUri, string? RecoveryCode, string? OtpSecret = null);
 
 /// <summary>
 /// Two-step factor binding: <see cref="RequestAsync"/> issues an enrollment token with what the factor's provider offers (a
@@ -51,7 +51,8 @@ public sealed class EnrollmentService(
             return offer.Error!;
         }
 
-        // A code to send is stored with its message (one transaction) and answered only once it went out.
+        // A code to send is stored with its message (one transaction) and answered once it was sent, or queued when the
+        // outbox dispatches apart from the request (Portcullis:Delivery:InlineDispatch).
         var (pending, delivery) = (offer.Value.Pending, offer.Value.Delivery);
         if (delivery is null)
         {
@@ -62,8 +63,8 @@ public sealed class EnrollmentService(
             return refused;
         }
 
-        await audit.WriteAsync(NewAudit(caller, AuditTypes.EnrollRequested, type, delivery is null ? "issued" : "code sent", null), ct);
-        return Result<EnrollmentStarted>.Ok(new EnrollmentStarted(token, offer.Value.OtpKeyUri, offer.Value.RecoveryCode));
+        await audit.WriteAsync(NewAudit(caller, AuditTypes.EnrollRequested, type, delivery is null ? "issued" : "code sent or queued", null), ct);
+        return Result<EnrollmentStarted>.Ok(new EnrollmentStarted(token, offer.Value.OtpKeyUri, offer.Value.RecoveryCode, offer.Value.OtpSecret));
     }
 
     /// <summary>

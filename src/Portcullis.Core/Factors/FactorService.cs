@@ -67,9 +67,11 @@ public sealed class FactorService(
     /// <summary>
     /// Checks an answer against the user's factor of <paramref name="type"/>: the provider checks it before the transaction
     /// (a TOTP computed, a photo compared), then the attempt, the answer's claim (a TOTP step or a code accepted once, on every
-    /// node), the outcome and the audit event commit together. Failures count towards the (user, type) lockout.
+    /// node), the outcome and the audit event commit together. Failures count towards the (user, type) lockout. A right answer
+    /// must also win <paramref name="completes"/> when given (the sign-in it answers), in the same transaction.
     /// </summary>
-    public async Task<Result<Factor>> VerifyAsync(MfaCaller caller, FactorType type, FactorAnswer answer, CancellationToken ct)
+    public async Task<Result<Factor>> VerifyAsync(MfaCaller caller, FactorType type, FactorAnswer answer, CancellationToken ct,
+        ClaimAlong? completes = null)
     {
         var factor = await factors.FindByTypeAsync(caller.User.Id, type, ct);
         if (factor is null)
@@ -79,6 +81,11 @@ public sealed class FactorService(
 
         var scope = type.ToWire();
         var checkedAnswer = await providers.For(type).CheckAnswerAsync(caller, factor, answer, ct);
+        if (completes is not null)
+        {
+            checkedAnswer = checkedAnswer.AlsoClaiming(completes.Claim, completes.Refused);
+        }
+
         return await guard.CheckAnswerAsync(caller.User.Id, caller.App.Id, scope, checkedAnswer, (tx, outcome) =>
             tx.AuditAsync(FactorAudit.New(clock, caller.User.Id, caller.App.Id, scope,
                 outcome == AnswerOutcome.Right ? AuditTypes.Verified : AuditTypes.VerifyFailed,
@@ -90,7 +97,7 @@ public sealed class FactorService(
     /// good for one use, compared in constant time, replaced by compare-and-set so two requests cannot both spend it, and
     /// wrong codes count towards their own lockout.
     /// </summary>
-    public async Task<Result<string>> UseRecoveryCodeAsync(string userId, string appId, string? code, CancellationToken ct)
+    public async Task<Result<string>> UseRecoveryCodeAsync(string userId, string appId, string? code, CancellationToken ct, ClaimAlong? completes = null)
     {
         var factor = await factors.FindByTypeAsync(userId, FactorType.Otp, ct);
         if (factor?.RecoveryCodeHash is not { } expectedHash)
@@ -104,6 +111,11 @@ public sealed class FactorService(
         var checkedCode = code is { Length: <= 64 } && SecretHash.Verify(Codes.NormaliseRecoveryCode(code), expectedHash)
             ? AnswerCheck<string>.Right(replacement, async tx => await tx.TryReplaceRecoveryCodeAsync(factor.Id, expectedHash, replacementHash), wrong)
             : AnswerCheck<string>.Wrong(wrong);
+        if (completes is not null)
+        {
+            checkedCode = checkedCode.AlsoClaiming(completes.Claim, completes.Refused);
+        }
+
         var result = await guard.CheckAnswerAsync(userId, appId, RecoveryScope, checkedCode, (tx, outcome) =>
             tx.AuditAsync(FactorAudit.New(clock, userId, appId, RecoveryScope,
                 outcome == AnswerOutcome.Right ? AuditTypes.RecoveryUsed : AuditTypes.VerifyFailed,
@@ -116,3 +128,6 @@ public sealed class FactorService(
         return result;
     }
 }
+
+/// <summary>A compare-and-set a right answer must also win inside its code check, and the error when it loses.</summary>
+public sealed record ClaimAlong(Func<ICodeCheckTransaction, ValueTask<bool>> Claim, Error Refused);

@@ -12,8 +12,8 @@ namespace Portcullis.Core.Factors;
 /// </summary>
 public interface IFactorProvider
 {
-    /// <summary>Whether this server can offer the type at all, whatever applications enable (FACE: only with a matcher installed).</summary>
-    bool IsAvailable { get; }
+    /// <summary>What a token's <c>amr</c> says of a sign-in that passed this factor (<see cref="Tokens.AuthenticationMethods"/>).</summary>
+    string Method { get; }
 
     /// <summary>
     /// Step 1 of binding: checks the profile and fills <paramref name="pending"/> with what step 2 will check against (a seed, a
@@ -33,9 +33,10 @@ public interface IFactorProvider
 
 /// <summary>
 /// What step 1 of binding produces: the pending enrollment to store, the code to send with it (stored together with its message),
-/// and for OTP the key URI and the recovery code shown once.
+/// and for OTP the key URI, the seed in base32 and the recovery code, shown once.
 /// </summary>
-public sealed record EnrollmentOffer(EnrollmentRequest Pending, DeliveryRequest? Delivery = null, string? OtpKeyUri = null, string? RecoveryCode = null);
+public sealed record EnrollmentOffer(EnrollmentRequest Pending, DeliveryRequest? Delivery = null, string? OtpKeyUri = null, string? RecoveryCode = null,
+    string? OtpSecret = null);
 
 /// <summary>An answer to a factor: a code (OTP, SMS, EMAIL) or a photo (FACE: an uploaded photo's key or an https link).</summary>
 public sealed record FactorAnswer(string? Code, string? Photo = null, bool IsExternalPhoto = false);

@@ -14,6 +14,10 @@ public sealed class MfaOptions : LockoutOptions
     [Range(30, 600)]
     public int EnrollmentTokenLifetimeSeconds { get; set; } = 60;
 
+    /// <summary>Lifetime of an mfaToken, the sign-in waiting for its second factor (at most five minutes).</summary>
+    [Range(30, 300)]
+    public int MfaTokenLifetimeSeconds { get; set; } = 300;
+
     /// <summary>Wrong codes one enrollment token survives.</summary>
     [Range(1, 10)]
     public int MaxAttemptsPerEnrollmentToken { get; set; } = 5;

@@ -7,6 +7,9 @@ public sealed class UserPool
 
     public required string Name { get; set; }
 
+    /// <summary>The MFA mode of the pool's applications that set none of their own (<see cref="Applications.MfaPolicy"/>).</summary>
+    public Applications.MfaMode MfaMode { get; set; } = Applications.MfaPolicy.DefaultMode;
+
     public DateTimeOffset CreatedAt { get; init; }
 }
 
@@ -20,4 +23,6 @@ public interface IUserPoolStore
 
     /// <summary>Inserts the pool; false when one with that id already exists.</summary>
     Task<bool> TryCreateAsync(UserPool pool, CancellationToken ct);
+
+    Task UpdateAsync(UserPool pool, CancellationToken ct);
 }

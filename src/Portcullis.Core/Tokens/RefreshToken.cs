@@ -21,6 +21,9 @@ public sealed class RefreshToken
 
     public DateTimeOffset AuthTime { get; init; }
 
+    /// <summary>How the sign-in that started the family authenticated, space-separated <c>amr</c> values (<see cref="AuthenticationMethods"/>).</summary>
+    public string? Amr { get; init; }
+
     public DateTimeOffset CreatedAt { get; init; }
 
     public DateTimeOffset ExpiresAt { get; init; }

@@ -6,6 +6,7 @@ using Portcullis.Contracts.Accounts;
 using Portcullis.Contracts.Envelope;
 using Portcullis.Core.Applications;
 using Portcullis.Core.Common;
+using Portcullis.Core.SignIn;
 using Portcullis.Core.Users;
 using Portcullis.Server.Http;
 using Portcullis.Server.Tokens;
@@ -24,7 +25,8 @@ public static class AccountEndpoints
         var group = routes.MapGroup("/api/v3").WithTags("Accounts");
         group.MapPost("/signup", SignUpAsync).WithSummary("Sign up with a password (email or username), or with a code (PASSCODE).")
             .Requires(CallerCredentials.App).Produces<ApiResponse<UserDto>>();
-        group.MapPost("/signin", SignInAsync).WithSummary("Sign in with a password; answers tokens.")
+        group.MapPost("/signin", SignInAsync)
+            .WithSummary("Sign in with a password or a code; answers tokens, or apiCode 1636 with an mfaToken when the application's MFA policy asks for a second factor.")
             .Requires(CallerCredentials.Client).Produces<ApiResponse<LoginTokenDto>>();
         group.MapGet("/get-profile", GetProfileAsync).WithSummary("The signed-in user's profile.")
             .Requires(CallerCredentials.SignedInUser).Produces<ApiResponse<UserDto>>();
@@ -88,7 +90,7 @@ public static class AccountEndpoints
 
     private static async Task<IResult> SignInAsync(HttpContext context, [FromBody] SignInDto dto, AppResolver resolver,
         ClientAuthenticator clients, AccountService accounts, TokenService tokens, IssuerResolver issuer, TimeProvider clock,
-        PassCodeService passCodes, IPhoneNumbers phones)
+        PassCodeService passCodes, IPhoneNumbers phones, MfaSignInService mfa, IOptions<MfaOptions> mfaOptions)
     {
         var credentials = CallerAuthentication.ClientCredentials(context, dto.ClientId, dto.ClientSecret);
         var app = await resolver.ResolveAsync(context, credentials);
@@ -135,8 +137,7 @@ public static class AccountEndpoints
                     return Envelope.Fail(context, found.Error!);
                 }
 
-                string[] amr = lookup == UserLookup.Phone ? ["sms"] : ["otp"];
-                return TokenAnswer(context, await tokens.IssueForUserAsync(issuer.Issuer(context), app.Value, found.Value, scope, clock.GetUtcNow(), amr, null, context.RequestAborted));
+                return await SignedInAsync(found.Value, FirstFactor.PassCode(lookup));
             }
 
             case "LDAP" or "AD":
@@ -169,8 +170,19 @@ public static class AccountEndpoints
             return Envelope.Fail(context, user.Error!);
         }
 
-        var issued = await tokens.IssueForUserAsync(issuer.Issuer(context), app.Value, user.Value, scope, clock.GetUtcNow(), ["pwd"], null, context.RequestAborted);
-        return TokenAnswer(context, issued);
+        return await SignedInAsync(user.Value, FirstFactor.Password);
+
+        // Every first factor ends here: tokens only when the application's MFA policy asks nothing more of this user.
+        async Task<IResult> SignedInAsync(User signedIn, FirstFactor first)
+        {
+            if (await mfa.ChallengeIfDemandedAsync(app.Value, signedIn, first, scope, context.RequestAborted) is { } challenge)
+            {
+                return Envelope.MfaRequired(context, challenge.ToDto(mfaOptions.Value.MfaTokenLifetimeSeconds));
+            }
+
+            return TokenAnswer(context, await tokens.IssueForUserAsync(issuer.Issuer(context), app.Value, signedIn, scope, clock.GetUtcNow(),
+                [first.Method], null, context.RequestAborted));
+        }
     }
 
     private static IResult TokenAnswer(HttpContext context, IssuedTokens issued) => Envelope.Ok(context, new LoginTokenDto

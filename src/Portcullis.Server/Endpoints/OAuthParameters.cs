@@ -62,3 +62,10 @@ public sealed class UserInfoForm
     [JsonPropertyName(OAuthParameters.AccessToken)]
     public string? AccessToken { get; set; }
 }
+
+/// <summary>The parameter of <c>/mfa/token/introspection</c>: the mfaToken asked about (optional: an empty body answers inactive).</summary>
+public sealed class MfaTokenForm
+{
+    [JsonPropertyName(OAuthParameters.Token)]
+    public string? Token { get; set; }
+}

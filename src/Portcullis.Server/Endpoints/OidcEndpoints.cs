@@ -3,6 +3,8 @@ using Portcullis.Contracts;
 using Portcullis.Contracts.Oidc;
 using Portcullis.Core.Applications;
 using Portcullis.Core.Common;
+using Portcullis.Core.SignIn;
+using Portcullis.Core.Tokens;
 using Portcullis.Core.Users;
 using Portcullis.Server.Hosting;
 using Portcullis.Server.Http;
@@ -85,7 +87,7 @@ public static class OidcEndpoints
     }
 
     private static async Task<IResult> TokenAsync(HttpContext context, AppResolver resolver, ClientAuthenticator clients,
-        TokenService tokens, IssuerResolver issuer, AccountService accounts)
+        TokenService tokens, IssuerResolver issuer, AccountService accounts, MfaSignInService mfa)
     {
         var (request, app, failure) = await AuthenticateClientAsync(context, resolver, clients);
         if (failure is not null)
@@ -114,6 +116,13 @@ public static class OidcEndpoints
                     return OAuthError("invalid_grant", "The user no longer exists or is suspended");
                 }
 
+                var amr = AuthenticationMethods.Split(stored.Amr);
+                if (!await mfa.AllowsRefreshAsync(app, user, amr, context.RequestAborted))
+                {
+                    await tokens.RevokeRefreshFamilyAsync(stored, context.RequestAborted);
+                    return OAuthError("invalid_grant", "The application now requires a second factor this session never passed: sign in again");
+                }
+
                 var scope = stored.Scope;
                 if (request[OAuthParameters.Scope] is { } narrowed)
                 {
@@ -126,7 +135,7 @@ public static class OidcEndpoints
                     scope = string.Join(' ', narrowed.Split(' ', StringSplitOptions.RemoveEmptyEntries).Distinct());
                 }
 
-                var refreshed = await tokens.IssueForUserAsync(issuer.Issuer(context), app, user, scope, stored.AuthTime, ["pwd"], null,
+                var refreshed = await tokens.IssueForUserAsync(issuer.Issuer(context), app, user, scope, stored.AuthTime, amr, null,
                     context.RequestAborted, stored.FamilyId);
                 return TokenAnswer(refreshed);
 
@@ -172,6 +181,9 @@ public static class OidcEndpoints
                 Jti = info.Jti,
                 Scope = info.Scope,
                 TokenType = "Bearer",
+                AuthTime = info.Authentication?.AuthTime.ToUnixTimeSeconds(),
+                Amr = info.Authentication?.Amr.ToArray(),
+                Acr = info.Authentication?.Acr,
             };
         }
         else if (!access.Succeeded && await tokens.FindRefreshTokenAsync(token, context.RequestAborted) is { } refresh
@@ -187,6 +199,9 @@ public static class OidcEndpoints
                 Iss = issuer.Issuer(context),
                 Scope = refresh.Scope,
                 TokenType = "refresh_token",
+                AuthTime = refresh.AuthTime.ToUnixTimeSeconds(),
+                Amr = [.. AuthenticationMethods.Split(refresh.Amr)],
+                Acr = AuthenticationMethods.AcrOf(AuthenticationMethods.Split(refresh.Amr)),
             };
         }
 
@@ -248,7 +263,14 @@ public static class OidcEndpoints
         }
 
         var scopes = access.Value.Scope.Split(' ');
-        var info = new UserInfoResponse { Sub = user.Id };
+        var authentication = access.Value.Authentication;
+        var info = new UserInfoResponse
+        {
+            Sub = user.Id,
+            AuthTime = authentication?.AuthTime.ToUnixTimeSeconds(),
+            Amr = authentication?.Amr.ToArray(),
+            Acr = authentication?.Acr,
+        };
         if (scopes.Contains("profile"))
         {
             info.Nickname = user.Nickname;
@@ -271,7 +293,6 @@ public static class OidcEndpoints
         return TypedResults.Json(info, PortcullisJsonContext.Default.UserInfoResponse);
     }
 
-    /// <summary>Reads the request and authenticates the client; a failure is an OAuth error answer ready to return.</summary>
     /// <summary>Introspection and revocation: the client authenticated, and the <c>token</c> it asks about (null exactly when failing).</summary>
     private static async Task<(string? Token, Application? App, IResult? Failure)> AuthenticateTokenRequestAsync(
         HttpContext context, AppResolver resolver, ClientAuthenticator clients)
@@ -282,6 +303,7 @@ public static class OidcEndpoints
             : (null, null, OAuthError("invalid_request", "token is required"));
     }
 
+    /// <summary>Reads the request and authenticates the client; a failure is an OAuth error answer ready to return.</summary>
     private static async Task<(OAuthRequest? Request, Application? App, IResult? Failure)> AuthenticateClientAsync(
         HttpContext context, AppResolver resolver, ClientAuthenticator clients)
     {

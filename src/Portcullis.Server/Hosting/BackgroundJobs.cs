@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Portcullis.Core.Delivery;
 using Portcullis.Core.Factors;
 using Portcullis.Core.Factors.Limits;
+using Portcullis.Core.SignIn;
 using Portcullis.Core.Tokens;
 using Portcullis.Server.Tokens;
 
@@ -26,6 +27,7 @@ public sealed class ExpiredTokenPurger(IServiceScopeFactory scopes, TimeProvider
                 var purged = await scope.ServiceProvider.GetRequiredService<ITokenStore>().PurgeExpiredAsync(now, stoppingToken)
                     + await scope.ServiceProvider.GetRequiredService<IEnrollmentStore>().PurgeExpiredAsync(now.AddHours(-1), stoppingToken)
                     + await scope.ServiceProvider.GetRequiredService<IPassCodeStore>().PurgeAsync(now.AddHours(-1), stoppingToken)
+                    + await scope.ServiceProvider.GetRequiredService<IMfaSessionStore>().PurgeExpiredAsync(now, stoppingToken)
                     + await scope.ServiceProvider.GetRequiredService<IRateCounterStore>().PurgeAsync(now.AddHours(-1), stoppingToken)
                     + await scope.ServiceProvider.GetRequiredService<IOutboxStore>().PurgeAsync(now.AddMinutes(-15), now.AddDays(-7), stoppingToken)
                     + await scope.ServiceProvider.GetRequiredService<IAttemptCounterStore>().PurgeIdleAsync(now - AttemptCounter.IdleRetention, stoppingToken);

@@ -84,6 +84,12 @@ public static class OpenApiDescription
                 Scheme = "basic",
                 Description = "client_secret_basic: the appId as user name and the appSecret as password (RFC 6749 §2.3.1).",
             };
+            document.Components.SecuritySchemes[SchemeName(CallerCredential.MfaToken)] = new OpenApiSecurityScheme
+            {
+                Type = SecuritySchemeType.Http,
+                Scheme = "bearer",
+                Description = "The mfaToken a sign-in answered with apiCode 1636: opaque, valid five minutes, good for one completed sign-in.",
+            };
             return Task.CompletedTask;
         }
     }

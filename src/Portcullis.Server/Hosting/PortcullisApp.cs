@@ -34,6 +34,8 @@ public static class PortcullisApp
         app.MapAccountEndpoints();
         app.MapOidcEndpoints();
         app.MapMfaEndpoints();
+        app.MapMfaSignInEndpoints();
+        app.MapMfaSignInSupportEndpoints();
         app.MapCodeEndpoints();
         app.MapDevEndpoints();
 

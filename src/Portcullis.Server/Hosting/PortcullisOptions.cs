@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Portcullis.Core.Applications;
 
 namespace Portcullis.Server.Hosting;
 
@@ -30,9 +31,6 @@ public sealed class BootstrapOptions : IValidatableObject
 {
     public const string Section = "Portcullis:Bootstrap";
 
-    /// <summary>The shortest application secret, the minimum <c>ApplicationService</c> holds every application to; checked here at start.</summary>
-    public const int MinSecretLength = 16;
-
     public string? AppId { get; set; }
 
     public string? AppSecret { get; set; }
@@ -43,10 +41,10 @@ public sealed class BootstrapOptions : IValidatableObject
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
-        if (IsConfigured && (AppSecret?.Length ?? 0) < MinSecretLength)
+        if (IsConfigured && (AppSecret?.Length ?? 0) < ApplicationService.MinSecretLength)
         {
             yield return new ValidationResult(
-                $"{Section}:AppSecret must be at least {MinSecretLength} characters when {Section}:AppId is set.", [nameof(AppSecret)]);
+                $"{Section}:AppSecret must be at least {ApplicationService.MinSecretLength} characters when {Section}:AppId is set.", [nameof(AppSecret)]);
         }
     }
 }

@@ -47,6 +47,7 @@ public static class ServiceRegistration
         services.AddScoped<AppResolver>();
         services.AddScoped<SignedInUsers>();
         services.AddScoped<MfaCallers>();
+        services.AddScoped<MfaSignInTokens>();
 
         services.AddOptions<MfaOptions>().BindConfiguration(MfaOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<PasswordLockoutOptions>().BindConfiguration(PasswordLockoutOptions.Section).ValidateDataAnnotations().ValidateOnStart();

@@ -7,7 +7,7 @@ namespace Portcullis.Server.Http;
 public sealed class AppResolver(IApplicationStore apps)
 {
     /// <summary>Longer ids name no application and are refused without a lookup.</summary>
-    public const int MaxAppIdLength = 64;
+    public const int MaxAppIdLength = ApplicationService.MaxAppIdLength;
 
     public async Task<Result<Application>> ResolveAsync(HttpContext context, ClientCredentials? presented = null)
     {

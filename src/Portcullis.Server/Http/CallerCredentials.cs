@@ -11,6 +11,9 @@ public enum CallerCredential
 
     /// <summary>The application's client id and secret in an HTTP Basic <c>authorization</c> header (client_secret_basic).</summary>
     ClientSecretBasic,
+
+    /// <summary>The mfaToken of a sign-in waiting for its second factor, in <c>authorization</c> (docs/sign-in-mfa.md).</summary>
+    MfaToken,
 }
 
 /// <summary>
@@ -35,6 +38,15 @@ public sealed class CallerCredentials
     /// <c>client_secret</c> in the body (client_secret_post; a public client sends none).
     /// </summary>
     public static CallerCredentials Client { get; } = new([CallerCredential.AppId], [CallerCredential.ClientSecretBasic]);
+
+    /// <summary>The mfaToken of a sign-in waiting for its second factor: the V2 MFA sign-in routes.</summary>
+    public static CallerCredentials PendingSignIn { get; } = new([CallerCredential.MfaToken]);
+
+    /// <summary>An mfaToken, or the application named in the header: the V2 code senders.</summary>
+    public static CallerCredentials PendingOrApp { get; } = new([CallerCredential.MfaToken], [CallerCredential.AppId]);
+
+    /// <summary>An mfaToken, or a signed-in user's access token with its application: the V2 authenticator list.</summary>
+    public static CallerCredentials PendingOrSignedIn { get; } = new([CallerCredential.MfaToken], [CallerCredential.AppId, CallerCredential.AccessToken]);
 
     public IReadOnlyList<IReadOnlyList<CallerCredential>> Alternatives { get; }
 }

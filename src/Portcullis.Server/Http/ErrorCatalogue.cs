@@ -45,6 +45,9 @@ public static class ErrorCatalogue
         ErrorKind.SmsCountryRefused => new(400, ApiCodes.SmsCountryRefused, "Text messages to country code {0} are not allowed", "不支持向国家/地区代码 {0} 发送短信"),
         ErrorKind.RateLimited => new(429, ApiCodes.RateLimited, "Too many requests: retry in {0} seconds", "您的请求已超过最大数量限制，请 {0} 秒后重试"),
         ErrorKind.DeliveryRefused => new(602, ApiCodes.DeliveryRefused, "The message provider refused the message", "消息服务商拒绝发送该消息"),
+        ErrorKind.MfaTokenInvalid => new(401, ApiCodes.MfaTokenInvalid, "The mfaToken is invalid, expired or already used: sign in again", "mfaToken 无效或已过期，请重新登录"),
+        ErrorKind.SecondFactorBound => new(403, ApiCodes.SecondFactorBound, "A factor is already bound: answer it to sign in, and bind more once signed in", "已绑定认证因素，请先完成二次认证，登录后再绑定其他因素"),
+        ErrorKind.NoFaceMatcher => new(400, ApiCodes.NoFaceMatcher, "No face matcher is configured on this server: FACE cannot be used", "服务器未配置人脸比对，无法使用人脸认证"),
         ErrorKind.InvalidChannel => new(400, ApiCodes.InvalidChannel, "Unknown channel: {0}", "不支持的验证码场景：{0}"),
     };
 
@@ -56,6 +59,9 @@ public static class ErrorCatalogue
     public static readonly CatalogueEntry NotFound = new(404, ApiCodes.NotFound, "No such endpoint", "接口不存在");
     public static readonly CatalogueEntry MethodNotAllowed = new(405, ApiCodes.MethodNotAllowed, "Method not allowed", "请求方法不被允许");
     public static readonly CatalogueEntry Internal = new(500, ApiCodes.InternalError, "Internal server error", "服务器内部错误");
+
+    /// <summary>The 1636 answer: not an error, but no tokens yet (GenAuth's statusCode 301 with HTTP 200).</summary>
+    public static readonly CatalogueEntry MfaRequired = new(301, ApiCodes.MfaRequired, "A second factor is required to sign in", "需要进行二次认证");
 
     public static readonly (string English, string Chinese) Success = ("Operation successful", "操作成功");
 }

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
+using Portcullis.Core.Tokens;
 
 namespace Portcullis.Server.Tokens;
 
@@ -37,9 +38,18 @@ public sealed class AccessTokenValidator(TimeProvider clock)
         }
 
         jwt.TryGetPayloadValue<string>("scope", out var scope);
-        var isClient = !jwt.TryGetPayloadValue<long>(JwtRegisteredClaimNames.AuthTime, out _);
+        var isClient = !jwt.TryGetPayloadValue<long>(JwtRegisteredClaimNames.AuthTime, out var authTime);
+        UserAuthentication? authentication = null;
+        if (!isClient)
+        {
+            jwt.TryGetPayloadValue<string[]>("amr", out var amr);
+            jwt.TryGetPayloadValue<string>(JwtRegisteredClaimNames.Acr, out var acr);
+            amr ??= [];
+            authentication = new UserAuthentication(DateTimeOffset.FromUnixTimeSeconds(authTime), amr, acr ?? AuthenticationMethods.AcrOf(amr));
+        }
+
         return new ValidatedAccessToken(new AccessTokenInfo(jwt.Subject, appId, jti, scope ?? "",
-            new DateTimeOffset(jwt.IssuedAt, TimeSpan.Zero), new DateTimeOffset(jwt.ValidTo, TimeSpan.Zero), isClient), kid);
+            new DateTimeOffset(jwt.IssuedAt, TimeSpan.Zero), new DateTimeOffset(jwt.ValidTo, TimeSpan.Zero), isClient, authentication), kid);
     }
 
     private TokenValidationParameters ParametersFor(string issuer, SigningKeyRing.KeySnapshot keys)

@@ -11,8 +11,12 @@ namespace Portcullis.Server.Tokens;
 /// <summary>Tokens handed to a client after authentication.</summary>
 public sealed record IssuedTokens(string AccessToken, string? IdToken, string? RefreshToken, int ExpiresIn, string Scope);
 
-/// <summary>A validated access token.</summary>
-public sealed record AccessTokenInfo(string Subject, string AppId, string Jti, string Scope, DateTimeOffset IssuedAt, DateTimeOffset ExpiresAt, bool IsClientToken);
+/// <summary>A validated access token; a user's carries how the user authenticated.</summary>
+public sealed record AccessTokenInfo(string Subject, string AppId, string Jti, string Scope, DateTimeOffset IssuedAt, DateTimeOffset ExpiresAt,
+    bool IsClientToken, UserAuthentication? Authentication = null);
+
+/// <summary>When and how a user authenticated: <c>auth_time</c>, <c>amr</c> and <c>acr</c> (<see cref="AuthenticationMethods"/>).</summary>
+public sealed record UserAuthentication(DateTimeOffset AuthTime, IReadOnlyList<string> Amr, string Acr);
 
 /// <summary>
 /// Issues and validates every token, for <c>/api/v3/signin</c> and <c>/oidc/token</c> alike, so both are the same kind of token:
@@ -35,6 +39,7 @@ public sealed class TokenService(SigningKeyRing keys, ITokenStore store, TimePro
         var credentials = new SigningCredentials(snapshot.Current, SecurityAlgorithms.RsaSha256);
 
         var accessJti = Ids.NewId();
+        var acr = AuthenticationMethods.AcrOf(amr);
         // The JWT's exp is this instant cut to whole seconds, so a revocation kept until this instant outlives the token.
         var accessExpiresAt = now.AddSeconds(lifetimes.AccessTokenLifetimeSeconds);
         var accessClaims = new Dictionary<string, object>
@@ -45,6 +50,7 @@ public sealed class TokenService(SigningKeyRing keys, ITokenStore store, TimePro
             ["client_id"] = app.Id,
             [JwtRegisteredClaimNames.AuthTime] = authTime.ToUnixTimeSeconds(),
             ["amr"] = amr.ToArray(),
+            [JwtRegisteredClaimNames.Acr] = acr,
         };
         var accessToken = Handler.CreateToken(new SecurityTokenDescriptor
         {
@@ -66,6 +72,7 @@ public sealed class TokenService(SigningKeyRing keys, ITokenStore store, TimePro
                 [JwtRegisteredClaimNames.Sub] = user.Id,
                 [JwtRegisteredClaimNames.AuthTime] = authTime.ToUnixTimeSeconds(),
                 ["amr"] = amr.ToArray(),
+                [JwtRegisteredClaimNames.Acr] = acr,
             };
             if (nonce is not null)
             {
@@ -101,6 +108,7 @@ public sealed class TokenService(SigningKeyRing keys, ITokenStore store, TimePro
                 UserId = user.Id,
                 Scope = scope,
                 AuthTime = authTime,
+                Amr = AuthenticationMethods.Join(amr),
                 CreatedAt = now,
                 ExpiresAt = now.AddSeconds(lifetimes.RefreshTokenLifetimeSeconds),
                 AccessTokenJti = accessJti,

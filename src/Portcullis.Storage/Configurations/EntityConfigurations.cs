@@ -18,6 +18,7 @@ internal sealed class UserPoolConfiguration : IEntityTypeConfiguration<UserPool>
         b.HasKey(p => p.Id);
         b.Property(p => p.Id).HasMaxLength(64);
         b.Property(p => p.Name).HasMaxLength(100);
+        b.Property(p => p.MfaMode).HasConversion<string>().HasMaxLength(16);
         b.HasIndex(p => p.Name).IsUnique();
     }
 }
@@ -45,6 +46,7 @@ internal sealed class ApplicationConfiguration : IEntityTypeConfiguration<Applic
                 v => v.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(FactorType.FromName).ToList(),
                 new ValueComparer<List<FactorType>>((x, y) => x!.SequenceEqual(y!), v => v.Aggregate(0, (h, s) => HashCode.Combine(h, s)), v => v.ToList()))
             .HasMaxLength(100);
+        b.Property(a => a.MfaMode).HasConversion<string>().HasMaxLength(16);
         b.HasOne<UserPool>().WithMany().HasForeignKey(a => a.PoolId).OnDelete(DeleteBehavior.Restrict);
     }
 }
@@ -102,6 +104,7 @@ internal sealed class RefreshTokenConfiguration : IEntityTypeConfiguration<Refre
         b.Property(t => t.UserId).HasMaxLength(64);
         b.Property(t => t.Scope).HasMaxLength(1000);
         b.Property(t => t.AccessTokenJti).HasMaxLength(64);
+        b.Property(t => t.Amr).HasMaxLength(100);
         b.HasIndex(t => t.TokenHash).IsUnique();
         b.HasIndex(t => t.FamilyId);
         b.HasIndex(t => t.ExpiresAt);

@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using Portcullis.Core.Audit;
 using Portcullis.Core.Factors;
 using Portcullis.Core.Factors.Limits;
+using Portcullis.Core.SignIn;
 
 namespace Portcullis.Storage.Configurations;
 
@@ -134,4 +135,24 @@ internal sealed class FacePhotoRecord
 internal static class FactorTypeColumn
 {
     public static readonly ValueConverter<FactorType, string> Converter = new(t => t.Name, name => FactorType.FromName(name));
+}
+
+internal sealed class MfaSessionConfiguration : IEntityTypeConfiguration<MfaSession>
+{
+    public void Configure(EntityTypeBuilder<MfaSession> b)
+    {
+        b.ToTable("mfa_sessions");
+        b.HasKey(s => s.Id);
+        b.Property(s => s.Id).HasMaxLength(64);
+        b.Property(s => s.TokenHash).HasMaxLength(64);
+        b.Property(s => s.PoolId).HasMaxLength(64);
+        b.Property(s => s.AppId).HasMaxLength(64);
+        b.Property(s => s.UserId).HasMaxLength(64);
+        b.Property(s => s.FirstFactor).HasMaxLength(16);
+        b.Property(s => s.Scope).HasMaxLength(1000);
+        b.Property(s => s.ProtectedEnrollmentToken).HasMaxLength(1000);
+        b.HasIndex(s => s.TokenHash).IsUnique();
+        b.HasIndex(s => s.ExpiresAt);
+        b.HasOne<Core.Users.User>().WithMany().HasForeignKey(s => s.UserId).OnDelete(DeleteBehavior.Cascade);
+    }
 }

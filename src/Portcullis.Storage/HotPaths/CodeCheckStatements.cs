@@ -86,6 +86,9 @@ internal abstract class CodeCheckStatements : ICodeCheckTransaction
     public async ValueTask<bool> TryConsumePassCodeAsync(string passCodeId, DateTimeOffset at) =>
         await ExecuteAsync(HotSql.ConsumePassCode, passCodeId, at) == 1;
 
+    public async ValueTask<bool> TryCompleteMfaSessionAsync(string sessionId, DateTimeOffset at) =>
+        await ExecuteAsync(HotSql.CompleteMfaSession, sessionId, at) == 1;
+
     public async ValueTask<BindOutcome> BindAsync(string enrollmentId, DateTimeOffset at, Factor factor)
     {
         // Its own savepoint: a refused insert must also undo the consumed token, and nothing else of the check.
@@ -108,7 +111,7 @@ internal abstract class CodeCheckStatements : ICodeCheckTransaction
         }
 
         var inserted = await ExecuteAsync(HotSql.InsertFactor,
-            f.Id, f.UserId, f.AppId, f.Type.ToString(), f.PhoneNumber, f.PhoneCountryCode, f.Email, f.ProtectedSecret, f.LastAcceptedStep,
+            f.Id, f.UserId, f.AppId, f.Type.Name, f.PhoneNumber, f.PhoneCountryCode, f.Email, f.ProtectedSecret, f.LastAcceptedStep,
             f.RecoveryCodeHash, f.PhotoKey, f.PhotoHash, f.CreatedAt);
         return inserted == 1 ? BindOutcome.Bound : BindOutcome.AlreadyBound;
     }

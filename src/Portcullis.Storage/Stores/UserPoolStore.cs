@@ -15,4 +15,14 @@ internal sealed class UserPoolStore(PortcullisDbContext db, ReadCache<UserPool> 
         await db.UserPools.AsNoTracking().OrderBy(p => p.Name).ToListAsync(ct);
 
     public Task<bool> TryCreateAsync(UserPool pool, CancellationToken ct) => UniqueViolation.TryInsertAsync(db, pool, ct);
+
+    public async Task UpdateAsync(UserPool pool, CancellationToken ct)
+    {
+        db.UserPools.Update(pool);
+        await db.SaveChangesAsync(ct);
+        db.Entry(pool).State = EntityState.Detached;
+
+        // After the save, as the application store does: a read in between must not cache the old row again.
+        cache.Forget(pool.Id);
+    }
 }

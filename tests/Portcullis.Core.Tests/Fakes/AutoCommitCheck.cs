@@ -33,7 +33,9 @@ public sealed class AutoCommitCheck(InMemoryAttemptCounterStore counters, InMemo
 
     public ValueTask<bool> TryConsumePassCodeAsync(string passCodeId, DateTimeOffset at) => throw NotInCoreTests();
 
-    private static NotSupportedException NotInCoreTests() => new("Core tests keep no enrollment tokens or pass codes.");
+    public ValueTask<bool> TryCompleteMfaSessionAsync(string sessionId, DateTimeOffset at) => throw NotInCoreTests();
+
+    private static NotSupportedException NotInCoreTests() => new("Core tests keep no enrollment tokens, pass codes or sign-in sessions.");
 
     public async ValueTask AuditAsync(AuditEvent auditEvent) => await audit.WriteAsync(auditEvent, ct);
 }

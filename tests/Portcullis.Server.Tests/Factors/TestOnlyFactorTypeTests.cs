@@ -49,7 +49,7 @@ public sealed class TestOnlyFactorTypeTests(TestOnlyFactorTypeTests.Server serve
     /// <summary>PIN: chosen at enrollment (stored hashed), answered at verification; a PIN of the wrong shape counts no attempt.</summary>
     private sealed class PinFactorProvider : IFactorProvider
     {
-        public bool IsAvailable => true;
+        public string Method => "pin";
 
         public Result<EnrollmentOffer> Offer(MfaCaller caller, EnrollmentProfile profile, EnrollmentRequest pending) =>
             Result<EnrollmentOffer>.Ok(new EnrollmentOffer(pending));

@@ -167,7 +167,8 @@ public abstract partial class StoreConformanceTests : IAsyncLifetime
     }
 
     /// <summary>A refresh token as sign-in issues one, with the access token issued alongside (two hours unless given).</summary>
-    protected RefreshToken NewRefreshToken(string? familyId = null, DateTimeOffset? expiresAt = null, DateTimeOffset? accessTokenExpiresAt = null)
+    protected RefreshToken NewRefreshToken(string? familyId = null, DateTimeOffset? expiresAt = null, DateTimeOffset? accessTokenExpiresAt = null,
+        string? amr = null)
     {
         var value = Ids.NewOpaqueToken();
         return new RefreshToken
@@ -183,6 +184,7 @@ public abstract partial class StoreConformanceTests : IAsyncLifetime
             ExpiresAt = expiresAt ?? Clock.GetUtcNow().AddDays(14),
             AccessTokenJti = Ids.NewId(),
             AccessTokenExpiresAt = accessTokenExpiresAt ?? Clock.GetUtcNow().AddHours(2),
+            Amr = amr,
         };
     }
 

@@ -17,7 +17,7 @@ namespace Portcullis.Core.Factors.Limits;
 public sealed class AnswerCheck<T>
     where T : class
 {
-    private AnswerCheck(T? value, Error? wrong, Error? invalid, Func<ICodeCheckTransaction, ValueTask<bool>>? claim)
+    private AnswerCheck(T? value, Error? wrong, Error? invalid, Func<ICodeCheckTransaction, ValueTask<Error?>>? claim)
     {
         Value = value;
         WrongAnswer = wrong;
@@ -28,13 +28,14 @@ public sealed class AnswerCheck<T>
     /// <summary>What a right answer proves; null otherwise.</summary>
     public T? Value { get; }
 
-    /// <summary>The error a wrong (or replayed) answer gets.</summary>
+    /// <summary>The error a wrong answer gets.</summary>
     public Error? WrongAnswer { get; }
 
     /// <summary>Bad input: the answer, with no attempt counted.</summary>
     public Error? Invalid { get; }
 
-    public Func<ICodeCheckTransaction, ValueTask<bool>>? Claim { get; }
+    /// <summary>The compare-and-sets a right answer must win, in order; the error of the first that fails (a replay), or null.</summary>
+    public Func<ICodeCheckTransaction, ValueTask<Error?>>? Claim { get; }
 
     public Func<ICodeCheckTransaction, ValueTask<Error?>>? Precondition { get; private init; }
 
@@ -46,7 +47,7 @@ public sealed class AnswerCheck<T>
     /// <param name="claim">The compare-and-set that spends the answer; false when another request spent it first.</param>
     /// <param name="replayed">The error when <paramref name="claim"/> fails.</param>
     public static AnswerCheck<T> Right(T value, Func<ICodeCheckTransaction, ValueTask<bool>> claim, Error replayed) =>
-        new(value, replayed, null, claim);
+        new(value, replayed, null, ClaimOrRefuse(claim, replayed));
 
     public static AnswerCheck<T> Wrong(Error error) => new(null, error, null, null);
 
@@ -55,6 +56,20 @@ public sealed class AnswerCheck<T>
     /// <summary>The same check with a <see cref="Precondition"/>.</summary>
     public AnswerCheck<T> WithPrecondition(Func<ICodeCheckTransaction, ValueTask<Error?>> precondition) =>
         new(Value, WrongAnswer, Invalid, Claim) { Precondition = precondition };
+
+    /// <summary>
+    /// The same check, whose right answer must also win <paramref name="claim"/> after its own (e.g. completing the sign-in it
+    /// answers); when that fails the answer gets <paramref name="refused"/> and counts as a replay.
+    /// </summary>
+    public AnswerCheck<T> AlsoClaiming(Func<ICodeCheckTransaction, ValueTask<bool>> claim, Error refused)
+    {
+        var also = ClaimOrRefuse(claim, refused);
+        var own = Claim;
+        return new(Value, WrongAnswer, Invalid, own is null ? also : async tx => await own(tx) ?? await also(tx)) { Precondition = Precondition };
+    }
+
+    private static Func<ICodeCheckTransaction, ValueTask<Error?>> ClaimOrRefuse(Func<ICodeCheckTransaction, ValueTask<bool>> claim, Error refused) =>
+        async tx => await claim(tx) ? null : refused;
 
     /// <summary>The same check proving another value (e.g. the factor a sent code belongs to).</summary>
     public AnswerCheck<TOther> Select<TOther>(Func<T, TOther> map)

@@ -68,11 +68,10 @@ public sealed class AttemptGuard(
 
         return await CheckAsync(subject, appId, scope, async tx =>
         {
-            var outcome = !answer.IsRight ? AnswerOutcome.Wrong
-                : answer.Claim is { } claim && !await claim(tx) ? AnswerOutcome.Replayed
-                : AnswerOutcome.Right;
+            var refusal = !answer.IsRight ? answer.WrongAnswer : answer.Claim is { } claim ? await claim(tx) : null;
+            var outcome = refusal is null ? AnswerOutcome.Right : answer.IsRight ? AnswerOutcome.Replayed : AnswerOutcome.Wrong;
             await record(tx, outcome);
-            return outcome == AnswerOutcome.Right ? Result<T>.Ok(answer.Value!) : answer.WrongAnswer!;
+            return refusal is null ? Result<T>.Ok(answer.Value!) : refusal;
         }, ct, answer.Precondition);
     }
 }

@@ -4,7 +4,7 @@ namespace Portcullis.Core.Factors.Limits;
 
 /// <summary>
 /// The statements one code check writes, run inside one storage transaction: the attempt reservation, the check's own
-/// compare-and-set (TOTP step, recovery code, enrollment token, pass code), the outcome (reset or lock) and the audit events commit together or not at all.
+/// compare-and-set (TOTP step, recovery code, enrollment token, pass code, the sign-in it completes), the outcome (reset or lock) and the audit events commit together or not at all.
 /// So a check costs one commit, and a crash between reserving and recording cannot leave a spent attempt behind.
 /// </summary>
 public interface ICodeCheckTransaction
@@ -41,6 +41,9 @@ public interface ICodeCheckTransaction
 
     /// <summary>Spends a pass code; false when another request spent it first.</summary>
     ValueTask<bool> TryConsumePassCodeAsync(string passCodeId, DateTimeOffset at);
+
+    /// <summary>Completes a sign-in waiting for its second factor (compare-and-set); false when it is completed or gone.</summary>
+    ValueTask<bool> TryCompleteMfaSessionAsync(string sessionId, DateTimeOffset at);
 
     ValueTask AuditAsync(AuditEvent auditEvent);
 }

@@ -13,7 +13,7 @@ public abstract class CodeFactorProvider(PassCodeService passCodes) : IFactorPro
     public const string BindChannel = "CHANNEL_BIND_MFA";
     public const string VerifyChannel = "CHANNEL_VERIFY_MFA";
 
-    public bool IsAvailable => true;
+    public abstract string Method { get; }
 
     /// <summary>Reads the recipient from the profile into <paramref name="pending"/>: a field error, or the request with it.</summary>
     protected abstract Result<EnrollmentRequest> WithRecipient(EnrollmentProfile profile, EnrollmentRequest pending);

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using Portcullis.Core.Common;
 using Portcullis.Core.Factors.Face;
 using Portcullis.Core.Factors.Limits;
+using Portcullis.Core.Tokens;
 
 namespace Portcullis.Core.Factors.Providers;
 
@@ -12,9 +13,10 @@ namespace Portcullis.Core.Factors.Providers;
 /// </summary>
 public sealed class FaceFactorProvider(IFacePhotoSource photos, IFacePhotoStore photoStore, IEnumerable<IFaceMatcher> matchers) : IFactorProvider
 {
-    private readonly IFaceMatcher? _matcher = matchers.FirstOrDefault();
+    public string Method => AuthenticationMethods.Face;
 
-    public bool IsAvailable => _matcher is not null;
+    // Registered with the matcher as its requirement (CoreServiceCollectionExtensions): resolved only where one is installed.
+    private readonly IFaceMatcher? _matcher = matchers.FirstOrDefault();
 
     public Result<EnrollmentOffer> Offer(MfaCaller caller, EnrollmentProfile profile, EnrollmentRequest pending) =>
         Result<EnrollmentOffer>.Ok(new EnrollmentOffer(pending));

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using Portcullis.Core.Common;
 using Portcullis.Core.Factors.Limits;
 using Portcullis.Core.Factors.Otp;
+using Portcullis.Core.Tokens;
 
 namespace Portcullis.Core.Factors.Providers;
 
@@ -12,7 +13,7 @@ namespace Portcullis.Core.Factors.Providers;
 /// </summary>
 public sealed class OtpFactorProvider(ISecretProtector protector, TimeProvider clock) : IFactorProvider
 {
-    public bool IsAvailable => true;
+    public string Method => AuthenticationMethods.OneTimeCode;
 
     public Result<EnrollmentOffer> Offer(MfaCaller caller, EnrollmentProfile profile, EnrollmentRequest pending)
     {
@@ -28,6 +29,7 @@ public sealed class OtpFactorProvider(ISecretProtector protector, TimeProvider c
                     RecoveryCodeHash = SecretHash.Hash(Codes.NormaliseRecoveryCode(recovery)),
                 },
                 OtpKeyUri: TotpVerifier.KeyUri(seed, caller.PoolName, account),
+                OtpSecret: TotpVerifier.ToBase32(seed),
                 RecoveryCode: recovery));
         }
         finally

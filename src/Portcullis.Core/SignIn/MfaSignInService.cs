@@ -1,0 +1,207 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Portcullis.Core.Applications;
+using Portcullis.Core.Common;
+using Portcullis.Core.Factors;
+using Portcullis.Core.Pools;
+using Portcullis.Core.Tokens;
+using Portcullis.Core.Users;
+
+namespace Portcullis.Core.SignIn;
+
+/// <summary>How the first factor of a sign-in was passed, and the factor type it already proved (a code sent to that phone or address).</summary>
+public sealed record FirstFactor(string Method, FactorType? Proves)
+{
+    public static readonly FirstFactor Password = new(AuthenticationMethods.Password, null);
+
+    public static FirstFactor PassCode(UserLookup sentTo) => sentTo == UserLookup.Phone
+        ? new(AuthenticationMethods.Sms, FactorType.Sms)
+        : new(AuthenticationMethods.OneTimeCode, FactorType.Email);
+
+    public static FirstFactor Of(string method) => method switch
+    {
+        AuthenticationMethods.Sms => PassCode(UserLookup.Phone),
+        AuthenticationMethods.OneTimeCode => PassCode(UserLookup.Email),
+        _ => Password,
+    };
+}
+
+/// <summary>A sign-in that must pass a second factor: the mfaToken to answer it with (shown once) and what the client is told.</summary>
+public sealed record MfaChallenge(string MfaToken, MfaSession Session, User User, MfaPolicy Policy, IReadOnlyList<Factor> Counting);
+
+/// <summary>A live mfaToken's sign-in: who answers, through which application, and what counts as a second factor.</summary>
+public sealed record PendingSignIn(MfaSession Session, MfaCaller Caller, MfaPolicy Policy)
+{
+    public FirstFactor First => FirstFactor.Of(Session.FirstFactor);
+
+    /// <summary>Whether a factor of <paramref name="type"/> may answer this sign-in: the policy counts it and it is not the first factor again.</summary>
+    public bool Accepts(FactorType type) => Policy.Factors.Contains(type) && type != First.Proves;
+}
+
+/// <summary>A completed sign-in: the user, and the methods its tokens carry.</summary>
+public sealed record CompletedSignIn(User User, Application App, string Scope, IReadOnlyList<string> Amr);
+
+/// <summary>
+/// MFA at sign-in (docs/sign-in-mfa.md): after a first factor, <see cref="ChallengeIfDemandedAsync"/> decides by the application's
+/// <see cref="MfaPolicy"/> whether tokens may be issued now or an mfaToken is answered instead; the second factor is then checked
+/// through <see cref="FactorService"/> (the same attempt counters as every check), and completing the sign-in is part of the
+/// answer's own transaction, so an mfaToken yields tokens once.
+/// </summary>
+public sealed class MfaSignInService(
+    IMfaSessionStore sessions,
+    IFactorStore factors,
+    IUserPoolStore pools,
+    IApplicationStore apps,
+    AccountService accounts,
+    FactorProviders providers,
+    FactorService factorService,
+    IOptions<MfaOptions> options,
+    TimeProvider clock,
+    ILogger<MfaSignInService> logger)
+{
+    public async Task<MfaPolicy> PolicyForAsync(Application app, CancellationToken ct)
+    {
+        var pool = await pools.FindAsync(app.PoolId, ct) ?? throw new InvalidOperationException($"Application {app.Id} names a pool that does not exist.");
+        return MfaPolicy.Of(app, pool, providers.OfferedBy(app));
+    }
+
+    /// <summary>
+    /// After <paramref name="user"/> passed <paramref name="first"/>: null when the policy lets tokens be issued now, otherwise a
+    /// new sign-in session and its mfaToken.
+    /// </summary>
+    public async Task<MfaChallenge?> ChallengeIfDemandedAsync(Application app, User user, FirstFactor first, string scope, CancellationToken ct)
+    {
+        var policy = await PolicyForAsync(app, ct);
+        var counting = policy.Counting(await factors.ListAsync(user.Id, ct)).Where(f => f.Type != first.Proves).ToList();
+        if (policy.Mode == MfaMode.Off || (policy.Mode == MfaMode.Optional && counting.Count == 0))
+        {
+            return null;
+        }
+
+        var token = Ids.NewOpaqueToken();
+        var now = clock.GetUtcNow();
+        var session = new MfaSession
+        {
+            Id = Ids.NewId(),
+            TokenHash = Ids.HashToken(token),
+            PoolId = app.PoolId,
+            AppId = app.Id,
+            UserId = user.Id,
+            FirstFactor = first.Method,
+            Scope = scope,
+            CreatedAt = now,
+            ExpiresAt = now.AddSeconds(options.Value.MfaTokenLifetimeSeconds),
+        };
+        await sessions.AddAsync(session, ct);
+        logger.LogInformation("User {UserId} passed {FirstFactor} for application {AppId}; a second factor is required", user.Id, first.Method, app.Id);
+        return new MfaChallenge(token, session, user, policy, counting);
+    }
+
+    /// <summary>
+    /// Whether a refresh may issue tokens for a session signed in with <paramref name="amr"/>: not when sign-in to
+    /// <paramref name="app"/> would demand a second factor of this user today and the session never passed one.
+    /// </summary>
+    public async Task<bool> AllowsRefreshAsync(Application app, User user, IReadOnlyList<string> amr, CancellationToken ct)
+    {
+        if (amr.Contains(AuthenticationMethods.MultiFactor))
+        {
+            return true;
+        }
+
+        var policy = await PolicyForAsync(app, ct);
+        var first = FirstFactor.Of(amr.Count > 0 ? amr[0] : AuthenticationMethods.Password);
+        return policy.Mode switch
+        {
+            MfaMode.Off => true,
+            MfaMode.Required => false,
+            _ => !policy.Counting(await factors.ListAsync(user.Id, ct)).Any(f => f.Type != first.Proves),
+        };
+    }
+
+    /// <summary>
+    /// The sign-in an mfaToken stands for, while it is live; <see cref="ErrorKind.MfaTokenInvalid"/> otherwise, and when the
+    /// request names another application than the one the token was issued through (<paramref name="namedAppId"/>).
+    /// </summary>
+    public async Task<Result<PendingSignIn>> ResolveAsync(string? mfaToken, string? namedAppId, string language, string? clientIp, CancellationToken ct)
+    {
+        var invalid = Result<PendingSignIn>.Fail(ErrorKind.MfaTokenInvalid);
+        if (string.IsNullOrEmpty(mfaToken) || mfaToken.Length > 512)
+        {
+            return invalid;
+        }
+
+        var session = await sessions.FindAsync(Ids.HashToken(mfaToken), ct);
+        if (session is null || session.CompletedAt is not null || session.ExpiresAt <= clock.GetUtcNow()
+            || (namedAppId is not null && !string.Equals(namedAppId, session.AppId, StringComparison.Ordinal)))
+        {
+            return invalid;
+        }
+
+        var app = await apps.FindAsync(session.AppId, ct);
+        var user = app is null ? null : await accounts.FindActiveAsync(app.PoolId, session.UserId, ct);
+        var pool = app is null ? null : await pools.FindAsync(app.PoolId, ct);
+        if (app is null || user is null || pool is null)
+        {
+            return invalid;
+        }
+
+        return Result<PendingSignIn>.Ok(new PendingSignIn(session, new MfaCaller(user, app, pool.Name, language, clientIp),
+            MfaPolicy.Of(app, pool, providers.OfferedBy(app))));
+    }
+
+    /// <summary>The user's factors that may answer this sign-in.</summary>
+    public async Task<IReadOnlyList<Factor>> CountingAsync(PendingSignIn signIn, CancellationToken ct) =>
+        [.. signIn.Policy.Counting(await factors.ListAsync(signIn.Caller.User.Id, ct)).Where(f => signIn.Accepts(f.Type))];
+
+    /// <summary>Sends what the user's factor of <paramref name="type"/> needs to be answered (a code), if this sign-in accepts it.</summary>
+    public Task<Error?> ChallengeAsync(PendingSignIn signIn, FactorType type, CancellationToken ct) =>
+        signIn.Accepts(type)
+            ? factorService.ChallengeAsync(signIn.Caller, type, ct)
+            : Task.FromResult<Error?>(new Error(ErrorKind.FactorNotAvailable, type.ToWire()));
+
+    /// <summary>
+    /// Checks the answer to the user's factor of <paramref name="type"/>; a right one completes the sign-in in the same
+    /// transaction. A wrong one counts towards the (user, type) lockout and leaves the mfaToken usable.
+    /// </summary>
+    public async Task<Result<CompletedSignIn>> VerifyAsync(PendingSignIn signIn, FactorType type, FactorAnswer answer, CancellationToken ct)
+    {
+        if (!signIn.Accepts(type))
+        {
+            return Result<CompletedSignIn>.Fail(ErrorKind.FactorNotAvailable, type.ToWire());
+        }
+
+        var verified = await factorService.VerifyAsync(signIn.Caller, type, answer, ct, Completes(signIn));
+        return verified.Succeeded ? Completed(signIn, providers.For(type).Method) : verified.Error!;
+    }
+
+    /// <summary>A recovery code stands in for the OTP factor: a right one completes the sign-in and answers its replacement, shown once.</summary>
+    public async Task<Result<(CompletedSignIn SignIn, string NewRecoveryCode)>> RecoverAsync(PendingSignIn signIn, string? code, CancellationToken ct)
+    {
+        if (!signIn.Accepts(FactorType.Otp))
+        {
+            return Result<(CompletedSignIn, string)>.Fail(ErrorKind.FactorNotAvailable, FactorType.Otp.ToWire());
+        }
+
+        var caller = signIn.Caller;
+        var replaced = await factorService.UseRecoveryCodeAsync(caller.User.Id, caller.App.Id, code, ct, Completes(signIn));
+        return replaced.Succeeded
+            ? Result<(CompletedSignIn, string)>.Ok((Completed(signIn, AuthenticationMethods.OneTimeCode).Value, replaced.Value))
+            : replaced.Error!;
+    }
+
+    /// <summary>Completes a sign-in whose second factor was just bound (binding proved it); false when the mfaToken was spent meanwhile.</summary>
+    public async Task<Result<CompletedSignIn>> CompleteWithNewFactorAsync(PendingSignIn signIn, FactorType type, CancellationToken ct) =>
+        await sessions.TryCompleteAsync(signIn.Session.Id, clock.GetUtcNow(), ct)
+            ? Completed(signIn, providers.For(type).Method)
+            : Result<CompletedSignIn>.Fail(ErrorKind.MfaTokenInvalid);
+
+    private ClaimAlong Completes(PendingSignIn signIn) =>
+        new(async tx => await tx.TryCompleteMfaSessionAsync(signIn.Session.Id, clock.GetUtcNow()), new Error(ErrorKind.MfaTokenInvalid));
+
+    private Result<CompletedSignIn> Completed(PendingSignIn signIn, string secondMethod)
+    {
+        logger.LogInformation("User {UserId} passed a second factor ({Method}) for application {AppId}", signIn.Caller.User.Id, secondMethod, signIn.Caller.App.Id);
+        return Result<CompletedSignIn>.Ok(new CompletedSignIn(signIn.Caller.User, signIn.Caller.App, signIn.Session.Scope,
+            AuthenticationMethods.WithSecondFactor(signIn.Session.FirstFactor, secondMethod)));
+    }
+}

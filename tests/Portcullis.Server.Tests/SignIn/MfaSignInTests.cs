@@ -52,6 +52,17 @@ public abstract class MfaSignInTests(TestServer server)
         return (email, seed, recovery);
     }
 
+    /// <summary>A user whose EMAIL factor is their own address, signed out; the minute between two codes has passed.</summary>
+    private async Task<string> UserWithEmailFactorAsync(AuthenticationClient client)
+    {
+        var (email, _) = await SignUpAsync(client);
+        await SignInAsync(client, email);
+        var (token, code) = await StartEmailAsync(client, server, email);
+        AssertOk(await EnrollAsync(client, "EMAIL", token, code));
+        server.Clock.Advance(TimeSpan.FromMinutes(1));
+        return email;
+    }
+
     private async Task<MfaChallengeDataDto> ChallengedAsync(AuthenticationClient client, string email, string scope = "openid profile email offline_access")
     {
         var answer = await client.SignInByEmailPasswordAsync(email, Password, new SignInOptions { Scope = scope }, Ct);
@@ -288,11 +299,7 @@ public abstract class MfaSignInTests(TestServer server)
     {
         server.RequireAvailable();
         using var client = await AppClientAsync(MfaMode.Optional);
-        var (email, _) = await SignUpAsync(client);
-        await SignInAsync(client, email);
-        var (token, code) = await StartEmailAsync(client, server, email);
-        AssertOk(await EnrollAsync(client, "EMAIL", token, code));
-        server.Clock.Advance(TimeSpan.FromMinutes(1));
+        var email = await UserWithEmailFactorAsync(client);
 
         // A password is one factor and the inbox another: challenged, and EMAIL may answer.
         var challenge = await ChallengedAsync(client, email);
@@ -422,11 +429,7 @@ public abstract class MfaSignInTests(TestServer server)
     {
         server.RequireAvailable();
         using var client = await AppClientAsync(MfaMode.Optional);
-        var (email, _) = await SignUpAsync(client);
-        await SignInAsync(client, email);
-        var (token, code) = await StartEmailAsync(client, server, email);
-        AssertOk(await EnrollAsync(client, "EMAIL", token, code));
-        server.Clock.Advance(TimeSpan.FromMinutes(1));
+        var email = await UserWithEmailFactorAsync(client);
         var challenge = await ChallengedAsync(client, email);
 
         var sent = await V2Async(client, HttpMethod.Post, "api/v2/email/send", mfaToken: null, $"{{\"email\":\"{email}\",\"scene\":\"MFA_VERIFY_CODE\"}}");

@@ -21,7 +21,7 @@ public sealed partial class ReadmeWalkthroughTests(ReadmeWalkthroughTests.Server
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]
-    public async Task CurlWalkthrough_BindsAnOtpFactor_RefusesTheBindingCodeAgain_AndVerifiesTheNextStep()
+    public async Task CurlWalkthrough_BindsAnOtpFactor_RefusesTheBindingCodeAgain_VerifiesTheNextStep_AndSignsInWithTheFactor()
     {
         foreach (var tool in new[] { "bash", "curl", "python3" })
         {
@@ -37,11 +37,17 @@ public sealed partial class ReadmeWalkthroughTests(ReadmeWalkthroughTests.Server
 
         Assert.True(exit == 0, $"the walk-through exited with {exit}:\n{errors}\n{output}");
         var answers = output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => JsonDocument.Parse(line).RootElement).ToList();
-        Assert.True(answers.Count == 4, "expected the answers of signup, enroll-factor and two verifies:\n" + output);
+        Assert.True(answers.Count == 6, "expected the answers of signup, enroll-factor, two verifies, the challenge and the recovery:\n" + output);
         Assert.Equal(200, answers[0].GetProperty("statusCode").GetInt32());
         Assert.Equal(200, answers[1].GetProperty("statusCode").GetInt32());
         Assert.Equal((400, ApiCodes.WrongTotp, false), Verify(answers[2]));
         Assert.Equal((200, 0, true), Verify(answers[3]));
+        Assert.Equal(ApiCodes.MfaRequired, answers[4].GetProperty("apiCode").GetInt32());
+        Assert.False(answers[4].GetProperty("data").TryGetProperty("access_token", out _));
+        Assert.Equal(200, answers[5].GetProperty("code").GetInt32());
+        var accessToken = new Microsoft.IdentityModel.JsonWebTokens.JsonWebToken(answers[5].GetProperty("data").GetProperty("access_token").GetString());
+        Assert.Equal(["pwd", "otp", "mfa"], accessToken.Claims.Where(c => c.Type == "amr").Select(c => c.Value));
+        Assert.Matches("^[a-z2-7]{4}(-[a-z2-7]{4}){5}$", answers[5].GetProperty("data").GetProperty("recoveryCode").GetString());
     }
 
     private static (int StatusCode, int ApiCode, bool Verified) Verify(JsonElement answer) =>

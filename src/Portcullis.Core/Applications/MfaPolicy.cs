@@ -34,14 +34,6 @@ public sealed record MfaPolicy(MfaMode Mode, IReadOnlyList<FactorType> Factors)
         return [.. Factors.Where(byType.ContainsKey).Select(t => byType[t])];
     }
 
-    /// <summary>Whether a user with these bound factors must pass a second factor to sign in.</summary>
-    public bool Demands(IEnumerable<Factor> bound) => Mode switch
-    {
-        MfaMode.Off => false,
-        MfaMode.Required => true,
-        _ => Counting(bound).Count > 0,
-    };
-
     public static string ToWire(MfaMode mode) => mode.ToString().ToLowerInvariant();
 
     public static bool TryParseMode(string? wire, out MfaMode mode)

@@ -35,7 +35,7 @@ public sealed record PendingSignIn(MfaSession Session, MfaCaller Caller, MfaPoli
     public FirstFactor First => FirstFactor.Of(Session.FirstFactor);
 
     /// <summary>Whether a factor of <paramref name="type"/> may answer this sign-in: the policy counts it and it is not the first factor again.</summary>
-    public bool Accepts(FactorType type) => Policy.Factors.Contains(type) && type != First.Proves;
+    public bool Accepts(FactorType type) => MfaSignInService.MayAnswer(Policy, First, type);
 }
 
 /// <summary>A completed sign-in: the user, and the methods its tokens carry.</summary>
@@ -72,8 +72,13 @@ public sealed class MfaSignInService(
     public async Task<MfaChallenge?> ChallengeIfDemandedAsync(Application app, User user, FirstFactor first, string scope, CancellationToken ct)
     {
         var policy = await PolicyForAsync(app, ct);
-        var counting = policy.Counting(await factors.ListAsync(user.Id, ct)).Where(f => f.Type != first.Proves).ToList();
-        if (policy.Mode == MfaMode.Off || (policy.Mode == MfaMode.Optional && counting.Count == 0))
+        if (policy.Mode == MfaMode.Off)
+        {
+            return null;
+        }
+
+        var counting = Answering(policy, await factors.ListAsync(user.Id, ct), first);
+        if (!Demands(policy, counting))
         {
             return null;
         }
@@ -109,13 +114,13 @@ public sealed class MfaSignInService(
         }
 
         var policy = await PolicyForAsync(app, ct);
-        var first = FirstFactor.Of(amr.Count > 0 ? amr[0] : AuthenticationMethods.Password);
-        return policy.Mode switch
+        if (policy.Mode == MfaMode.Off)
         {
-            MfaMode.Off => true,
-            MfaMode.Required => false,
-            _ => !policy.Counting(await factors.ListAsync(user.Id, ct)).Any(f => f.Type != first.Proves),
-        };
+            return true;
+        }
+
+        var first = FirstFactor.Of(amr.Count > 0 ? amr[0] : AuthenticationMethods.Password);
+        return !Demands(policy, Answering(policy, await factors.ListAsync(user.Id, ct), first));
     }
 
     /// <summary>
@@ -151,7 +156,18 @@ public sealed class MfaSignInService(
 
     /// <summary>The user's factors that may answer this sign-in.</summary>
     public async Task<IReadOnlyList<Factor>> CountingAsync(PendingSignIn signIn, CancellationToken ct) =>
-        [.. signIn.Policy.Counting(await factors.ListAsync(signIn.Caller.User.Id, ct)).Where(f => signIn.Accepts(f.Type))];
+        Answering(signIn.Policy, await factors.ListAsync(signIn.Caller.User.Id, ct), signIn.First);
+
+    /// <summary>The bound factors that may answer a sign-in whose first factor was <paramref name="first"/>: those the policy counts, but not the one the first factor proved.</summary>
+    private static List<Factor> Answering(MfaPolicy policy, IEnumerable<Factor> bound, FirstFactor first) =>
+        [.. policy.Counting(bound).Where(f => MayAnswer(policy, first, f.Type))];
+
+    /// <summary>A factor type answers a second factor when the policy counts it and the first factor did not already prove it.</summary>
+    public static bool MayAnswer(MfaPolicy policy, FirstFactor first, FactorType type) => policy.Factors.Contains(type) && type != first.Proves;
+
+    /// <summary>Whether a user with these answering factors must pass a second factor: always under <c>required</c>, with one under <c>optional</c>.</summary>
+    private static bool Demands(MfaPolicy policy, IReadOnlyList<Factor> answering) =>
+        policy.Mode == MfaMode.Required || (policy.Mode == MfaMode.Optional && answering.Count > 0);
 
     /// <summary>Sends what the user's factor of <paramref name="type"/> needs to be answered (a code), if this sign-in accepts it.</summary>
     public Task<Error?> ChallengeAsync(PendingSignIn signIn, FactorType type, CancellationToken ct) =>

@@ -52,6 +52,60 @@ public sealed class MfaFaceTests(MfaFaceTests.Server server) : IClassFixture<Mfa
     }
 
     [Fact]
+    public async Task Face_AtSignIn_APhotoUploadedWithTheMfaToken_CompletesTheSignInWithFaceMfa()
+    {
+        using var client = server.Client();
+        var (email, _) = await SignUpAsync(client);
+        await SignInAsync(client, email);
+        var photo = APng();
+        var enrolledKey = (await client.UploadFacePhotoAsync(photo, "image/png", Ct)).Data!.Key;
+        var started = await client.SendEnrollFactorRequestAsync(new SendEnrollFactorRequestDto { FactorType = "FACE", Profile = new() }, Ct);
+        AssertOk(await client.EnrollFactorAsync(new EnrollFactorDto
+        {
+            FactorType = "FACE",
+            EnrollmentToken = started.Data!.EnrollmentToken,
+            EnrollmentData = new() { Photo = enrolledKey, IsExternalPhoto = false },
+        }, Ct));
+
+        var challenge = await client.SignInByEmailPasswordAsync(email, Password, ct: Ct);
+        Assert.True(challenge.MfaChallenge is { FaceMfaEnabled: true }, Describe(challenge));
+        var mfaToken = challenge.MfaChallenge!.MfaToken;
+
+        // authing-js-sdk's upload: multipart field "file", folder=face-photo; here with the mfaToken it must carry.
+        using var http = server.RawHttp();
+        using var upload = new HttpRequestMessage(HttpMethod.Post, "api/v2/upload?folder=face-photo&private=true");
+        upload.Headers.Authorization = new("Bearer", mfaToken);
+        upload.Headers.Add("x-authing-app-id", client.AppId);
+        upload.Content = new MultipartFormDataContent { { new ByteArrayContent(photo), "file", "personal.jpeg" } };
+        using var uploaded = await http.SendAsync(upload, Ct);
+        var key = System.Text.Json.JsonDocument.Parse(await uploaded.Content.ReadAsStringAsync(Ct)).RootElement.GetProperty("data").GetProperty("key").GetString();
+
+        using var verify = new HttpRequestMessage(HttpMethod.Post, "api/v2/mfa/face/verify");
+        verify.Headers.Authorization = new("Bearer", mfaToken);
+        verify.Headers.Add("x-authing-app-id", client.AppId);
+        verify.Content = new StringContent($"{{\"photo\":\"{key}\"}}", System.Text.Encoding.UTF8, "application/json");
+        using var verified = await http.SendAsync(verify, Ct);
+        var answer = System.Text.Json.JsonDocument.Parse(await verified.Content.ReadAsStringAsync(Ct)).RootElement;
+
+        Assert.Equal(200, answer.GetProperty("code").GetInt32());
+        var accessToken = new Microsoft.IdentityModel.JsonWebTokens.JsonWebToken(answer.GetProperty("data").GetProperty("access_token").GetString());
+        Assert.Equal(["pwd", "face", "mfa"], accessToken.Claims.Where(c => c.Type == "amr").Select(c => c.Value));
+    }
+
+    [Fact]
+    public async Task V2Upload_WithoutAnyCredential_IsRefused()
+    {
+        using var http = server.RawHttp();
+
+        using var response = await http.PostAsync("api/v2/upload?folder=face-photo&private=true",
+            new MultipartFormDataContent { { new ByteArrayContent(APng()), "file", "personal.jpeg" } }, Ct);
+        var answer = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync(Ct)).RootElement;
+
+        Assert.NotEqual(200, answer.GetProperty("code").GetInt32());
+        Assert.False(answer.TryGetProperty("data", out _));
+    }
+
+    [Fact]
     public async Task Upload_OfSomethingThatIsNotAnImage_IsRefused()
     {
         using var client = server.Client();

@@ -74,6 +74,7 @@ public sealed partial class OpenApiDocumentTests(OpenApiDocumentTests.Server ser
         ["GET /api/v2/mfa/authenticator"] = ("ApiResponseOfListOfMfaAuthenticatorDto", MfaTokenOrSignedInUser),
         ["DELETE /api/v2/mfa/totp/associate"] = ("ApiResponseOfboolean", SignedInUser),
         ["POST /mfa/token/introspection"] = ("MfaTokenIntrospectionDto", Public),
+        ["POST /api/v2/upload"] = ("ApiResponseOfUploadedPhotoDto", MfaTokenOrSignedInUser),
         ["GET /dev/outbox.json"] = ("OutboxView[]", Public),
         ["GET /dev/outbox"] = ("string", Public),
     };

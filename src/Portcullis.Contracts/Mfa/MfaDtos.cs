@@ -88,4 +88,7 @@ public sealed class MfaOtpVerifyDataDto
 public sealed class UploadedPhotoDto
 {
     [JsonPropertyName("key")] public string Key { get; set; } = "";
+
+    /// <summary>GenAuth's V2 upload answers a <c>url</c> too: for a private face photo it is the same key.</summary>
+    [JsonPropertyName("url")] public string? Url { get; set; }
 }

@@ -133,32 +133,14 @@ public static class MfaEndpoints
             return Envelope.Fail(context, ErrorKind.FactorNotAvailable, "FACE");
         }
 
-        var max = options.Value.MaxPhotoBytes;
-        if (context.Request.ContentLength > max)
+        if (context.Request.ContentLength > options.Value.MaxPhotoBytes)
         {
-            return Envelope.Fail(context, ErrorKind.InvalidPhoto, $"larger than {max} bytes");
+            return Envelope.Fail(context, ErrorKind.InvalidPhoto, $"larger than {options.Value.MaxPhotoBytes} bytes");
         }
 
-        // Photos are bigger than API bodies: this endpoint's own cap replaces the server-wide body limit.
-        if (context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
-        {
-            limit.MaxRequestBodySize = max + 1;
-        }
-
-        var bytes = await FacePhotoSource.ReadCappedAsync(context.Request.Body, max, context.RequestAborted);
-        if (bytes is null)
-        {
-            return Envelope.Fail(context, ErrorKind.InvalidPhoto, $"larger than {max} bytes");
-        }
-
-        var photo = ImageDecoder.Decode(bytes, options.Value.MaxDimension);
-        if (!photo.Succeeded)
-        {
-            return Envelope.Fail(context, photo.Error!);
-        }
-
-        var key = await store.SaveAsync(caller.User.Id, photo.Value, context.RequestAborted);
-        return Envelope.Ok(context, new UploadedPhotoDto { Key = key });
+        FacePhotoUploads.AllowPhotoBody(context, options.Value);
+        var key = await FacePhotoUploads.SaveAsync(caller.User.Id, context.Request.Body, store, options.Value, context.RequestAborted);
+        return key.Succeeded ? Envelope.Ok(context, new UploadedPhotoDto { Key = key.Value }) : Envelope.Fail(context, key.Error!);
     }
 
     private static FactorDto ToDto(Factor factor) => new()

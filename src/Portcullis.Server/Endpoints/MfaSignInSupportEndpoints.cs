@@ -1,12 +1,15 @@
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
 using Portcullis.Contracts;
 using Portcullis.Contracts.Envelope;
 using Portcullis.Contracts.Mfa;
 using Portcullis.Core.Common;
 using Portcullis.Core.Delivery;
 using Portcullis.Core.Factors;
+using Portcullis.Core.Factors.Face;
 using Portcullis.Core.SignIn;
 using Portcullis.Core.Users;
+using Portcullis.Server.Adapters.Face;
 using Portcullis.Server.Hosting;
 using Portcullis.Server.Http;
 
@@ -36,6 +39,9 @@ public static class MfaSignInSupportEndpoints
             .Requires(CallerCredentials.PendingOrSignedIn).Produces<ApiResponse<List<MfaAuthenticatorDto>>>();
         group.MapDelete("/mfa/totp/associate", UnbindTotpAsync).WithSummary("Unbind the OTP factor: a signed-in user's access token only, never an mfaToken.")
             .Requires(CallerCredentials.SignedInUser).Produces<ApiResponse<bool?>>();
+        group.MapPost("/upload", UploadAsync).DisableAntiforgery().Accepts<IFormFile>("multipart/form-data")
+            .WithSummary("A face photo as multipart field `file` with `folder=face-photo`, for an mfaToken or a signed-in user: `data.key` for `photoA`/`photo` (needs a face matcher).")
+            .Requires(CallerCredentials.PendingOrSignedIn).Produces<ApiResponse<UploadedPhotoDto>>();
         routes.MapPost("/mfa/token/introspection", IntrospectAsync).WithTags("MFA at sign-in").DisableAntiforgery()
             .WithSummary("Whether an mfaToken (form or JSON `token`) is live; raw `{active, userPoolId, userId, exp, iat}`. An empty body answers `{active: false}`.")
             .ReadsOAuthParameters<MfaTokenForm>().Produces<MfaTokenIntrospectionDto>();
@@ -102,24 +108,14 @@ public static class MfaSignInSupportEndpoints
 
     private static async Task<IResult> ListAuthenticatorsAsync(HttpContext context, MfaSignInService mfa, MfaCallers callers, IFactorStore factors)
     {
-        string userId;
-        if (await PendingSignInOf(context, mfa) is { } signIn)
+        var userId = await UserOfAsync(context, mfa, callers);
+        if (!userId.Succeeded)
         {
-            userId = signIn.Caller.User.Id;
-        }
-        else
-        {
-            var caller = await callers.ResolveAsync(context);
-            if (!caller.Succeeded)
-            {
-                return Envelope.FailV2(context, caller.Error!);
-            }
-
-            userId = caller.Value.User.Id;
+            return Envelope.FailV2(context, userId.Error!);
         }
 
-        var otp = await factors.FindByTypeAsync(userId, FactorType.Otp, context.RequestAborted);
-        List<MfaAuthenticatorDto> list = otp is null ? [] : [new MfaAuthenticatorDto { Id = otp.Id, UserId = userId, CreatedAt = otp.CreatedAt }];
+        var otp = await factors.FindByTypeAsync(userId.Value, FactorType.Otp, context.RequestAborted);
+        List<MfaAuthenticatorDto> list = otp is null ? [] : [new MfaAuthenticatorDto { Id = otp.Id, UserId = userId.Value, CreatedAt = otp.CreatedAt }];
         return Envelope.OkV2(context, list);
     }
 
@@ -141,6 +137,52 @@ public static class MfaSignInSupportEndpoints
 
         var reset = await factors.ResetAsync(user.Id, caller.Value.App.Id, otp.Id, context.RequestAborted);
         return reset.Succeeded ? Envelope.OkV2<bool?>(context, true) : Envelope.FailV2(context, reset.Error!);
+    }
+
+    /// <summary>
+    /// GenAuth's upload, for face photos only. authing-js-sdk sends it with no credentials at all, which Portcullis refuses: a
+    /// photo is stored for a user, so the caller must be one (an mfaToken, or an access token).
+    /// </summary>
+    private static async Task<IResult> UploadAsync(HttpContext context, [FromQuery] string? folder, MfaSignInService mfa, MfaCallers callers,
+        FactorProviders providers, IFacePhotoStore store, IOptions<FaceOptions> options)
+    {
+        if (folder != "face-photo")
+        {
+            return Envelope.FailV2(context, new Error(ErrorKind.InvalidArgument, "folder"));
+        }
+
+        if (!providers.IsAvailable(FactorType.Face))
+        {
+            return Envelope.FailV2(context, new Error(ErrorKind.NoFaceMatcher));
+        }
+
+        var userId = await UserOfAsync(context, mfa, callers);
+        if (!userId.Succeeded)
+        {
+            return Envelope.FailV2(context, userId.Error!);
+        }
+
+        FacePhotoUploads.AllowPhotoBody(context, options.Value);
+        if (!context.Request.HasFormContentType || (await context.Request.ReadFormAsync(context.RequestAborted)).Files.GetFile("file") is not { } file)
+        {
+            return Envelope.FailV2(context, new Error(ErrorKind.InvalidArgument, "file"));
+        }
+
+        await using var photo = file.OpenReadStream();
+        var key = await FacePhotoUploads.SaveAsync(userId.Value, photo, store, options.Value, context.RequestAborted);
+        return key.Succeeded ? Envelope.OkV2(context, new UploadedPhotoDto { Key = key.Value, Url = key.Value }) : Envelope.FailV2(context, key.Error!);
+    }
+
+    /// <summary>The user an mfaToken or, failing that, a signed-in user's access token names.</summary>
+    private static async Task<Result<string>> UserOfAsync(HttpContext context, MfaSignInService mfa, MfaCallers callers)
+    {
+        if (await PendingSignInOf(context, mfa) is { } signIn)
+        {
+            return Result<string>.Ok(signIn.Caller.User.Id);
+        }
+
+        var caller = await callers.ResolveAsync(context);
+        return caller.Succeeded ? Result<string>.Ok(caller.Value.User.Id) : caller.Error!;
     }
 
     private static async Task<IResult> IntrospectAsync(HttpContext context, MfaSignInService mfa, TimeProvider clock)

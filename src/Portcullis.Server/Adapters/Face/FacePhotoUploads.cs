@@ -1,0 +1,30 @@
+using Portcullis.Core.Common;
+using Portcullis.Core.Factors.Face;
+
+namespace Portcullis.Server.Adapters.Face;
+
+/// <summary>An uploaded face photo, from whichever route it came: capped, decoded (metadata dropped), stored encrypted for its user.</summary>
+public static class FacePhotoUploads
+{
+    /// <summary>Photos are bigger than API bodies: the upload's own cap replaces the server-wide body limit.</summary>
+    public static void AllowPhotoBody(HttpContext context, FaceOptions options)
+    {
+        if (context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+        {
+            limit.MaxRequestBodySize = options.MaxPhotoBytes + 1;
+        }
+    }
+
+    /// <summary>The stored photo's key; <see cref="ErrorKind.InvalidPhoto"/> for a photo too large or not an image.</summary>
+    public static async Task<Result<string>> SaveAsync(string userId, Stream photo, IFacePhotoStore store, FaceOptions options, CancellationToken ct)
+    {
+        var bytes = await FacePhotoSource.ReadCappedAsync(photo, options.MaxPhotoBytes, ct);
+        if (bytes is null)
+        {
+            return Result<string>.Fail(ErrorKind.InvalidPhoto, $"larger than {options.MaxPhotoBytes} bytes");
+        }
+
+        var decoded = ImageDecoder.Decode(bytes, options.MaxDimension);
+        return decoded.Succeeded ? Result<string>.Ok(await store.SaveAsync(userId, decoded.Value, ct)) : decoded.Error!;
+    }
+}

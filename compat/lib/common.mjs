@@ -6,7 +6,7 @@
 // Exit code 0 only if every step passed.
 
 import assert from 'node:assert/strict';
-import { createHmac, randomBytes } from 'node:crypto';
+import { createHmac, createPublicKey, randomBytes, verify as verifySignature } from 'node:crypto';
 
 export { assert };
 
@@ -37,6 +37,16 @@ export async function loadSdk() {
     return await import('authing-node-sdk');
   } catch (e) {
     console.log(`FAIL setup: cannot load authing-node-sdk (run \`npm ci\` in compat/): ${oneLine(e?.message ?? e)}`);
+    process.exit(2);
+  }
+}
+
+/** Imports authing-js-sdk (the browser/V2 SDK, which also runs in node), like {@link loadSdk}. */
+export async function loadJsSdk() {
+  try {
+    return await import('authing-js-sdk');
+  } catch (e) {
+    console.log(`FAIL setup: cannot load authing-js-sdk (run \`npm ci\` in compat/): ${oneLine(e?.message ?? e)}`);
     process.exit(2);
   }
 }
@@ -147,6 +157,75 @@ export function audIncludes(aud, appId) {
 
 export function decodeJwtHeader(token) {
   return JSON.parse(Buffer.from(String(token).split('.')[0], 'base64url').toString('utf8'));
+}
+
+// ---------------------------------------------------------------- development outbox
+
+/** The ids of the messages now in the development outbox, to tell the next one apart (see {@link outboxCode}). */
+export async function outboxIds(appHost) {
+  return new Set((await readOutbox(appHost)).map((m) => m.id));
+}
+
+/**
+ * The code of the first message to `recipient` (E.164 phone or email address) that is not in `seen`, from the server's
+ * `/dev/outbox.json` (served when `Portcullis:DevOutbox` is on). Polls for up to `timeoutMs`: the message is written with the
+ * code before the send call answers, but its delivery is asynchronous.
+ */
+export async function outboxCode(appHost, recipient, seen, timeoutMs = 5000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const messages = await readOutbox(appHost);
+    const fresh = messages.filter((m) => m.recipient === recipient && !seen.has(m.id));
+    if (fresh.length > 1) throw new Error(`${fresh.length} new messages to ${recipient}, expected one: ${truncate(JSON.stringify(fresh))}`);
+    if (fresh.length === 1) {
+      if (typeof fresh[0].code !== 'string' || fresh[0].code.length === 0) throw new Error(`the outbox message to ${recipient} shows no code: ${JSON.stringify(fresh[0])}`);
+      return fresh[0].code;
+    }
+    if (Date.now() > deadline) throw new Error(`no new message to ${recipient} in /dev/outbox.json after ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+async function readOutbox(appHost) {
+  const r = await fetch(`${appHost.replace(/\/+$/, '')}/dev/outbox.json`);
+  if (r.status !== 200) throw new Error(`GET /dev/outbox.json answered HTTP ${r.status}: start the server with Portcullis:DevOutbox=true`);
+  const list = await r.json();
+  if (!Array.isArray(list)) throw new Error(`/dev/outbox.json is not an array: ${truncate(JSON.stringify(list))}`);
+  return list;
+}
+
+// ---------------------------------------------------------------- JWT signatures
+
+export function decodeJwtPayload(token) {
+  return JSON.parse(Buffer.from(String(token).split('.')[1], 'base64url').toString('utf8'));
+}
+
+/**
+ * Checks an RS256 JWT's signature against the server's JWKS (`/oidc/.well-known/jwks.json`) with node's crypto only: the key
+ * named by the header's `kid`, imported as a JWK. Throws unless it verifies; also checks that a changed payload does not.
+ */
+export async function verifyRs256WithJwks(appHost, token) {
+  const parts = String(token).split('.');
+  if (parts.length !== 3) throw new Error('not a compact JWS (three parts expected)');
+  const header = decodeJwtHeader(token);
+  if (header.alg !== 'RS256') throw new Error(`alg is ${JSON.stringify(header.alg)}, expected RS256`);
+  const r = await fetch(`${appHost.replace(/\/+$/, '')}/oidc/.well-known/jwks.json`);
+  if (r.status !== 200) throw new Error(`GET /oidc/.well-known/jwks.json answered HTTP ${r.status}`);
+  const jwks = await r.json();
+  if (!Array.isArray(jwks?.keys)) throw new Error(`the JWKS has no keys array: ${truncate(JSON.stringify(jwks))}`);
+  const candidates = jwks.keys.filter((k) => k.kty === 'RSA' && (header.kid === undefined || k.kid === header.kid));
+  if (candidates.length !== 1) throw new Error(`${candidates.length} RSA keys in the JWKS match kid ${JSON.stringify(header.kid)}`);
+  const { kty, n, e } = candidates[0];
+  const key = createPublicKey({ key: { kty, n, e }, format: 'jwk' });
+  const signature = Buffer.from(parts[2], 'base64url');
+  if (!verifySignature('RSA-SHA256', Buffer.from(`${parts[0]}.${parts[1]}`, 'ascii'), key, signature)) {
+    throw new Error(`the signature does not verify with the JWKS key ${JSON.stringify(header.kid)}`);
+  }
+  const forged = Buffer.from(JSON.stringify({ ...decodeJwtPayload(token), acr: 'forged' })).toString('base64url');
+  if (verifySignature('RSA-SHA256', Buffer.from(`${parts[0]}.${forged}`, 'ascii'), key, signature)) {
+    throw new Error('a changed payload verified too: the check proves nothing');
+  }
+  return header.kid;
 }
 
 // ---------------------------------------------------------------- TOTP (RFC 4226 / RFC 6238)

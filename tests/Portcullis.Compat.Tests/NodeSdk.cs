@@ -4,12 +4,16 @@ using Portcullis.Testing;
 namespace Portcullis.Compat.Tests;
 
 /// <summary>
-/// Runs the scripts in <c>compat/</c> (the official authing-node-sdk, pinned) with node. Installs the pinned packages with
-/// <c>npm ci</c> on first use when <c>node_modules</c> is missing. Without node: skip loudly, or fail in CI.
+/// Runs the scripts in <c>compat/</c> (the official authing-node-sdk and authing-js-sdk, pinned) with node. Installs the pinned
+/// packages with <c>npm ci</c> on first use when one of them is missing from <c>node_modules</c>. Without node: skip loudly, or
+/// fail in CI.
 /// </summary>
 public static class NodeSdk
 {
     private static readonly SemaphoreSlim InstallGate = new(1, 1);
+
+    /// <summary>The packages of compat/package.json: a node_modules from before one was added is reinstalled.</summary>
+    private static readonly string[] RequiredPackages = ["authing-node-sdk", "authing-js-sdk"];
 
     public static string CompatDirectory { get; } = FindCompatDirectory();
 
@@ -30,7 +34,7 @@ public static class NodeSdk
         await InstallGate.WaitAsync(ct);
         try
         {
-            if (Directory.Exists(Path.Combine(CompatDirectory, "node_modules", "authing-node-sdk")))
+            if (RequiredPackages.All(package => File.Exists(Path.Combine(CompatDirectory, "node_modules", package, "package.json"))))
             {
                 return;
             }

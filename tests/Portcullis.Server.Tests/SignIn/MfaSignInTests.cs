@@ -318,6 +318,38 @@ public abstract class MfaSignInTests(TestServer server)
         Assert.Equal(["otp"], Jwt(answer.Data!.AccessToken!).Claims.Where(c => c.Type == "amr").Select(c => c.Value));
     }
 
+    /// <summary>A PASSCODE sign-in: a code sent to <paramref name="email"/> on CHANNEL_LOGIN, then signin with it.</summary>
+    private async Task<SignInResponse> PassCodeSignInAsync(AuthenticationClient client, string email)
+    {
+        AssertOk(await client.SendEmailAsync(email, "CHANNEL_LOGIN", Ct));
+        return await client.SignInAsync(new SignInDto
+        {
+            Connection = Connections.PassCode,
+            PassCodePayload = new PassCodePayload { Email = email, PassCode = server.Outbox.LastTo(email)!.Code },
+        }, Ct);
+    }
+
+    [Fact]
+    public async Task PassCodeSignIn_IsGatedLikeAPassword_OptionalWithAnOtpFactor_AndRequiredWithNone()
+    {
+        server.RequireAvailable();
+        using var optional = await AppClientAsync(MfaMode.Optional);
+        var (withOtp, seed, _) = await UserWithOtpAsync(optional);
+        server.Clock.Advance(TimeSpan.FromMinutes(1));
+
+        var challenged = await PassCodeSignInAsync(optional, withOtp);
+        Assert.True(challenged.IsMfaRequired, Describe(challenged));
+        Assert.Null(challenged.Data);
+        var completed = await optional.VerifyTotpMfaAsync(challenged.MfaChallenge!.MfaToken, Totp(seed), Ct);
+        Assert.Equal(["otp", "mfa"], Jwt(completed.Data!.AccessToken).Claims.Where(c => c.Type == "amr").Select(c => c.Value));
+
+        using var required = await AppClientAsync(MfaMode.Required);
+        var (withNothing, _) = await SignUpAsync(required);
+        var mustBind = await PassCodeSignInAsync(required, withNothing);
+        Assert.True(mustBind.IsMfaRequired, Describe(mustBind));
+        Assert.DoesNotContain("EMAIL", mustBind.MfaChallenge!.ApplicationMfa.Select(m => m.MfaPolicy));
+    }
+
     [Fact]
     public async Task Required_UserWithoutFactor_BindsOtpDuringSignIn_AndGetsMfaTokens()
     {

@@ -94,13 +94,22 @@ public sealed class BenchRun(BenchSettings s, Log log)
             new Dictionary<string, string> { ["BENCH_TOKENS"] = D("enroll.tsv"), ["BENCH_APP_ID"] = s.AppId }, 20, Cpu, db, server.Pid,
             () => Seeder.ResetEnrollUsersAsync(s, provider, connection, ct), ct);
         var hashAlone = HashRates[label] = new HashAlone();
-        await TargetAsync(label, "signin", "signin (password, Argon2id)", Port(port), "simple.lua",
-            SimpleEnv("signin", "users.tsv", "\"access_token\""), s.SignInTimeoutSeconds, Cpu, db, server.Pid,
+        await TargetAsync(label, "signin", "signin (password, Argon2id; application with MFA off)", Port(port), "simple.lua",
+            SimpleEnv("signin", "users.tsv", "\"access_token\"", s.SignInAppId, s.SignInAppSecret), s.SignInTimeoutSeconds, Cpu, db, server.Pid,
             async () =>
             {
                 await hashAlone.RoundAsync(s.DurationSeconds, ct);
                 log.Line($"  the hash alone: {hashAlone.PerSecond[^1]:F1} verifies/s on {Environment.ProcessorCount} threads");
             }, ct);
+
+        if (s.Wants("mfa-signin"))
+        {
+            // Its own codes file: the verify rounds' one no longer covers the steps this late in the server's targets.
+            await CodesFile.WriteAsync(D($"codes-{key}-mfa.tsv"), s.Users, Seeder.Seed, SignInSeconds(), ct);
+        }
+
+        await TargetAsync(label, "mfa-signin", "mfa-signin (password + TOTP, tokens)", Port(port), "mfasignin.lua",
+            MfaSignInEnv($"codes-{key}-mfa.tsv", key), s.SignInTimeoutSeconds, Cpu, db, server.Pid, null, ct);
     }
 
     public async Task PeerAsync(CancellationToken ct)
@@ -159,6 +168,12 @@ public sealed class BenchRun(BenchSettings s, Log log)
     /// <summary>Seconds the verify rounds of one server can take (their codes file must cover them), with slack.</summary>
     private int TotalSeconds() => s.WarmupSeconds + s.Rounds * (s.DurationSeconds + 3) + 60;
 
+    /// <summary>
+    /// Seconds a sign-in target can take from its first wait for an idle server to its last round: every round may wait the
+    /// whole 20.5 s of <see cref="QuiesceAsync"/> for the hashes still in flight, with slack.
+    /// </summary>
+    private int SignInSeconds() => (s.Rounds + 1) * 21 + s.WarmupSeconds + s.Rounds * s.DurationSeconds + 60;
+
     private static Dictionary<string, string> DotnetEnv() => new()
     {
         ["ASPNETCORE_ENVIRONMENT"] = "Production",
@@ -177,14 +192,28 @@ public sealed class BenchRun(BenchSettings s, Log log)
         ["BENCH_EXPECT"] = expect,
     };
 
-    private Dictionary<string, string> SimpleEnv(string kind, string tokens, string expect) => new()
+    private Dictionary<string, string> SimpleEnv(string kind, string tokens, string expect, string? appId = null, string? appSecret = null) => new()
     {
         ["BENCH_KIND"] = kind,
         ["BENCH_TOKENS"] = D(tokens),
+        ["BENCH_APP_ID"] = appId ?? s.AppId,
+        ["BENCH_APP_SECRET"] = appSecret ?? s.AppSecret,
+        ["BENCH_PASSWORD"] = Seeder.Password,
+        ["BENCH_EXPECT"] = expect,
+    };
+
+    /// <summary>
+    /// The bootstrap application (the pool's optional policy challenges every bench user). The state is one file for both
+    /// servers: PostgreSQL's rows are copied from SQLite after its rounds, the factors' last accepted steps included.
+    /// </summary>
+    private Dictionary<string, string> MfaSignInEnv(string codes, string server) => new()
+    {
+        ["BENCH_CODES"] = D(codes),
+        ["BENCH_STATE"] = D("mfa-signin-state.txt"),
+        ["BENCH_VERIFY_STATE"] = D($"verify-state-{server}.txt"),
         ["BENCH_APP_ID"] = s.AppId,
         ["BENCH_APP_SECRET"] = s.AppSecret,
         ["BENCH_PASSWORD"] = Seeder.Password,
-        ["BENCH_EXPECT"] = expect,
     };
 
     private async Task TargetAsync(string server, string key, string title, string url, string script, Dictionary<string, string> env,

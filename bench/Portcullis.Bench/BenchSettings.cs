@@ -13,6 +13,22 @@ public sealed class BenchSettings
 
     public string AppSecret { get; } = "bench-app-secret-0123456789abcdef";
 
+    /// <summary>
+    /// A second application in the same pool, seeded with MFA off: the signin target's. The bootstrap application follows the
+    /// pool's optional policy, which challenges every bench user (they have an OTP factor), so only an application with MFA off
+    /// answers a password sign-in with tokens.
+    /// </summary>
+    public string SignInAppId { get; } = "be0c0000000000000000a002";
+
+    public string SignInAppSecret { get; } = "bench-signin-secret-0123456789abcdef";
+
+    /// <summary>Every target key, in the order a server measures them (bench/README.md, "Targets").</summary>
+    public static IReadOnlyList<string> KnownTargets { get; } =
+    [
+        "verify-valid", "verify-wrong", "profile", "introspect", "enroll", "signin", "mfa-signin",
+        "bare-static", "bare-verify", "peer-verify", "peer-session",
+    ];
+
     public int Users { get; set; } = 10_000;
 
     public int EnrollUsers { get; set; } = -1;
@@ -99,7 +115,14 @@ public sealed class BenchSettings
                     foreach (var part in value.Split(',', StringSplitOptions.RemoveEmptyEntries)) s.Parts.Add(part);
                     break;
                 case "--targets":
-                    foreach (var t in value.Split(',', StringSplitOptions.RemoveEmptyEntries)) s.Targets.Add(t);
+                    foreach (var t in value.Split(',', StringSplitOptions.RemoveEmptyEntries))
+                    {
+                        // A misspelt target would otherwise measure nothing and say nothing.
+                        s.Targets.Add(KnownTargets.Contains(t, StringComparer.OrdinalIgnoreCase)
+                            ? t
+                            : throw new ArgumentException($"unknown target {t} (known: {string.Join(", ", KnownTargets)})"));
+                    }
+
                     break;
                 case "--server-dll": s.ServerDll = value; break;
                 case "--bare-dll": s.BareDll = value; break;

@@ -19,15 +19,15 @@ namespace Portcullis.Bench;
 
 /// <summary>
 /// Fills a database without going through HTTP (sign-up spends an Argon2id hash per user): the server's own services migrate,
-/// make the signing key and the bootstrap application, then users and OTP factors are inserted in batches through the server's
-/// DbContext, all sharing one password hash computed once with the server's parameters. Identities are derived from the index,
-/// so the load generator can rebuild every seed: see <see cref="Seed"/>.
+/// make the signing key, the bootstrap application and the signin target's (MFA off), then users and OTP factors are inserted
+/// in batches through the server's DbContext, all sharing one password hash computed once with the server's parameters.
+/// Identities are derived from the index, so the load generator can rebuild every seed: see <see cref="Seed"/>.
 /// </summary>
 public static class Seeder
 {
     public const string Password = "bench password 1";
 
-    /// <summary>Users with a bound OTP factor (mfa-totp-verify, sign-in, get-profile, introspection).</summary>
+    /// <summary>Users with a bound OTP factor (mfa-totp-verify, sign-in, MFA sign-in, get-profile, introspection).</summary>
     public static string UserId(int i) => "b0" + i.ToString("x22", CultureInfo.InvariantCulture);
 
     /// <summary>Users without factors, for the enroll cycle.</summary>
@@ -38,6 +38,12 @@ public static class Seeder
     public static string Email(int i) => $"user-{i}@bench.local";
 
     public static string EnrollEmail(int i) => $"enroll-{i}@bench.local";
+
+    /// <summary>
+    /// The 1636 challenge names its user only by username and nickname, so the mfa-signin script reads the user's index (and so
+    /// the seed its code comes from) from this nickname; a username would add a unique index entry per user.
+    /// </summary>
+    public static string Nickname(int i) => $"user-{i}";
 
     /// <summary>User i's TOTP seed: the first 20 bytes of SHA-256("portcullis-bench-seed-i").</summary>
     public static byte[] Seed(int i) => SHA256.HashData(Encoding.ASCII.GetBytes($"portcullis-bench-seed-{i}"))[..TotpVerifier.SeedBytes];
@@ -80,6 +86,7 @@ public static class Seeder
         var sp = scope.ServiceProvider;
         var application = await sp.GetRequiredService<IApplicationStore>().FindAsync(s.AppId, ct)
             ?? throw new InvalidOperationException("the bootstrap application was not created");
+        await SeedSignInApplicationAsync(s, sp.GetRequiredService<ApplicationService>(), application, ct);
         var protector = sp.GetRequiredService<ISecretProtector>();
         var passwordHash = await sp.GetRequiredService<PasswordHasher>().HashAsync(Password, ct);
         var db = sp.GetRequiredService<PortcullisDbContext>();
@@ -92,7 +99,7 @@ public static class Seeder
         {
             for (var i = start; i < Math.Min(s.Users, start + batch); i++)
             {
-                db.Users.Add(NewUser(UserId(i), Email(i), application.PoolId, passwordHash, now));
+                db.Users.Add(NewUser(UserId(i), Email(i), Nickname(i), application.PoolId, passwordHash, now));
                 db.Factors.Add(new Factor
                 {
                     Id = FactorId(i),
@@ -112,7 +119,7 @@ public static class Seeder
         {
             for (var i = start; i < Math.Min(s.EnrollUsers, start + batch); i++)
             {
-                db.Users.Add(NewUser(EnrollUserId(i), EnrollEmail(i), application.PoolId, passwordHash, now));
+                db.Users.Add(NewUser(EnrollUserId(i), EnrollEmail(i), null, application.PoolId, passwordHash, now));
             }
 
             await db.SaveChangesAsync(ct);
@@ -130,11 +137,32 @@ public static class Seeder
         log.Line($"minted {s.Users + s.EnrollUsers:N0} access tokens in {watch.Elapsed.TotalSeconds:F1} s");
     }
 
-    private static User NewUser(string id, string email, string poolId, string passwordHash, DateTimeOffset now) => new()
+    /// <summary>
+    /// The signin target's application (<see cref="BenchSettings.SignInAppId"/>), in the bootstrap application's pool, with MFA
+    /// off: created through the server's ApplicationService as the bootstrap one is, so it is a row like any other and the
+    /// PostgreSQL copy carries it.
+    /// </summary>
+    private static async Task SeedSignInApplicationAsync(BenchSettings s, ApplicationService applications, Application bootstrap, CancellationToken ct)
+    {
+        var created = await applications.EnsureAsync(s.SignInAppId, s.SignInAppSecret, "bench sign-in, MFA off", ct);
+        if (created.PoolId != bootstrap.PoolId)
+        {
+            throw new InvalidOperationException($"the sign-in application landed in pool {created.PoolId}, not the users' {bootstrap.PoolId}");
+        }
+
+        var off = await applications.SetMfaAsync(s.SignInAppId, MfaMode.Off, followPool: false, factors: null, poolMode: null, ct);
+        if (!off.Succeeded)
+        {
+            throw new InvalidOperationException($"turning MFA off for the sign-in application failed: {off.Error?.Detail}");
+        }
+    }
+
+    private static User NewUser(string id, string email, string? nickname, string poolId, string passwordHash, DateTimeOffset now) => new()
     {
         Id = id,
         PoolId = poolId,
         Email = email,
+        Nickname = nickname,
         EmailVerified = true,
         PasswordHash = passwordHash,
         CreatedAt = now,

@@ -35,6 +35,7 @@ public static class CoreServiceCollectionExtensions
         services.AddFactorProvider<FaceFactorProvider>(FactorType.Face, requires: typeof(IFaceMatcher));
         services.AddScoped<EnrollmentService>();
         services.AddScoped<FactorService>();
+        services.AddScoped<FactorChanges>();
         services.AddScoped<MfaSignInService>();
         services.AddScoped<MfaSignInEnrollment>();
         services.AddScoped<CodeDelivery>();

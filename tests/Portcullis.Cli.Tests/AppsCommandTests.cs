@@ -129,11 +129,14 @@ public sealed class AppsCommandTests : IDisposable
         var unknownFactor = await _cli.RunAsync("apps", "mfa", appId, "--mode", "required", "--factors", "OTP,VOICE");
         var unknownMode = await _cli.RunAsync("apps", "mfa", appId, "--mode", "sometimes");
         var unknownApp = await _cli.RunAsync("apps", "mfa", "no-such-app", "--mode", "off");
+        var requiredWithoutOtp = await _cli.RunAsync("apps", "mfa", appId, "--mode", "required", "--factors", "SMS");
 
         Assert.NotEqual(0, unknownFactor.ExitCode);
         Assert.Contains("VOICE", unknownFactor.Stderr, StringComparison.Ordinal);
         Assert.NotEqual(0, unknownMode.ExitCode);
         Assert.NotEqual(0, unknownApp.ExitCode);
+        Assert.NotEqual(0, requiredWithoutOtp.ExitCode);
+        Assert.Contains("OTP", requiredWithoutOtp.Stderr, StringComparison.Ordinal);
         var unchanged = (await _cli.RunAsync("apps", "mfa", appId, "--json")).Json();
         Assert.Equal("optional", unchanged.GetProperty("mode").GetString());
         Assert.Equal(["OTP", "SMS", "EMAIL", "FACE"], unchanged.GetProperty("factors").EnumerateArray().Select(f => f.GetString()));

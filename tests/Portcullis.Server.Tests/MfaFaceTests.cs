@@ -93,6 +93,61 @@ public sealed class MfaFaceTests(MfaFaceTests.Server server) : IClassFixture<Mfa
     }
 
     [Fact]
+    public async Task Face_BoundDuringSignIn_UnderARequiredPolicy_CompletesTheSignIn()
+    {
+        var (appId, secret) = await server.CreateAppAsync(Core.Applications.TokenEndpointAuthMethod.ClientSecretPost);
+        await using (var scope = server.Services.CreateAsyncScope())
+        {
+            Assert.True((await scope.ServiceProvider.GetRequiredService<Core.Applications.ApplicationService>()
+                .SetMfaAsync(appId, Core.Applications.MfaMode.Required, followPool: false, null, null, Ct)).Succeeded);
+        }
+
+        using var client = server.Client(appId, secret, TokenEndPointAuthMethod.ClientSecretPost);
+        var (email, _) = await SignUpAsync(client);
+        var challenge = await client.SignInByEmailPasswordAsync(email, Password, ct: Ct);
+        var mfaToken = challenge.MfaChallenge!.MfaToken;
+        using var http = server.RawHttp();
+        var key = (await V2Async(http, appId, mfaToken, "api/v2/upload?folder=face-photo&private=true",
+            new MultipartFormDataContent { { new ByteArrayContent(APng()), "file", "personal.jpeg" } })).GetProperty("data").GetProperty("key").GetString();
+
+        var bound = await V2Async(http, appId, mfaToken, "api/v2/mfa/face/associate",
+            new StringContent($"{{\"photoA\":\"{key}\",\"photoB\":\"{key}\"}}", System.Text.Encoding.UTF8, "application/json"));
+
+        Assert.True(bound.GetProperty("code").GetInt32() == 200, bound.ToString());
+        var accessToken = new Microsoft.IdentityModel.JsonWebTokens.JsonWebToken(bound.GetProperty("data").GetProperty("access_token").GetString());
+        Assert.Equal(["pwd", "face", "mfa"], accessToken.Claims.Where(c => c.Type == "amr").Select(c => c.Value));
+    }
+
+    [Fact]
+    public async Task V2Upload_OfAMalformedMultipartBody_IsABadArgument_NotAServerError()
+    {
+        using var client = server.Client();
+        var (email, _) = await SignUpAsync(client);
+        await SignInAsync(client, email);
+        using var http = server.RawHttp();
+        var noBoundary = new ByteArrayContent("--x\r\nContent-Disposition: form-data; name=\"file\"\r\n\r\nabc"u8.ToArray());
+        noBoundary.Headers.ContentType = new("multipart/form-data");
+        using var request = new HttpRequestMessage(HttpMethod.Post, "api/v2/upload?folder=face-photo") { Content = noBoundary };
+        request.Headers.Authorization = new("Bearer", client.AccessToken);
+        request.Headers.Add("x-authing-app-id", client.AppId);
+
+        using var response = await http.SendAsync(request, Ct);
+        var answer = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync(Ct)).RootElement;
+
+        Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(ApiCodes.InvalidArgument, answer.GetProperty("code").GetInt32());
+    }
+
+    private static async Task<System.Text.Json.JsonElement> V2Async(HttpClient http, string appId, string mfaToken, string path, HttpContent content)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = content };
+        request.Headers.Authorization = new("Bearer", mfaToken);
+        request.Headers.Add("x-authing-app-id", appId);
+        using var response = await http.SendAsync(request, Ct);
+        return System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync(Ct)).RootElement.Clone();
+    }
+
+    [Fact]
     public async Task V2Upload_WithoutAnyCredential_IsRefused()
     {
         using var http = server.RawHttp();

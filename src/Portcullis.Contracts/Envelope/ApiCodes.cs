@@ -55,4 +55,5 @@ public static class ApiCodes
     public const int FaceMismatch = 9618;
     public const int NoFaceMatcher = 9619;
     public const int SecondFactorBound = 9624;
+    public const int StepUpRequired = 9625;
 }

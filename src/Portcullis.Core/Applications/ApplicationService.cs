@@ -134,6 +134,13 @@ public sealed class ApplicationService(
             return Result<Application>.Fail(ErrorKind.InvalidArgument, "factors");
         }
 
+        // A user with no factor binds one during sign-in, and OTP is the type that can be bound there.
+        var effectiveMode = mode ?? (followPool ? poolMode ?? pool.MfaMode : found.MfaMode ?? poolMode ?? pool.MfaMode);
+        if (effectiveMode == MfaMode.Required && !(factors ?? found.EnabledFactors).Contains(FactorType.Otp))
+        {
+            return Result<Application>.Fail(ErrorKind.InvalidArgument, "factors: mode required needs OTP, the factor users without one bind during sign-in");
+        }
+
         // The store caches what it answers: change a copy.
         var app = found.With(mode ?? (followPool ? null : found.MfaMode), factors ?? found.EnabledFactors);
         await apps.UpdateAsync(app, ct);

@@ -39,8 +39,11 @@ public enum ErrorKind
     /// <summary>The mfaToken is unknown, expired, already used, or its user or application is gone (GenAuth apiCode 2021).</summary>
     MfaTokenInvalid,
 
-    /// <summary>Binding during sign-in was asked of a user who has a factor that must answer instead.</summary>
+    /// <summary>Binding during sign-in was asked of a user who already has a factor.</summary>
     SecondFactorBound,
+
+    /// <summary>Binding or unbinding a factor of a user who has one needs a session that passed a second factor.</summary>
+    StepUpRequired,
 
     /// <summary>FACE needs a face matcher and this server has none installed.</summary>
     NoFaceMatcher,

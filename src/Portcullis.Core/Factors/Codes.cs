@@ -7,10 +7,10 @@ public static class Codes
 {
     private const string Base32Alphabet = "abcdefghijklmnopqrstuvwxyz234567";
 
-    /// <summary>A 6-digit numeric code, uniformly distributed.</summary>
     /// <summary>The length of every SMS and email code.</summary>
     public const int NumericCodeDigits = 6;
 
+    /// <summary>A numeric code of <paramref name="digits"/> digits, uniformly distributed.</summary>
     public static string NewNumericCode(int digits = NumericCodeDigits) =>
         RandomNumberGenerator.GetInt32(0, (int)Math.Pow(10, digits)).ToString("D" + digits, System.Globalization.CultureInfo.InvariantCulture);
 

@@ -9,8 +9,11 @@ using Portcullis.Core.Users;
 
 namespace Portcullis.Core.Factors;
 
-/// <summary>Who is enrolling, through which application, and in which language messages go out.</summary>
-public sealed record MfaCaller(User User, Application App, string PoolName, string Language, string? ClientIp = null);
+/// <summary>Who is calling, through which application, in which language messages go out, and how their session authenticated.</summary>
+public sealed record MfaCaller(User User, Application App, string PoolName, string Language, string? ClientIp, CallerSession Session);
+
+/// <summary>When the caller's session authenticated (<c>auth_time</c>), and whether it passed a second factor (<c>amr</c> has <c>mfa</c>).</summary>
+public sealed record CallerSession(DateTimeOffset AuthenticatedAt, bool PassedMfa);
 
 public sealed record EnrollmentProfile(string? PhoneNumber, string? PhoneCountryCode, string? Email);
 
@@ -24,6 +27,7 @@ public sealed record EnrollmentStarted(string EnrollmentToken, string? OtpKeyUri
 public sealed class EnrollmentService(
     IEnrollmentStore enrollments,
     IFactorStore factors,
+    FactorChanges changes,
     FactorProviders providers,
     CodeDelivery codeDelivery,
     AttemptGuard guard,
@@ -42,6 +46,11 @@ public sealed class EnrollmentService(
         if (await factors.FindByTypeAsync(caller.User.Id, type, ct) is not null)
         {
             return Result<EnrollmentStarted>.Fail(ErrorKind.FactorAlreadyBound, type.ToWire());
+        }
+
+        if (await changes.RefusalAsync(caller, ct) is { } stepUp)
+        {
+            return stepUp;
         }
 
         var token = Codes.NewEnrollmentToken();

@@ -35,6 +35,9 @@ public sealed record Factor
     public string? PhotoHash { get; init; }
 
     public DateTimeOffset CreatedAt { get; init; }
+
+    /// <summary>Where a code for this factor goes (SMS: the E.164 number; EMAIL: the address); null for factors that send none.</summary>
+    public string? Recipient => Email ?? (PhoneNumber is null ? null : PhoneCountryCode + PhoneNumber);
 }
 
 /// <summary>

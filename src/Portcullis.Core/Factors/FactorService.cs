@@ -9,6 +9,7 @@ namespace Portcullis.Core.Factors;
 /// <summary>Bound factors: list, read, unbind, what is left to bind, challenge and verify (through each type's provider).</summary>
 public sealed class FactorService(
     IFactorStore factors,
+    FactorChanges changes,
     FactorProviders providers,
     AttemptGuard guard,
     IAuditLog audit,
@@ -32,12 +33,19 @@ public sealed class FactorService(
         return factor is null ? Result<Factor>.Fail(ErrorKind.FactorNotFound) : Result<Factor>.Ok(factor);
     }
 
-    public async Task<Result<Factor>> ResetAsync(string userId, string appId, string? factorId, CancellationToken ct)
+    /// <summary>Unbinds one factor; a caller whose session did not pass MFA may not (<see cref="FactorChanges"/>).</summary>
+    public async Task<Result<Factor>> ResetAsync(MfaCaller caller, string? factorId, CancellationToken ct)
     {
+        var userId = caller.User.Id;
         var factor = await GetAsync(userId, factorId, ct);
         if (!factor.Succeeded)
         {
             return factor;
+        }
+
+        if (await changes.RefusalAsync(caller, ct) is { } stepUp)
+        {
+            return stepUp;
         }
 
         if (!await factors.DeleteAsync(userId, factor.Value.Id, ct))
@@ -45,7 +53,7 @@ public sealed class FactorService(
             return Result<Factor>.Fail(ErrorKind.FactorNotFound);
         }
 
-        await audit.WriteAsync(FactorAudit.New(clock, userId, appId, factor.Value.Type.ToWire(), AuditTypes.Reset, "unbound", factor.Value.Id), ct);
+        await audit.WriteAsync(FactorAudit.New(clock, userId, caller.App.Id, factor.Value.Type.ToWire(), AuditTypes.Reset, "unbound", factor.Value.Id), ct);
         logger.LogInformation("User {UserId} unbound factor {FactorId}", userId, factor.Value.Id);
         return factor;
     }
@@ -68,7 +76,7 @@ public sealed class FactorService(
     /// Checks an answer against the user's factor of <paramref name="type"/>: the provider checks it before the transaction
     /// (a TOTP computed, a photo compared), then the attempt, the answer's claim (a TOTP step or a code accepted once, on every
     /// node), the outcome and the audit event commit together. Failures count towards the (user, type) lockout. A right answer
-    /// must also win <paramref name="completes"/> when given (the sign-in it answers), in the same transaction.
+    /// must first win <paramref name="completes"/> when given (the sign-in it answers), in the same transaction.
     /// </summary>
     public async Task<Result<Factor>> VerifyAsync(MfaCaller caller, FactorType type, FactorAnswer answer, CancellationToken ct,
         ClaimAlong? completes = null)

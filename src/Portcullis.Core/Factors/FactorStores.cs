@@ -21,6 +21,9 @@ public interface IFactorStore
 
     Task<Factor?> FindByTypeAsync(string userId, FactorType type, CancellationToken ct);
 
+    /// <summary>One of the user's factors bound before <paramref name="before"/>, or null when there is none.</summary>
+    Task<Factor?> FindBoundBeforeAsync(string userId, DateTimeOffset before, CancellationToken ct);
+
     Task<bool> DeleteAsync(string userId, string factorId, CancellationToken ct);
 }
 

@@ -19,6 +19,9 @@ public sealed class MfaSession
     /// <summary>How the first factor was passed, as an <c>amr</c> value (<see cref="Tokens.AuthenticationMethods"/>).</summary>
     public required string FirstFactor { get; init; }
 
+    /// <summary>Where the first factor's code went (a PASSCODE sign-in): the factor for that recipient cannot be the second.</summary>
+    public string? FirstFactorRecipient { get; init; }
+
     /// <summary>The scope the first-factor request asked for; the tokens issued on completion carry it.</summary>
     public required string Scope { get; init; }
 

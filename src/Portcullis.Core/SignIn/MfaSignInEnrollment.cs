@@ -5,9 +5,9 @@ using Portcullis.Core.Factors;
 namespace Portcullis.Core.SignIn;
 
 /// <summary>
-/// Binding a factor during sign-in, when the policy requires a second factor and the user has none that may answer: the one
-/// case where an mfaToken (a password alone) may bind. A user with such a factor must answer it; binding more waits until the
-/// sign-in is complete, or whoever stole a password could bind a factor of their own and pass.
+/// Binding a factor during sign-in, when the policy requires a second factor and the user has none at all: the one case where
+/// an mfaToken (a first factor alone) may bind. A user with any factor must answer one; binding more waits for a sign-in that
+/// passed MFA (<see cref="FactorChanges"/>), or whoever stole a password could bind a factor of their own and pass.
 /// </summary>
 public sealed class MfaSignInEnrollment(MfaSignInService signIns, EnrollmentService enrollment, IMfaSessionStore sessions, ISecretProtector protector)
 {
@@ -30,31 +30,36 @@ public sealed class MfaSignInEnrollment(MfaSignInService signIns, EnrollmentServ
             : Result<EnrollmentStarted>.Fail(ErrorKind.MfaTokenInvalid);
     }
 
-    /// <summary>Binds the factor started with <see cref="StartAsync"/> with its answer, then completes the sign-in.</summary>
-    public async Task<Result<CompletedSignIn>> ConfirmAsync(PendingSignIn signIn, FactorType type, FactorAnswer answer, CancellationToken ct)
+    /// <summary>
+    /// Binds the factor started with <see cref="StartAsync"/> with its answer, then completes the sign-in. The enrollment token is
+    /// the one the session keeps, or <paramref name="enrollmentToken"/> when binding in the same request that started it.
+    /// </summary>
+    public async Task<Result<CompletedSignIn>> ConfirmAsync(PendingSignIn signIn, FactorType type, FactorAnswer answer, CancellationToken ct,
+        string? enrollmentToken = null)
     {
         if (await RefusalAsync(signIn, type, ct) is { } refused)
         {
             return refused;
         }
 
-        if (signIn.Session.ProtectedEnrollmentToken is not { } protectedToken)
+        var token = enrollmentToken ?? (signIn.Session.ProtectedEnrollmentToken is { } kept ? protector.Unprotect(kept) : null);
+        if (token is null)
         {
             return Result<CompletedSignIn>.Fail(ErrorKind.EnrollmentTokenInvalid);
         }
 
-        var bound = await enrollment.EnrollAsync(signIn.Caller, type, protector.Unprotect(protectedToken), answer, ct);
+        var bound = await enrollment.EnrollAsync(signIn.Caller, type, token, answer, ct);
         return bound.Succeeded ? await signIns.CompleteWithNewFactorAsync(signIn, type, ct) : bound.Error!;
     }
 
     private async Task<Error?> RefusalAsync(PendingSignIn signIn, FactorType type, CancellationToken ct)
     {
-        if (!signIn.Accepts(type))
+        if (await signIns.RefusalAsync(signIn, type, ct) is { } notCounted)
         {
-            return new Error(ErrorKind.FactorNotAvailable, type.ToWire());
+            return notCounted;
         }
 
-        return signIn.Policy.Mode != MfaMode.Required || (await signIns.CountingAsync(signIn, ct)).Count > 0
+        return signIn.Policy.Mode != MfaMode.Required || (await signIns.BoundAsync(signIn, ct)).Count > 0
             ? new Error(ErrorKind.SecondFactorBound)
             : null;
     }

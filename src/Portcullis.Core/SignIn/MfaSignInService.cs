@@ -9,33 +9,17 @@ using Portcullis.Core.Users;
 
 namespace Portcullis.Core.SignIn;
 
-/// <summary>How the first factor of a sign-in was passed, and the factor type it already proved (a code sent to that phone or address).</summary>
-public sealed record FirstFactor(string Method, FactorType? Proves)
-{
-    public static readonly FirstFactor Password = new(AuthenticationMethods.Password, null);
-
-    public static FirstFactor PassCode(UserLookup sentTo) => sentTo == UserLookup.Phone
-        ? new(AuthenticationMethods.Sms, FactorType.Sms)
-        : new(AuthenticationMethods.OneTimeCode, FactorType.Email);
-
-    public static FirstFactor Of(string method) => method switch
-    {
-        AuthenticationMethods.Sms => PassCode(UserLookup.Phone),
-        AuthenticationMethods.OneTimeCode => PassCode(UserLookup.Email),
-        _ => Password,
-    };
-}
-
-/// <summary>A sign-in that must pass a second factor: the mfaToken to answer it with (shown once) and what the client is told.</summary>
-public sealed record MfaChallenge(string MfaToken, MfaSession Session, User User, MfaPolicy Policy, IReadOnlyList<Factor> Counting);
+/// <summary>
+/// A sign-in that must pass a second factor: the mfaToken to answer it with (shown once), the user's factors that may answer,
+/// and the types the client is told may answer (those, and the counted types the first factor did not prove).
+/// </summary>
+public sealed record MfaChallenge(string MfaToken, MfaSession Session, User User, MfaPolicy Policy, IReadOnlyList<Factor> Counting,
+    IReadOnlyList<FactorType> Types);
 
 /// <summary>A live mfaToken's sign-in: who answers, through which application, and what counts as a second factor.</summary>
 public sealed record PendingSignIn(MfaSession Session, MfaCaller Caller, MfaPolicy Policy)
 {
-    public FirstFactor First => FirstFactor.Of(Session.FirstFactor);
-
-    /// <summary>Whether a factor of <paramref name="type"/> may answer this sign-in: the policy counts it and it is not the first factor again.</summary>
-    public bool Accepts(FactorType type) => MfaSignInService.MayAnswer(Policy, First, type);
+    public FirstFactor First => FirstFactor.Of(Session.FirstFactor, Session.FirstFactorRecipient);
 }
 
 /// <summary>A completed sign-in: the user, and the methods its tokens carry.</summary>
@@ -83,6 +67,8 @@ public sealed class MfaSignInService(
             return null;
         }
 
+        FactorType[] types = [.. policy.Factors.Where(t => t != first.Proves || counting.Any(f => f.Type == t))];
+
         var token = Ids.NewOpaqueToken();
         var now = clock.GetUtcNow();
         var session = new MfaSession
@@ -93,13 +79,14 @@ public sealed class MfaSignInService(
             AppId = app.Id,
             UserId = user.Id,
             FirstFactor = first.Method,
+            FirstFactorRecipient = first.Recipient,
             Scope = scope,
             CreatedAt = now,
             ExpiresAt = now.AddSeconds(options.Value.MfaTokenLifetimeSeconds),
         };
         await sessions.AddAsync(session, ct);
         logger.LogInformation("User {UserId} passed {FirstFactor} for application {AppId}; a second factor is required", user.Id, first.Method, app.Id);
-        return new MfaChallenge(token, session, user, policy, counting);
+        return new MfaChallenge(token, session, user, policy, counting, types);
     }
 
     /// <summary>
@@ -119,7 +106,8 @@ public sealed class MfaSignInService(
             return true;
         }
 
-        var first = FirstFactor.Of(amr.Count > 0 ? amr[0] : AuthenticationMethods.Password);
+        // A refresh token does not keep where a first-factor code went, so no factor is taken as proved by it: the stricter reading.
+        var first = FirstFactor.Of(amr.Count > 0 ? amr[0] : AuthenticationMethods.Password, recipient: null);
         return !Demands(policy, Answering(policy, await factors.ListAsync(user.Id, ct), first));
     }
 
@@ -150,30 +138,43 @@ public sealed class MfaSignInService(
             return invalid;
         }
 
-        return Result<PendingSignIn>.Ok(new PendingSignIn(session, new MfaCaller(user, app, pool.Name, language, clientIp),
+        // The sign-in has passed only its first factor: as a caller it may change no factor (FactorChanges).
+        return Result<PendingSignIn>.Ok(new PendingSignIn(session,
+            new MfaCaller(user, app, pool.Name, language, clientIp, new CallerSession(session.CreatedAt, PassedMfa: false)),
             MfaPolicy.Of(app, pool, providers.OfferedBy(app))));
     }
 
-    /// <summary>The user's factors that may answer this sign-in.</summary>
-    public async Task<IReadOnlyList<Factor>> CountingAsync(PendingSignIn signIn, CancellationToken ct) =>
-        Answering(signIn.Policy, await factors.ListAsync(signIn.Caller.User.Id, ct), signIn.First);
+    /// <summary>Every factor the user has bound, whether it counts here or not.</summary>
+    public Task<IReadOnlyList<Factor>> BoundAsync(PendingSignIn signIn, CancellationToken ct) => factors.ListAsync(signIn.Caller.User.Id, ct);
 
     /// <summary>The bound factors that may answer a sign-in whose first factor was <paramref name="first"/>: those the policy counts, but not the one the first factor proved.</summary>
     private static List<Factor> Answering(MfaPolicy policy, IEnumerable<Factor> bound, FirstFactor first) =>
-        [.. policy.Counting(bound).Where(f => MayAnswer(policy, first, f.Type))];
+        [.. policy.Counting(bound).Where(f => !first.Proved(f))];
 
-    /// <summary>A factor type answers a second factor when the policy counts it and the first factor did not already prove it.</summary>
-    public static bool MayAnswer(MfaPolicy policy, FirstFactor first, FactorType type) => policy.Factors.Contains(type) && type != first.Proves;
+    /// <summary>
+    /// Why the user's factor of <paramref name="type"/> may not answer this sign-in, or null: the policy must count the type, and the
+    /// factor must not be the one the first factor proved (looked up only when it could be).
+    /// </summary>
+    public async Task<Error?> RefusalAsync(PendingSignIn signIn, FactorType type, CancellationToken ct)
+    {
+        var notAnswering = new Error(ErrorKind.FactorNotAvailable, type.ToWire());
+        if (!signIn.Policy.Factors.Contains(type))
+        {
+            return notAnswering;
+        }
+
+        return type == signIn.First.Proves && await factors.FindByTypeAsync(signIn.Caller.User.Id, type, ct) is { } factor && signIn.First.Proved(factor)
+            ? notAnswering
+            : null;
+    }
 
     /// <summary>Whether a user with these answering factors must pass a second factor: always under <c>required</c>, with one under <c>optional</c>.</summary>
     private static bool Demands(MfaPolicy policy, IReadOnlyList<Factor> answering) =>
         policy.Mode == MfaMode.Required || (policy.Mode == MfaMode.Optional && answering.Count > 0);
 
     /// <summary>Sends what the user's factor of <paramref name="type"/> needs to be answered (a code), if this sign-in accepts it.</summary>
-    public Task<Error?> ChallengeAsync(PendingSignIn signIn, FactorType type, CancellationToken ct) =>
-        signIn.Accepts(type)
-            ? factorService.ChallengeAsync(signIn.Caller, type, ct)
-            : Task.FromResult<Error?>(new Error(ErrorKind.FactorNotAvailable, type.ToWire()));
+    public async Task<Error?> ChallengeAsync(PendingSignIn signIn, FactorType type, CancellationToken ct) =>
+        await RefusalAsync(signIn, type, ct) ?? await factorService.ChallengeAsync(signIn.Caller, type, ct);
 
     /// <summary>
     /// Checks the answer to the user's factor of <paramref name="type"/>; a right one completes the sign-in in the same
@@ -181,9 +182,9 @@ public sealed class MfaSignInService(
     /// </summary>
     public async Task<Result<CompletedSignIn>> VerifyAsync(PendingSignIn signIn, FactorType type, FactorAnswer answer, CancellationToken ct)
     {
-        if (!signIn.Accepts(type))
+        if (await RefusalAsync(signIn, type, ct) is { } refused)
         {
-            return Result<CompletedSignIn>.Fail(ErrorKind.FactorNotAvailable, type.ToWire());
+            return refused;
         }
 
         var verified = await factorService.VerifyAsync(signIn.Caller, type, answer, ct, Completes(signIn));
@@ -193,9 +194,9 @@ public sealed class MfaSignInService(
     /// <summary>A recovery code stands in for the OTP factor: a right one completes the sign-in and answers its replacement, shown once.</summary>
     public async Task<Result<(CompletedSignIn SignIn, string NewRecoveryCode)>> RecoverAsync(PendingSignIn signIn, string? code, CancellationToken ct)
     {
-        if (!signIn.Accepts(FactorType.Otp))
+        if (await RefusalAsync(signIn, FactorType.Otp, ct) is { } refused)
         {
-            return Result<(CompletedSignIn, string)>.Fail(ErrorKind.FactorNotAvailable, FactorType.Otp.ToWire());
+            return refused;
         }
 
         var caller = signIn.Caller;

@@ -2,7 +2,7 @@ namespace Portcullis.Core.Tokens;
 
 /// <summary>
 /// The <c>amr</c> values tokens carry (RFC 8176) and the <c>acr</c> they imply. A relying party can tell a one-factor token from
-/// an MFA one from either claim, without calling the server (docs/tokens.md).
+/// an MFA one from either claim, without calling the server (docs/sign-in-mfa.md, "Claims").
 /// </summary>
 public static class AuthenticationMethods
 {

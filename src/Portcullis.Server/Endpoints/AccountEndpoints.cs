@@ -137,7 +137,7 @@ public static class AccountEndpoints
                     return Envelope.Fail(context, found.Error!);
                 }
 
-                return await SignedInAsync(found.Value, FirstFactor.PassCode(lookup));
+                return await SignedInAsync(found.Value, FirstFactor.PassCode(lookup, recipient));
             }
 
             case "LDAP" or "AD":

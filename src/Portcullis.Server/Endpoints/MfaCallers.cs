@@ -1,6 +1,7 @@
 using Portcullis.Core.Common;
 using Portcullis.Core.Factors;
 using Portcullis.Core.Pools;
+using Portcullis.Core.Tokens;
 using Portcullis.Server.Http;
 using Portcullis.Server.Tokens;
 
@@ -25,7 +26,10 @@ public sealed class MfaCallers(TokenService tokens, IssuerResolver issuer, Signe
             return Result<MfaCaller>.Fail(ErrorKind.NotLoggedIn);
         }
 
-        return Result<MfaCaller>.Ok(new MfaCaller(found.User, found.App, pool.Name, context.Language(), context.Connection.RemoteIpAddress?.ToString()));
+        var session = access.Value.Authentication is { } how
+            ? new CallerSession(how.AuthTime, how.Amr.Contains(AuthenticationMethods.MultiFactor))
+            : new CallerSession(access.Value.IssuedAt, PassedMfa: false);
+        return Result<MfaCaller>.Ok(new MfaCaller(found.User, found.App, pool.Name, context.Language(), context.Connection.RemoteIpAddress?.ToString(), session));
     }
 }
 

@@ -11,7 +11,6 @@ internal static class MfaChallenges
     {
         var sms = challenge.Counting.FirstOrDefault(f => f.Type == FactorType.Sms);
         var email = challenge.Counting.FirstOrDefault(f => f.Type == FactorType.Email);
-        var first = FirstFactor.Of(challenge.Session.FirstFactor);
         return new MfaChallengeDataDto
         {
             MfaToken = challenge.MfaToken,
@@ -23,16 +22,19 @@ internal static class MfaChallenges
             Nickname = challenge.User.Nickname,
             TotpMfaEnabled = challenge.Counting.Any(f => f.Type == FactorType.Otp),
             FaceMfaEnabled = challenge.Counting.Any(f => f.Type == FactorType.Face),
-            ApplicationMfa = [.. challenge.Policy.Factors.Where(t => t != first.Proves)
-                .Select((t, i) => new ApplicationMfaDto { MfaPolicy = t.ToWire(), Status = 1, Sort = i })],
+            ApplicationMfa = [.. challenge.Types.Select((t, i) => new ApplicationMfaDto { MfaPolicy = t.ToWire(), Status = 1, Sort = i })],
         };
     }
 
-    /// <summary>The first three and last two digits: enough for the user to recognise the number, not to learn it.</summary>
+    /// <summary>
+    /// At most half the digits: the first three and last two of a number of ten or more, the last two of a shorter one. Enough
+    /// for the user to recognise it, not for a caller who holds only the password to learn it.
+    /// </summary>
     internal static string? MaskPhone(string? national) => national switch
     {
         null => null,
-        { Length: > 6 } n => n[..3] + new string('*', n.Length - 5) + n[^2..],
+        { Length: >= 10 } n => n[..3] + new string('*', n.Length - 5) + n[^2..],
+        { Length: > 4 } n => new string('*', n.Length - 2) + n[^2..],
         { } n => new string('*', n.Length),
     };
 

@@ -103,7 +103,7 @@ public static class MfaEndpoints
     private static async Task<IResult> ResetFactorAsync(HttpContext context, [FromBody] ResetFactorDto dto, FactorService factors)
     {
         var caller = context.MfaCaller();
-        var reset = await factors.ResetAsync(caller.User.Id, caller.App.Id, dto.FactorId, context.RequestAborted);
+        var reset = await factors.ResetAsync(caller, dto.FactorId, context.RequestAborted);
         return reset.Succeeded ? Envelope.Ok(context) : Envelope.Fail(context, reset.Error!);
     }
 

@@ -29,7 +29,7 @@ public static class MfaSignInEndpoints
             .Produces<ApiResponse<MfaSignInResultDto>>();
         group.MapPost("/mfa/totp/recovery", RecoverAsync).WithSummary("Answer with the OTP factor's recovery code; answers its replacement (shown once) with the tokens.")
             .Produces<ApiResponse<MfaSignInResultDto>>();
-        group.MapPost("/applications/mfa/check", CheckBindableAsync).WithSummary("Whether a phone number or email address can be bound as a factor.")
+        group.MapPost("/applications/mfa/check", CheckBindable).WithSummary("Whether a phone number or email address can be bound as a factor.")
             .Produces<ApiResponse<bool?>>();
         group.MapPost("/mfa/totp/associate", AssociateTotpAsync).WithSummary("Bind an OTP factor during sign-in (only when the policy requires one the user lacks): the seed, QR code and recovery code.")
             .Produces<ApiResponse<MfaAssociateDataDto>>();
@@ -77,7 +77,7 @@ public static class MfaSignInEndpoints
     /// Any well-formed number or address can be bound: factors are not unique across accounts, and answering whether another
     /// account uses one would tell a caller who only knows a password which addresses are registered.
     /// </summary>
-    private static IResult CheckBindableAsync(HttpContext context, [FromBody] MfaBindableCheckDto dto, Core.Users.IPhoneNumbers phones)
+    private static IResult CheckBindable(HttpContext context, [FromBody] MfaBindableCheckDto dto, Core.Users.IPhoneNumbers phones)
     {
         var bindable = dto switch
         {
@@ -137,6 +137,7 @@ public static class MfaSignInEndpoints
         }
 
         var answer = new FactorAnswer(null, dto.PhotoA, dto.IsExternal ?? dto.IsExternalPhoto ?? false);
-        return await tokens.AnswerAsync(context, await enrollment.ConfirmAsync(signIn, FactorType.Face, answer, context.RequestAborted));
+        return await tokens.AnswerAsync(context,
+            await enrollment.ConfirmAsync(signIn, FactorType.Face, answer, context.RequestAborted, started.Value.EnrollmentToken));
     }
 }

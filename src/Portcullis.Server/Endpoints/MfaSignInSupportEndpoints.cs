@@ -135,7 +135,7 @@ public static class MfaSignInSupportEndpoints
             return Envelope.FailV2(context, new Error(ErrorKind.TotpNotBound));
         }
 
-        var reset = await factors.ResetAsync(user.Id, caller.Value.App.Id, otp.Id, context.RequestAborted);
+        var reset = await factors.ResetAsync(caller.Value, otp.Id, context.RequestAborted);
         return reset.Succeeded ? Envelope.OkV2<bool?>(context, true) : Envelope.FailV2(context, reset.Error!);
     }
 
@@ -163,7 +163,7 @@ public static class MfaSignInSupportEndpoints
         }
 
         FacePhotoUploads.AllowPhotoBody(context, options.Value);
-        if (!context.Request.HasFormContentType || (await context.Request.ReadFormAsync(context.RequestAborted)).Files.GetFile("file") is not { } file)
+        if (await UploadedFileAsync(context) is not { } file)
         {
             return Envelope.FailV2(context, new Error(ErrorKind.InvalidArgument, "file"));
         }
@@ -171,6 +171,25 @@ public static class MfaSignInSupportEndpoints
         await using var photo = file.OpenReadStream();
         var key = await FacePhotoUploads.SaveAsync(userId.Value, photo, store, options.Value, context.RequestAborted);
         return key.Succeeded ? Envelope.OkV2(context, new UploadedPhotoDto { Key = key.Value, Url = key.Value }) : Envelope.FailV2(context, key.Error!);
+    }
+
+    /// <summary>The multipart field <c>file</c>; null when there is none or the body is not well-formed multipart.</summary>
+    private static async Task<IFormFile?> UploadedFileAsync(HttpContext context)
+    {
+        if (!context.Request.HasFormContentType)
+        {
+            return null;
+        }
+
+        try
+        {
+            return (await context.Request.ReadFormAsync(context.RequestAborted)).Files.GetFile("file");
+        }
+        catch (Exception ex) when (ex is InvalidDataException or IOException && !context.RequestAborted.IsCancellationRequested)
+        {
+            // A missing boundary, a truncated body, a part over the reader's limits.
+            return null;
+        }
     }
 
     /// <summary>The user an mfaToken or, failing that, a signed-in user's access token names.</summary>

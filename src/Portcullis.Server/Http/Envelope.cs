@@ -68,9 +68,9 @@ public static class Envelope
 
     public static IResult Fail(HttpContext context, ErrorKind kind, string? detail = null) => Fail(context, ErrorCatalogue.For(kind), detail);
 
-    /// <summary>A catalogue error on HTTP 200 (business) or on <paramref name="httpStatus"/> (transport).</summary>
-    public static IResult Fail(HttpContext context, CatalogueEntry entry, string? detail = null, int httpStatus = 200) =>
-        TypedResults.Json(Build(context, entry, detail), PortcullisJsonContext.Default.ApiResponse, statusCode: httpStatus);
+    /// <summary>A catalogue error on HTTP 200 (a business answer).</summary>
+    public static IResult Fail(HttpContext context, CatalogueEntry entry, string? detail = null) =>
+        TypedResults.Json(Build(context, entry, detail), PortcullisJsonContext.Default.ApiResponse);
 
     public static ApiResponse Build(HttpContext context, CatalogueEntry entry, string? detail)
     {

@@ -47,6 +47,7 @@ public static class ErrorCatalogue
         ErrorKind.DeliveryRefused => new(602, ApiCodes.DeliveryRefused, "The message provider refused the message", "消息服务商拒绝发送该消息"),
         ErrorKind.MfaTokenInvalid => new(401, ApiCodes.MfaTokenInvalid, "The mfaToken is invalid, expired or already used: sign in again", "mfaToken 无效或已过期，请重新登录"),
         ErrorKind.SecondFactorBound => new(403, ApiCodes.SecondFactorBound, "A factor is already bound: answer it to sign in, and bind more once signed in", "已绑定认证因素，请先完成二次认证，登录后再绑定其他因素"),
+        ErrorKind.StepUpRequired => new(403, ApiCodes.StepUpRequired, "Changing factors needs a sign-in that passed a second factor: sign in again with one", "更改认证因素需要通过二次认证的登录，请重新登录并完成二次认证"),
         ErrorKind.NoFaceMatcher => new(400, ApiCodes.NoFaceMatcher, "No face matcher is configured on this server: FACE cannot be used", "服务器未配置人脸比对，无法使用人脸认证"),
         ErrorKind.InvalidChannel => new(400, ApiCodes.InvalidChannel, "Unknown channel: {0}", "不支持的验证码场景：{0}"),
     };

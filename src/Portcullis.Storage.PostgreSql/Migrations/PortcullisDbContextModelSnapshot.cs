@@ -490,6 +490,10 @@ namespace Portcullis.Storage.PostgreSql.Migrations
                         .HasMaxLength(16)
                         .HasColumnType("character varying(16)");
 
+                    b.Property<string>("FirstFactorRecipient")
+                        .HasMaxLength(254)
+                        .HasColumnType("character varying(254)");
+
                     b.Property<string>("PoolId")
                         .IsRequired()
                         .HasMaxLength(64)

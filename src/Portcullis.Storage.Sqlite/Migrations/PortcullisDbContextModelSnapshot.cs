@@ -480,6 +480,10 @@ namespace Portcullis.Storage.Sqlite.Migrations
                         .HasMaxLength(16)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("FirstFactorRecipient")
+                        .HasMaxLength(254)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("PoolId")
                         .IsRequired()
                         .HasMaxLength(64)

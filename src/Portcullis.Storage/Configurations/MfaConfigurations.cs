@@ -149,6 +149,7 @@ internal sealed class MfaSessionConfiguration : IEntityTypeConfiguration<MfaSess
         b.Property(s => s.AppId).HasMaxLength(64);
         b.Property(s => s.UserId).HasMaxLength(64);
         b.Property(s => s.FirstFactor).HasMaxLength(16);
+        b.Property(s => s.FirstFactorRecipient).HasMaxLength(254);
         b.Property(s => s.Scope).HasMaxLength(1000);
         b.Property(s => s.ProtectedEnrollmentToken).HasMaxLength(1000);
         b.HasIndex(s => s.TokenHash).IsUnique();

@@ -19,6 +19,8 @@ internal static class HotSql
 
     public const string FactorByType = $"""SELECT {HotRows.FactorColumns} FROM mfa_factors WHERE "UserId" = $1 AND "Type" = $2""";
 
+    public const string FactorBoundBefore = $"""SELECT {HotRows.FactorColumns} FROM mfa_factors WHERE "UserId" = $1 AND "CreatedAt" < $2 LIMIT 1""";
+
     public const string InsertEnrollment =
         $"""
         INSERT INTO mfa_enrollment_requests ({HotRows.EnrollmentColumns})

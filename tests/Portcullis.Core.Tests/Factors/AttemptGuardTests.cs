@@ -72,6 +72,23 @@ public sealed class AttemptGuardTests
     }
 
     [Fact]
+    public async Task AnAnswerAlsoClaiming_WinsThatClaimFirst_AndSpendsNothingOfItsOwnWhenItLoses()
+    {
+        var ownClaimed = false;
+        var refused = new Error(ErrorKind.MfaTokenInvalid);
+        var answer = AnswerCheck<string>.Right("proved", _ =>
+        {
+            ownClaimed = true;
+            return ValueTask.FromResult(true);
+        }, Wrong).AlsoClaiming(_ => ValueTask.FromResult(false), refused);
+
+        var result = await _mfa.Guard.CheckAnswerAsync(User, "app1", Scope, answer, NoRecord, Ct);
+
+        Assert.Same(refused, result.Error);
+        Assert.False(ownClaimed, "the answer's own compare-and-set (a recovery code replaced, a TOTP step) must not run when the sign-in it answers is gone");
+    }
+
+    [Fact]
     public async Task PreconditionThatRefuses_AnswersBeforeAnyAttemptIsCounted()
     {
         var exhausted = new Error(ErrorKind.EnrollmentTokenExhausted);

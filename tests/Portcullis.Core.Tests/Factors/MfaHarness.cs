@@ -26,7 +26,7 @@ public sealed class MfaHarness
             .AddSingleton<FactorTypeCatalog>()
             .AddFactorProvider<OtpFactorProvider>(FactorType.Otp)
             .BuildServiceProvider();
-        FactorService = new FactorService(Factors, new FactorProviders(services.GetRequiredService<FactorTypeCatalog>(), services), Guard, Audit, Clock,
+        FactorService = new FactorService(Factors, new FactorChanges(Factors), new FactorProviders(services.GetRequiredService<FactorTypeCatalog>(), services), Guard, Audit, Clock,
             NullLogger<FactorService>.Instance);
     }
 
@@ -45,12 +45,14 @@ public sealed class MfaHarness
 
     public FactorService FactorService { get; }
 
-    /// <summary>A signed-in user of an application in pool "Pool".</summary>
+    /// <summary>A signed-in user of an application in pool "Pool", whose session passed MFA.</summary>
     public MfaCaller Caller(string userId, string appId) => new(
         new User { Id = userId, PoolId = "pool1", CreatedAt = Clock.GetUtcNow(), UpdatedAt = Clock.GetUtcNow() },
         new Application { Id = appId, PoolId = "pool1", Name = "App", ProtectedSecret = "-" },
         "Pool",
-        "en-US");
+        "en-US",
+        null,
+        new CallerSession(Clock.GetUtcNow(), PassedMfa: true));
 
     /// <summary>Binds an OTP factor for <paramref name="userId"/>; returns its seed.</summary>
     public byte[] BindOtp(string userId, string appId = "app1")

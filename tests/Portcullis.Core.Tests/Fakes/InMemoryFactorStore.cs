@@ -17,6 +17,14 @@ public sealed class InMemoryFactorStore : IFactorStore
         }
     }
 
+    public Task<Factor?> FindBoundBeforeAsync(string userId, DateTimeOffset before, CancellationToken ct)
+    {
+        lock (_lock)
+        {
+            return Task.FromResult(_factors.FirstOrDefault(f => f.UserId == userId && f.CreatedAt < before));
+        }
+    }
+
     public Task<IReadOnlyList<Factor>> ListAsync(string userId, CancellationToken ct)
     {
         lock (_lock)

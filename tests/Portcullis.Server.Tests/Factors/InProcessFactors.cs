@@ -24,7 +24,8 @@ public sealed class InProcessFactors(TestServer server, string appId)
         var app = (await scope.ServiceProvider.GetRequiredService<IApplicationStore>().FindAsync(appId, Ct))!;
         var user = (await scope.ServiceProvider.GetRequiredService<IUserStore>().FindByIdAsync(app.PoolId, userId, Ct))!;
         var pool = (await scope.ServiceProvider.GetRequiredService<IUserPoolStore>().FindAsync(app.PoolId, Ct))!;
-        return new MfaCaller(user, app, pool.Name, "en-US", "192.0.2.1");
+        // A session that passed MFA: these tests exercise the factors, not who may change them.
+        return new MfaCaller(user, app, pool.Name, "en-US", "192.0.2.1", new CallerSession(DateTimeOffset.UnixEpoch, PassedMfa: true));
     }
 
     public async Task<Result<Factor>> VerifyAsync(MfaCaller caller, FactorType type, FactorAnswer answer)

@@ -386,6 +386,72 @@ public abstract class MfaSignInTests(TestServer server)
     }
 
     [Fact]
+    public async Task APasswordOnlySession_OfAnApplicationWithMfaOff_CannotBindOrUnbindTheFactorsThatGuardAnotherApplication()
+    {
+        server.RequireAvailable();
+        var (offId, offSecret) = await server.CreateAppAsync(AuthMethod.ClientSecretPost);
+        await SetModeAsync(offId, MfaMode.Off);
+        using var off = server.Client(offId, offSecret, Client.TokenEndPointAuthMethod.ClientSecretPost);
+        using var guarded = await AppClientAsync(MfaMode.Optional);
+        var (email, seed, _) = await UserWithOtpAsync(guarded);
+
+        // Whoever holds only the password signs in where nothing more is asked: that session may not touch the factors.
+        await SignInAsync(off, email);
+        var factorId = Assert.Single((await off.ListEnrolledFactorsAsync(Ct)).Data!).FactorId;
+        AssertError(await off.ResetFactorAsync(factorId, Ct), 403, ApiCodes.StepUpRequired);
+        var attackersPhone = NewPhone();
+        var bindOwn = await off.SendEnrollFactorRequestAsync(new SendEnrollFactorRequestDto { FactorType = "SMS", Profile = new() { PhoneNumber = attackersPhone } }, Ct);
+        AssertError(bindOwn, 403, ApiCodes.StepUpRequired);
+        Assert.Null(server.Outbox.LastTo("+86" + attackersPhone));
+
+        // A session that passed the factor may.
+        var challenge = await ChallengedAsync(guarded, email);
+        AssertOk(await guarded.VerifyTotpMfaAsync(challenge.MfaToken, Totp(seed), Ct));
+        AssertOk(await guarded.ResetFactorAsync(factorId, Ct));
+    }
+
+    [Fact]
+    public async Task PassCodeSignIn_ToTheAccountsAddress_StillCountsAnEmailFactorAtAnotherAddress()
+    {
+        server.RequireAvailable();
+        using var client = await AppClientAsync(MfaMode.Optional);
+        var (email, _) = await SignUpAsync(client);
+        await SignInAsync(client, email);
+        var other = NewEmail();
+        var (token, code) = await StartEmailAsync(client, server, other);
+        AssertOk(await EnrollAsync(client, "EMAIL", token, code));
+        server.Clock.Advance(TimeSpan.FromMinutes(1));
+
+        var challenged = await PassCodeSignInAsync(client, email);
+
+        Assert.True(challenged.IsMfaRequired, Describe(challenged));
+        Assert.Equal(["EMAIL"], challenged.MfaChallenge!.ApplicationMfa.Where(m => m.MfaPolicy == "EMAIL").Select(m => m.MfaPolicy));
+        AssertOk(await client.SendEmailMfaCodeAsync(challenged.MfaChallenge.MfaToken, Ct));
+        AssertOk(await client.VerifyEmailMfaAsync(challenged.MfaChallenge.MfaToken, server.Outbox.LastTo(other)!.Code, Ct));
+    }
+
+    [Fact]
+    public async Task Binding_DuringSignIn_IsRefused_ToAUserWithAFactorThisApplicationDoesNotCount()
+    {
+        server.RequireAvailable();
+        using var client = await AppClientAsync(MfaMode.Optional);
+        var (email, _) = await SignUpAsync(client);
+        await SignInAsync(client, email);
+        var (token, code) = await StartSmsAsync(client, server, NewPhone());
+        AssertOk(await EnrollAsync(client, "SMS", token, code));
+        await using (var scope = server.Services.CreateAsyncScope())
+        {
+            var narrowed = await scope.ServiceProvider.GetRequiredService<ApplicationService>()
+                .SetMfaAsync(client.AppId, MfaMode.Required, followPool: false, [Core.Factors.FactorType.Otp], null, Ct);
+            Assert.True(narrowed.Succeeded);
+        }
+
+        var challenge = await ChallengedAsync(client, email);
+
+        AssertError(await client.AssociateTotpMfaAsync(challenge.MfaToken, Ct), 403, ApiCodes.SecondFactorBound);
+    }
+
+    [Fact]
     public async Task Unbinding_WithAnMfaToken_IsRefused()
     {
         server.RequireAvailable();

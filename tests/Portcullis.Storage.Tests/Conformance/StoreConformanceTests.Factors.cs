@@ -309,4 +309,18 @@ public abstract partial class StoreConformanceTests
         Assert.True(accepted[^1]);
         Assert.Equal(bound + 16, (await Factors(s => s.FindAsync(user.Id, factor.Id, Ct)))?.LastAcceptedStep);
     }
+
+    [Fact]
+    public async Task FindBoundBefore_AnswersAFactorBoundBeforeTheInstant_OnlyOfThatUser()
+    {
+        var user = await CreateMfaUserAsync();
+        var other = await CreateMfaUserAsync();
+        var boundAt = Clock.GetUtcNow();
+        var factor = await BindFactorAsync(user.Id, FactorType.Otp, createdAt: boundAt);
+        await BindFactorAsync(other.Id, FactorType.Otp, createdAt: boundAt.AddHours(-1));
+
+        Assert.Null(await Factors(s => s.FindBoundBeforeAsync(user.Id, boundAt, Ct)));
+        Assert.Equal(factor.Id, (await Factors(s => s.FindBoundBeforeAsync(user.Id, boundAt.AddTicks(10), Ct)))?.Id);
+        Assert.Null(await Factors(s => s.FindBoundBeforeAsync("nobody", boundAt.AddDays(1), Ct)));
+    }
 }

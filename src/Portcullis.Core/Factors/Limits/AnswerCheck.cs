@@ -58,14 +58,15 @@ public sealed class AnswerCheck<T>
         new(Value, WrongAnswer, Invalid, Claim) { Precondition = precondition };
 
     /// <summary>
-    /// The same check, whose right answer must also win <paramref name="claim"/> after its own (e.g. completing the sign-in it
-    /// answers); when that fails the answer gets <paramref name="refused"/> and counts as a replay.
+    /// The same check, whose right answer must first win <paramref name="claim"/> (completing the sign-in it answers), then its
+    /// own; when that fails the answer gets <paramref name="refused"/> and counts as a replay. First, because the transaction
+    /// commits whatever a claim wrote: a recovery code replaced for a sign-in that was already complete would be lost unseen.
     /// </summary>
     public AnswerCheck<T> AlsoClaiming(Func<ICodeCheckTransaction, ValueTask<bool>> claim, Error refused)
     {
-        var also = ClaimOrRefuse(claim, refused);
+        var first = ClaimOrRefuse(claim, refused);
         var own = Claim;
-        return new(Value, WrongAnswer, Invalid, own is null ? also : async tx => await own(tx) ?? await also(tx)) { Precondition = Precondition };
+        return new(Value, WrongAnswer, Invalid, own is null ? first : async tx => await first(tx) ?? await own(tx)) { Precondition = Precondition };
     }
 
     private static Func<ICodeCheckTransaction, ValueTask<Error?>> ClaimOrRefuse(Func<ICodeCheckTransaction, ValueTask<bool>> claim, Error refused) =>

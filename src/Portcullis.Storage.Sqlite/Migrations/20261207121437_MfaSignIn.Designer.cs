@@ -10,7 +10,7 @@ using Portcullis.Storage;
 namespace Portcullis.Storage.Sqlite.Migrations
 {
     [DbContext(typeof(PortcullisDbContext))]
-    [Migration("20261207112003_MfaSignIn")]
+    [Migration("20261207121437_MfaSignIn")]
     partial class MfaSignIn
     {
         /// <inheritdoc />
@@ -481,6 +481,10 @@ namespace Portcullis.Storage.Sqlite.Migrations
                     b.Property<string>("FirstFactor")
                         .IsRequired()
                         .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("FirstFactorRecipient")
+                        .HasMaxLength(254)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("PoolId")

@@ -43,6 +43,7 @@ namespace Portcullis.Storage.PostgreSql.Migrations
                     AppId = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
                     UserId = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
                     FirstFactor = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    FirstFactorRecipient = table.Column<string>(type: "character varying(254)", maxLength: 254, nullable: true),
                     Scope = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: false),
                     CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
                     ExpiresAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),

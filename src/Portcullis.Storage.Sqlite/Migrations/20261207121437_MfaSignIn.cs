@@ -42,6 +42,7 @@ namespace Portcullis.Storage.Sqlite.Migrations
                     AppId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
                     UserId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
                     FirstFactor = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    FirstFactorRecipient = table.Column<string>(type: "TEXT", maxLength: 254, nullable: true),
                     Scope = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: false),
                     CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
                     ExpiresAt = table.Column<long>(type: "INTEGER", nullable: false),

@@ -12,7 +12,7 @@ using Portcullis.Storage;
 namespace Portcullis.Storage.PostgreSql.Migrations
 {
     [DbContext(typeof(PortcullisDbContext))]
-    [Migration("20261207112006_MfaSignIn")]
+    [Migration("20261207121440_MfaSignIn")]
     partial class MfaSignIn
     {
         /// <inheritdoc />
@@ -492,6 +492,10 @@ namespace Portcullis.Storage.PostgreSql.Migrations
                         .IsRequired()
                         .HasMaxLength(16)
                         .HasColumnType("character varying(16)");
+
+                    b.Property<string>("FirstFactorRecipient")
+                        .HasMaxLength(254)
+                        .HasColumnType("character varying(254)");
 
                     b.Property<string>("PoolId")
                         .IsRequired()

@@ -49,6 +49,26 @@ ok, bad, waits, waited_ms, bad_sample = 0, 0, 0, 0, ""
 local expect = M.env("BENCH_EXPECT", "")
 
 --- The default response check: count answers that contain BENCH_EXPECT.
+--- The codes file (CodesFile): a header "first_step<TAB>steps", then "index<TAB>code code …" per user, a code per 30 s step.
+--- Returns the first step, the number of steps, this thread's codes by user index, and this thread's user indexes in order.
+function M.load_codes(path, tid)
+  local f = assert(io.open(path, "r"))
+  local first_step, steps = f:read("*l"):match("^(%d+)\t(%d+)$")
+  local codes, users = {}, {}
+  for line in f:lines() do
+    local i, list = line:match("^(%d+)\t(.+)$")
+    i = tonumber(i)
+    if i % M.threads == tid then
+      local row = {}
+      for c in list:gmatch("%d%d%d%d%d%d") do row[#row + 1] = c end
+      codes[i] = row
+      users[#users + 1] = i
+    end
+  end
+  f:close()
+  return tonumber(first_step), tonumber(steps), codes, users
+end
+
 function M.check(status, body)
   if status == 200 and (expect == "" or (body and body:find(expect, 1, true))) then
     ok = ok + 1

@@ -21,21 +21,7 @@ cursor = 0
 spent = {} -- user index -> the last step sent for that user (read by done() through thread:get)
 
 function init(args)
-  users, codes = {}, {}
-  local f = assert(io.open(C.env("BENCH_CODES"), "r"))
-  first_step, steps = f:read("*l"):match("^(%d+)\t(%d+)$")
-  first_step, steps = tonumber(first_step), tonumber(steps)
-  for line in f:lines() do
-    local i, list = line:match("^(%d+)\t(.+)$")
-    i = tonumber(i)
-    if i % C.threads == tid then
-      local row = {}
-      for c in list:gmatch("%d%d%d%d%d%d") do row[#row + 1] = c end
-      codes[i] = row
-      users[#users + 1] = i
-    end
-  end
-  f:close()
+  first_step, steps, codes, users = C.load_codes(C.env("BENCH_CODES"), tid)
   if #users == 0 then error("no users for thread " .. tid .. " in " .. C.env("BENCH_CODES")) end
 
   local s = io.open(C.env("BENCH_STATE"), "r")

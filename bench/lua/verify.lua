@@ -23,21 +23,7 @@ cursor, pass = 0, 0
 
 function init(args)
   users = C.load_share(C.env("BENCH_TOKENS"), tid)
-  codes = {}
-  local f = assert(io.open(C.env("BENCH_CODES"), "r"))
-  local header = f:read("*l")
-  first_step, steps = header:match("^(%d+)\t(%d+)$")
-  first_step, steps = tonumber(first_step), tonumber(steps)
-  for line in f:lines() do
-    local i, list = line:match("^(%d+)\t(.+)$")
-    i = tonumber(i)
-    if i % C.threads == tid then
-      local row = {}
-      for c in list:gmatch("%d%d%d%d%d%d") do row[#row + 1] = c end
-      codes[i] = row
-    end
-  end
-  f:close()
+  first_step, steps, codes = C.load_codes(C.env("BENCH_CODES"), tid)
   cursor = #users -- the first request starts a pass
   if budget then
     local s = io.open(C.env("BENCH_STATE"), "r")

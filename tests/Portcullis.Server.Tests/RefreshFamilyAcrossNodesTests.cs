@@ -7,7 +7,7 @@ namespace Portcullis.Server.Tests;
 /// <summary>
 /// Two server nodes on one SQLite file behind one public address (so one issuer), each with its own in-memory revocation list
 /// and its own fake clock: a refresh-token family revoked through one node takes its access tokens with it on the other too,
-/// once that node has polled.
+/// once that node has polled; a sign-in waiting for its second factor can be answered on either, once.
 /// </summary>
 public sealed class RefreshFamilyAcrossNodesTests : IAsyncLifetime
 {
@@ -50,6 +50,32 @@ public sealed class RefreshFamilyAcrossNodesTests : IAsyncLifetime
         await Second.AdvancePastNextRevocationPollAsync();
         await AssertAccessTokenRefusedAsync(second, signIn.AccessToken!);
         await AssertAccessTokenRefusedAsync(second, refreshed.AccessToken!);
+    }
+
+    [Fact]
+    public async Task AnMfaTokenIssuedOnOneNode_IsAnsweredOnTheOther_AndCompletesOneSignInAcrossBoth()
+    {
+        using var first = First.Client(AppId, AppSecret, TokenEndPointAuthMethod.ClientSecretPost);
+        using var second = Second.Client(AppId, AppSecret, TokenEndPointAuthMethod.ClientSecretPost);
+        var (email, _) = await SignUpAsync(first);
+        await SignInAsync(first, email);
+        var (seed, recovery) = await MfaScenarios.EnrollOtpAsync(first, First);
+        foreach (var node in new[] { First, Second })
+        {
+            node.Clock.Advance(TimeSpan.FromSeconds(30));
+        }
+
+        var challenge = (await first.SignInByEmailPasswordAsync(email, Password, ct: Ct)).MfaChallenge!;
+        var totp = Core.Factors.Otp.TotpVerifier.Compute(seed, Second.Clock.GetUtcNow());
+
+        // The recovery code on one node and a TOTP on the other, at once: one completes the sign-in, the other is refused.
+        var answers = await Task.WhenAll(
+            second.VerifyTotpMfaAsync(challenge.MfaToken, totp, Ct),
+            first.VerifyTotpRecoveryCodeAsync(challenge.MfaToken, recovery, Ct));
+
+        Assert.Single(answers, a => a.StatusCode == 200);
+        Assert.Contains(answers, a => a.ApiCode == Contracts.Envelope.ApiCodes.MfaTokenInvalid);
+        Assert.False((await first.IntrospectMfaTokenAsync(challenge.MfaToken, Ct)).Active);
     }
 
     public async ValueTask DisposeAsync()

@@ -566,6 +566,28 @@ public abstract class MfaSignInTests(TestServer server)
     }
 
     [Fact]
+    public async Task MfaTokenIntrospection_ReadsAJsonToken_AndTheAuthenticatorList_TakesAnAccessTokenToo()
+    {
+        server.RequireAvailable();
+        using var client = await AppClientAsync(MfaMode.Optional);
+        var (email, seed, _) = await UserWithOtpAsync(client);
+        var challenge = await ChallengedAsync(client, email);
+        using var http = server.RawHttp();
+
+        using var introspected = await http.PostAsync("mfa/token/introspection",
+            new StringContent($"{{\"token\":\"{challenge.MfaToken}\"}}", System.Text.Encoding.UTF8, "application/json"), Ct);
+        var answer = await introspected.Content.ReadFromJsonAsync<MfaTokenIntrospectionDto>(Ct);
+        Assert.True(answer!.Active);
+        Assert.NotNull(answer.UserPoolId);
+        Assert.Equal(server.Clock.GetUtcNow().AddSeconds(300).ToUnixTimeSeconds(), answer.Exp);
+
+        var signedIn = await client.VerifyTotpMfaAsync(challenge.MfaToken, Totp(seed), Ct);
+        var listed = await V2Async(client, HttpMethod.Get, "api/v2/mfa/authenticator?type=totp", signedIn.Data!.AccessToken, null);
+        Assert.Equal(200, listed.GetProperty("code").GetInt32());
+        Assert.Single(listed.GetProperty("data").EnumerateArray());
+    }
+
+    [Fact]
     public async Task MfaTokenIntrospection_WithAnEmptyBody_AnswersInactive()
     {
         server.RequireAvailable();

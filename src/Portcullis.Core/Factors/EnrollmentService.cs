@@ -27,7 +27,6 @@ public sealed record EnrollmentStarted(string EnrollmentToken, string? OtpKeyUri
 public sealed class EnrollmentService(
     IEnrollmentStore enrollments,
     IFactorStore factors,
-    FactorChanges changes,
     FactorProviders providers,
     CodeDelivery codeDelivery,
     AttemptGuard guard,
@@ -43,12 +42,13 @@ public sealed class EnrollmentService(
             return Result<EnrollmentStarted>.Fail(ErrorKind.FactorNotAvailable, type.ToWire());
         }
 
-        if (await factors.FindByTypeAsync(caller.User.Id, type, ct) is not null)
+        var existing = await factors.FindOfTypeOrFirstAsync(caller.User.Id, type, ct);
+        if (existing?.Type == type)
         {
             return Result<EnrollmentStarted>.Fail(ErrorKind.FactorAlreadyBound, type.ToWire());
         }
 
-        if (await changes.RefusalAsync(caller, ct) is { } stepUp)
+        if (FactorChanges.Refusal(caller, existing) is { } stepUp)
         {
             return stepUp;
         }

@@ -10,8 +10,12 @@ namespace Portcullis.Core.Factors;
 /// </summary>
 public sealed class FactorChanges(IFactorStore factors)
 {
-    public async Task<Error?> RefusalAsync(MfaCaller caller, CancellationToken ct) =>
-        caller.Session.PassedMfa || await factors.FindBoundBeforeAsync(caller.User.Id, caller.Session.AuthenticatedAt, ct) is null
+    /// <summary>The rule, given the user's first bound factor (null when they have none) or any factor bound before the session.</summary>
+    public static Error? Refusal(MfaCaller caller, Factor? boundEarlier) =>
+        caller.Session.PassedMfa || boundEarlier is null || boundEarlier.CreatedAt >= caller.Session.AuthenticatedAt
             ? null
             : new Error(ErrorKind.StepUpRequired);
+
+    public async Task<Error?> RefusalAsync(MfaCaller caller, CancellationToken ct) =>
+        caller.Session.PassedMfa ? null : Refusal(caller, await factors.FindBoundBeforeAsync(caller.User.Id, caller.Session.AuthenticatedAt, ct));
 }

@@ -24,6 +24,12 @@ public interface IFactorStore
     /// <summary>One of the user's factors bound before <paramref name="before"/>, or null when there is none.</summary>
     Task<Factor?> FindBoundBeforeAsync(string userId, DateTimeOffset before, CancellationToken ct);
 
+    /// <summary>
+    /// The user's factor of <paramref name="type"/> or, when there is none, their first bound factor (null when they have none):
+    /// what binding a factor must know, in one read (is the type taken; and <see cref="FactorChanges"/>).
+    /// </summary>
+    Task<Factor?> FindOfTypeOrFirstAsync(string userId, FactorType type, CancellationToken ct);
+
     Task<bool> DeleteAsync(string userId, string factorId, CancellationToken ct);
 }
 

@@ -19,6 +19,10 @@ internal static class HotSql
 
     public const string FactorByType = $"""SELECT {HotRows.FactorColumns} FROM mfa_factors WHERE "UserId" = $1 AND "Type" = $2""";
 
+    /// <summary>The factor of the type sorts first (a true comparison sorts after false on both databases), then the oldest.</summary>
+    public const string FactorOfTypeOrFirst =
+        $"""SELECT {HotRows.FactorColumns} FROM mfa_factors WHERE "UserId" = $1 ORDER BY ("Type" = $2) DESC, "CreatedAt" LIMIT 1""";
+
     public const string FactorBoundBefore = $"""SELECT {HotRows.FactorColumns} FROM mfa_factors WHERE "UserId" = $1 AND "CreatedAt" < $2 LIMIT 1""";
 
     public const string InsertEnrollment =

@@ -13,6 +13,9 @@ internal sealed class FactorStore(IHotStatements hot, LazyDbContext db) : IFacto
     public Task<Factor?> FindByTypeAsync(string userId, FactorType type, CancellationToken ct) =>
         hot.ReadRowAsync(HotSql.FactorByType, static (rows, r) => rows.Factor(r), [userId, type.Name], ct);
 
+    public Task<Factor?> FindOfTypeOrFirstAsync(string userId, FactorType type, CancellationToken ct) =>
+        hot.ReadRowAsync(HotSql.FactorOfTypeOrFirst, static (rows, r) => rows.Factor(r), [userId, type.Name], ct);
+
     public Task<Factor?> FindBoundBeforeAsync(string userId, DateTimeOffset before, CancellationToken ct) =>
         hot.ReadRowAsync(HotSql.FactorBoundBefore, static (rows, r) => rows.Factor(r), [userId, before], ct);
 

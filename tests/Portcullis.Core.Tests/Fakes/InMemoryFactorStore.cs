@@ -17,6 +17,15 @@ public sealed class InMemoryFactorStore : IFactorStore
         }
     }
 
+    public Task<Factor?> FindOfTypeOrFirstAsync(string userId, FactorType type, CancellationToken ct)
+    {
+        lock (_lock)
+        {
+            var mine = _factors.Where(f => f.UserId == userId).ToList();
+            return Task.FromResult(mine.FirstOrDefault(f => f.Type == type) ?? mine.OrderBy(f => f.CreatedAt).FirstOrDefault());
+        }
+    }
+
     public Task<Factor?> FindBoundBeforeAsync(string userId, DateTimeOffset before, CancellationToken ct)
     {
         lock (_lock)

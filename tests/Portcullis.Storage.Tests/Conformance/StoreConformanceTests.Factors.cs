@@ -323,4 +323,17 @@ public abstract partial class StoreConformanceTests
         Assert.Equal(factor.Id, (await Factors(s => s.FindBoundBeforeAsync(user.Id, boundAt.AddTicks(10), Ct)))?.Id);
         Assert.Null(await Factors(s => s.FindBoundBeforeAsync("nobody", boundAt.AddDays(1), Ct)));
     }
+
+    [Fact]
+    public async Task FindOfTypeOrFirst_AnswersTheFactorOfTheType_ElseTheFirstBound_ElseNone()
+    {
+        var user = await CreateMfaUserAsync();
+        Assert.Null(await Factors(s => s.FindOfTypeOrFirstAsync(user.Id, FactorType.Otp, Ct)));
+        var first = await BindFactorAsync(user.Id, FactorType.Email, createdAt: Clock.GetUtcNow());
+        var otp = await BindFactorAsync(user.Id, FactorType.Otp, createdAt: Clock.GetUtcNow().AddMinutes(1));
+        await BindFactorAsync(user.Id, FactorType.Sms, createdAt: Clock.GetUtcNow().AddMinutes(2));
+
+        Assert.Equal(otp.Id, (await Factors(s => s.FindOfTypeOrFirstAsync(user.Id, FactorType.Otp, Ct)))?.Id);
+        Assert.Equal(first.Id, (await Factors(s => s.FindOfTypeOrFirstAsync(user.Id, FactorType.Face, Ct)))?.Id);
+    }
 }

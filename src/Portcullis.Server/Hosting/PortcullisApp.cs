@@ -25,6 +25,7 @@ public static class PortcullisApp
         configure?.Invoke(builder);
 
         var app = builder.Build();
+        app.UseMiddleware<TrustedProxyMiddleware>();
         app.UseMiddleware<RequestIdMiddleware>();
         app.UseMiddleware<SecurityHeadersMiddleware>();
         app.UseExceptionHandler();

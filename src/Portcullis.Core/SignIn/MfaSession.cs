@@ -37,6 +37,9 @@ public sealed class MfaSession
     /// because the wire's confirm call names no token of its own.
     /// </summary>
     public string? ProtectedEnrollmentToken { get; init; }
+
+    /// <summary>Not completed and not expired at <paramref name="now"/>: the rule the completing compare-and-set applies in SQL too.</summary>
+    public bool IsLive(DateTimeOffset now) => CompletedAt is null && ExpiresAt > now;
 }
 
 public interface IMfaSessionStore
@@ -47,9 +50,6 @@ public interface IMfaSessionStore
 
     /// <summary>Remembers the enrollment started during the session; false when it is no longer pending.</summary>
     Task<bool> TrySetEnrollmentAsync(string sessionId, string protectedEnrollmentToken, CancellationToken ct);
-
-    /// <summary>Completes the session if nothing has (compare-and-set), outside a code check (binding during sign-in).</summary>
-    Task<bool> TryCompleteAsync(string sessionId, DateTimeOffset at, CancellationToken ct);
 
     /// <summary>Deletes sessions past expiry.</summary>
     Task<int> PurgeExpiredAsync(DateTimeOffset now, CancellationToken ct);

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Portcullis.Core.Applications;
 using Portcullis.Core.Common;
 using Portcullis.Core.Factors;
+using Portcullis.Core.Factors.Limits;
 using Portcullis.Core.Pools;
 using Portcullis.Core.Tokens;
 using Portcullis.Core.Users;
@@ -33,6 +34,7 @@ public sealed record CompletedSignIn(User User, Application App, string Scope, I
 /// </summary>
 public sealed class MfaSignInService(
     IMfaSessionStore sessions,
+    ICodeCheckStore checks,
     IFactorStore factors,
     IUserPoolStore pools,
     IApplicationStore apps,
@@ -124,7 +126,7 @@ public sealed class MfaSignInService(
         }
 
         var session = await sessions.FindAsync(Ids.HashToken(mfaToken), ct);
-        if (session is null || session.CompletedAt is not null || session.ExpiresAt <= clock.GetUtcNow()
+        if (session is null || !session.IsLive(clock.GetUtcNow())
             || (namedAppId is not null && !string.Equals(namedAppId, session.AppId, StringComparison.Ordinal)))
         {
             return invalid;
@@ -208,7 +210,7 @@ public sealed class MfaSignInService(
 
     /// <summary>Completes a sign-in whose second factor was just bound (binding proved it); false when the mfaToken was spent meanwhile.</summary>
     public async Task<Result<CompletedSignIn>> CompleteWithNewFactorAsync(PendingSignIn signIn, FactorType type, CancellationToken ct) =>
-        await sessions.TryCompleteAsync(signIn.Session.Id, clock.GetUtcNow(), ct)
+        await checks.RunAsync(tx => tx.TryCompleteMfaSessionAsync(signIn.Session.Id, clock.GetUtcNow()), ct)
             ? Completed(signIn, providers.For(type).Method)
             : Result<CompletedSignIn>.Fail(ErrorKind.MfaTokenInvalid);
 

@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.Extensions.Options;
 using Portcullis.Core.Delivery;
 using Portcullis.Core.Factors;
 using Portcullis.Contracts.Accounts;
@@ -90,7 +89,7 @@ public static class AccountEndpoints
 
     private static async Task<IResult> SignInAsync(HttpContext context, [FromBody] SignInDto dto, AppResolver resolver,
         ClientAuthenticator clients, AccountService accounts, TokenService tokens, IssuerResolver issuer, TimeProvider clock,
-        PassCodeService passCodes, IPhoneNumbers phones, MfaSignInService mfa, IOptions<MfaOptions> mfaOptions)
+        PassCodeService passCodes, IPhoneNumbers phones, MfaSignInService mfa)
     {
         var credentials = CallerAuthentication.ClientCredentials(context, dto.ClientId, dto.ClientSecret);
         var app = await resolver.ResolveAsync(context, credentials);
@@ -177,7 +176,7 @@ public static class AccountEndpoints
         {
             if (await mfa.ChallengeIfDemandedAsync(app.Value, signedIn, first, scope, context.RequestAborted) is { } challenge)
             {
-                return Envelope.MfaRequired(context, challenge.ToDto(mfaOptions.Value.MfaTokenLifetimeSeconds));
+                return Envelope.MfaRequired(context, challenge.ToDto());
             }
 
             return TokenAnswer(context, await tokens.IssueForUserAsync(issuer.Issuer(context), app.Value, signedIn, scope, clock.GetUtcNow(),

@@ -38,15 +38,7 @@ public static class CodeEndpoints
             return Envelope.Fail(context, ErrorKind.InvalidChannel, dto.Channel ?? "(missing)");
         }
 
-        var phone = phones.Normalise(dto.PhoneCountryCode, dto.PhoneNumber);
-        if (!phone.Succeeded)
-        {
-            return Envelope.Fail(context, phone.Error!);
-        }
-
-        var to = phone.Value;
-        var refused = await codes.SendAsync(app.Value.PoolId, MessageKind.Sms, to.E164, to.CountryCode, to.National, dto.Channel, context.Language(),
-            context.Connection.RemoteIpAddress?.ToString(), context.RequestAborted);
+        var refused = await SendToPhoneAsync(context, codes, phones, app.Value.PoolId, dto.PhoneCountryCode, dto.PhoneNumber, dto.Channel);
         return refused is null ? Envelope.Ok(context) : Envelope.Fail(context, refused);
     }
 
@@ -63,13 +55,29 @@ public static class CodeEndpoints
             return Envelope.Fail(context, ErrorKind.InvalidChannel, dto.Channel ?? "(missing)");
         }
 
-        if (Normalise.Email(dto.Email) is not { } email)
-        {
-            return Envelope.Fail(context, ErrorKind.InvalidArgument, "email");
-        }
-
-        var refused = await codes.SendAsync(app.Value.PoolId, MessageKind.Email, email, null, null, dto.Channel, context.Language(),
-            context.Connection.RemoteIpAddress?.ToString(), context.RequestAborted);
+        var refused = await SendToAddressAsync(context, codes, app.Value.PoolId, dto.Email, dto.Channel);
         return refused is null ? Envelope.Ok(context) : Envelope.Fail(context, refused);
     }
+
+    /// <summary>A code for <paramref name="channel"/> to the number the request names (checked, normalised): null once sent, else why not.</summary>
+    internal static async Task<Error?> SendToPhoneAsync(HttpContext context, PassCodeService codes, IPhoneNumbers phones, string poolId,
+        string? countryCode, string? number, string channel)
+    {
+        var phone = phones.Normalise(countryCode, number);
+        if (!phone.Succeeded)
+        {
+            return phone.Error!;
+        }
+
+        var to = phone.Value;
+        return await codes.SendAsync(poolId, MessageKind.Sms, to.E164, to.CountryCode, to.National, channel, context.Language(),
+            context.Connection.RemoteIpAddress?.ToString(), context.RequestAborted);
+    }
+
+    /// <summary>A code for <paramref name="channel"/> to the address the request names (normalised): null once sent, else why not.</summary>
+    internal static async Task<Error?> SendToAddressAsync(HttpContext context, PassCodeService codes, string poolId, string? address, string channel) =>
+        Normalise.Email(address) is { } email
+            ? await codes.SendAsync(poolId, MessageKind.Email, email, null, null, channel, context.Language(),
+                context.Connection.RemoteIpAddress?.ToString(), context.RequestAborted)
+            : new Error(ErrorKind.InvalidArgument, "email");
 }

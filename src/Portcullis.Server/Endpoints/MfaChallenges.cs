@@ -7,14 +7,14 @@ namespace Portcullis.Server.Endpoints;
 /// <summary>The <c>data</c> of the 1636 answer: the mfaToken, the factor types that may answer, and where codes would go, masked.</summary>
 internal static class MfaChallenges
 {
-    public static MfaChallengeDataDto ToDto(this MfaChallenge challenge, int lifetimeSeconds)
+    public static MfaChallengeDataDto ToDto(this MfaChallenge challenge)
     {
         var sms = challenge.Counting.FirstOrDefault(f => f.Type == FactorType.Sms);
         var email = challenge.Counting.FirstOrDefault(f => f.Type == FactorType.Email);
         return new MfaChallengeDataDto
         {
             MfaToken = challenge.MfaToken,
-            MfaTokenExpiresIn = lifetimeSeconds,
+            MfaTokenExpiresIn = (int)(challenge.Session.ExpiresAt - challenge.Session.CreatedAt).TotalSeconds,
             MfaPhone = MaskPhone(sms?.PhoneNumber),
             MfaPhoneCountryCode = sms?.PhoneCountryCode,
             MfaEmail = MaskEmail(email?.Email),

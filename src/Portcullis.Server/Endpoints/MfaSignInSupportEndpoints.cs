@@ -7,6 +7,7 @@ using Portcullis.Core.Common;
 using Portcullis.Core.Delivery;
 using Portcullis.Core.Factors;
 using Portcullis.Core.Factors.Face;
+using Portcullis.Core.Factors.Providers;
 using Portcullis.Core.SignIn;
 using Portcullis.Core.Users;
 using Portcullis.Server.Adapters.Face;
@@ -67,15 +68,8 @@ public static class MfaSignInSupportEndpoints
             return Envelope.FailV2(context, app.Error!);
         }
 
-        var phone = phones.Normalise(dto.PhoneCountryCode, dto.Phone);
-        if (!phone.Succeeded)
-        {
-            return Envelope.FailV2(context, phone.Error!);
-        }
-
-        var to = phone.Value;
-        return Answer(context, await codes.SendAsync(app.Value.PoolId, MessageKind.Sms, to.E164, to.CountryCode, to.National,
-            Core.Factors.Providers.CodeFactorProvider.VerifyChannel, context.Language(), context.Connection.RemoteIpAddress?.ToString(), context.RequestAborted));
+        return Answer(context, await CodeEndpoints.SendToPhoneAsync(context, codes, phones, app.Value.PoolId, dto.PhoneCountryCode, dto.Phone,
+            CodeFactorProvider.VerifyChannel));
     }
 
     private static async Task<IResult> SendEmailAsync(HttpContext context, [FromBody] V2EmailSendDto dto, MfaSignInService mfa, AppResolver resolver,
@@ -97,13 +91,7 @@ public static class MfaSignInSupportEndpoints
             return Envelope.FailV2(context, app.Error!);
         }
 
-        if (Normalise.Email(dto.Email) is not { } email)
-        {
-            return Envelope.FailV2(context, new Error(ErrorKind.InvalidArgument, "email"));
-        }
-
-        return Answer(context, await codes.SendAsync(app.Value.PoolId, MessageKind.Email, email, null, null,
-            Core.Factors.Providers.CodeFactorProvider.VerifyChannel, context.Language(), context.Connection.RemoteIpAddress?.ToString(), context.RequestAborted));
+        return Answer(context, await CodeEndpoints.SendToAddressAsync(context, codes, app.Value.PoolId, dto.Email, CodeFactorProvider.VerifyChannel));
     }
 
     private static async Task<IResult> ListAuthenticatorsAsync(HttpContext context, MfaSignInService mfa, MfaCallers callers, IFactorStore factors)

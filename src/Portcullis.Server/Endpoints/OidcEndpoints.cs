@@ -189,6 +189,7 @@ public static class OidcEndpoints
         else if (!access.Succeeded && await tokens.FindRefreshTokenAsync(token, context.RequestAborted) is { } refresh
                  && refresh.AppId == app!.Id && tokens.IsLive(refresh))
         {
+            var amr = AuthenticationMethods.Split(refresh.Amr);
             answer = new IntrospectionResponse
             {
                 Active = true,
@@ -200,8 +201,8 @@ public static class OidcEndpoints
                 Scope = refresh.Scope,
                 TokenType = "refresh_token",
                 AuthTime = refresh.AuthTime.ToUnixTimeSeconds(),
-                Amr = [.. AuthenticationMethods.Split(refresh.Amr)],
-                Acr = AuthenticationMethods.AcrOf(AuthenticationMethods.Split(refresh.Amr)),
+                Amr = [.. amr],
+                Acr = AuthenticationMethods.AcrOf(amr),
             };
         }
 

@@ -75,7 +75,7 @@ internal static class HotSql
 
     public const string ConsumePassCode = """UPDATE pass_codes SET "ConsumedAt" = $2 WHERE "Id" = $1 AND "ConsumedAt" IS NULL""";
 
-    /// <summary>Only a live session completes: an expired one is as dead as a completed one.</summary>
+    /// <summary>Only a live session completes (<c>MfaSession.IsLive</c>): an expired one is as dead as a completed one.</summary>
     public const string CompleteMfaSession = """UPDATE mfa_sessions SET "CompletedAt" = $2 WHERE "Id" = $1 AND "CompletedAt" IS NULL AND "ExpiresAt" > $2""";
 
     public const string ConsumeEnrollment = """UPDATE mfa_enrollment_requests SET "ConsumedAt" = $2 WHERE "Id" = $1 AND "ConsumedAt" IS NULL""";

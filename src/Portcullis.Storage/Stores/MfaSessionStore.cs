@@ -19,10 +19,6 @@ internal sealed class MfaSessionStore(PortcullisDbContext db) : IMfaSessionStore
         await db.MfaSessions.Where(s => s.Id == sessionId && s.CompletedAt == null)
             .ExecuteUpdateAsync(u => u.SetProperty(s => s.ProtectedEnrollmentToken, protectedEnrollmentToken), ct) == 1;
 
-    public async Task<bool> TryCompleteAsync(string sessionId, DateTimeOffset at, CancellationToken ct) =>
-        await db.MfaSessions.Where(s => s.Id == sessionId && s.CompletedAt == null && s.ExpiresAt > at)
-            .ExecuteUpdateAsync(u => u.SetProperty(s => s.CompletedAt, at), ct) == 1;
-
     public Task<int> PurgeExpiredAsync(DateTimeOffset now, CancellationToken ct) =>
         db.MfaSessions.Where(s => s.ExpiresAt < now).ExecuteDeleteAsync(ct);
 }

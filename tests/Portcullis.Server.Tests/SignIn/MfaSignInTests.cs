@@ -544,6 +544,21 @@ public abstract class MfaSignInTests(TestServer server)
         Assert.Equal(["pwd", "otp", "mfa"], Jwt(completed.Data!.AccessToken).Claims.Where(c => c.Type == "amr").Select(c => c.Value));
     }
 
+    [Fact]
+    public async Task V2SmsSend_WithoutAnMfaToken_SendsTheChallengeCodeToTheBodysNumber_AndRefusesABadOne()
+    {
+        server.RequireAvailable();
+        using var client = await AppClientAsync(MfaMode.Optional);
+        var phone = NewPhone();
+
+        var sent = await V2Async(client, HttpMethod.Post, "api/v2/sms/send", mfaToken: null, $"{{\"phone\":\"{phone}\",\"scene\":\"mfa-verify\"}}");
+        var refused = await V2Async(client, HttpMethod.Post, "api/v2/sms/send", mfaToken: null, "{\"phone\":\"12\",\"scene\":\"mfa-verify\"}");
+
+        Assert.Equal(200, sent.GetProperty("code").GetInt32());
+        Assert.Equal("CHANNEL_VERIFY_MFA", server.Outbox.LastTo("+86" + phone)!.Channel);
+        Assert.Equal(ApiCodes.InvalidArgument, refused.GetProperty("code").GetInt32());
+    }
+
     /// <summary>A V2 call as GenAuth's JS SDK makes it: the application header, and the mfaToken as the bearer token when given.</summary>
     private async Task<System.Text.Json.JsonElement> V2Async(AuthenticationClient client, HttpMethod method, string path, string? mfaToken, string? json)
     {

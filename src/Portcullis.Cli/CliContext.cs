@@ -21,15 +21,18 @@ internal sealed class CliContext(TextReader input)
     public TextReader Input { get; } = input;
 
     /// <summary>
-    /// Wraps a command body: opens the configured, migrated database, runs the body, and turns any unexpected failure
+    /// Wraps a command body: opens the configured database (an empty one is migrated), runs the body, and turns any unexpected failure
     /// (bad configuration, unreachable database) into one line on stderr and exit code 1.
     /// </summary>
-    public Func<ParseResult, CancellationToken, Task<int>> WithServices(Func<ParseResult, IServiceProvider, CancellationToken, Task<int>> body) =>
+    /// <param name="upgradeSchema">Migrate a schema that is behind this version; otherwise the command refuses to run on it.</param>
+    public Func<ParseResult, CancellationToken, Task<int>> WithServices(Func<ParseResult, IServiceProvider, CancellationToken, Task<int>> body,
+        bool upgradeSchema = false) =>
         async (parse, ct) =>
         {
             try
             {
-                await using var host = await CliHost.OpenAsync(parse.GetValue(StorageProvider), parse.GetValue(ConnectionString), parse.InvocationConfiguration.Error, ct);
+                await using var host = await CliHost.OpenAsync(parse.GetValue(StorageProvider), parse.GetValue(ConnectionString),
+                    parse.InvocationConfiguration.Error, ct, upgradeSchema);
                 return await body(parse, host.Services, ct);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Portcullis.Core;
 using Portcullis.Core.Passwords;
+using Portcullis.Core.Tokens;
 using Portcullis.Storage;
 using Portcullis.Storage.KeyRing;
 
@@ -12,7 +13,8 @@ namespace Portcullis.Cli;
 
 /// <summary>
 /// The services one command runs against: the server's configuration sources (appsettings.json in the current directory,
-/// environment variables) with the command-line storage options on top, Core and Storage, and a migrated database.
+/// environment variables) with the command-line storage options on top, Core and Storage, and a database whose schema
+/// is this version's (an empty one is migrated; one behind this version is refused, except by <c>portcullis migrate</c>).
 /// The host is built but never started: there is nothing to run in the background, and its console lifetime would fight
 /// System.CommandLine over Ctrl+C.
 /// </summary>
@@ -29,7 +31,9 @@ internal sealed class CliHost : IAsyncDisposable
 
     public IServiceProvider Services => _scope.ServiceProvider;
 
-    public static async Task<CliHost> OpenAsync(StorageProvider? provider, string? connectionString, TextWriter error, CancellationToken ct)
+    /// <param name="upgradeSchema">Migrate a schema that is behind this version (only <c>portcullis migrate</c>); otherwise that is refused.</param>
+    public static async Task<CliHost> OpenAsync(StorageProvider? provider, string? connectionString, TextWriter error, CancellationToken ct,
+        bool upgradeSchema = false)
     {
         var builder = Host.CreateApplicationBuilder();
         var overrides = new Dictionary<string, string?>();
@@ -61,6 +65,8 @@ internal sealed class CliHost : IAsyncDisposable
         builder.Services.AddPortcullisCore();
         // Same section as the server, so users created here are hashed with the operator's Argon2id parameters.
         builder.Services.AddOptions<PasswordHashingOptions>().BindConfiguration(PasswordHashingOptions.Section);
+        // Same section as the server, so a rotation here stages keys with the operator's activation delay and lifetimes.
+        builder.Services.AddOptions<TokenOptions>().BindConfiguration(TokenOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddPortcullisStorage(builder.Configuration);
 
         var host = builder.Build();
@@ -68,7 +74,7 @@ internal sealed class CliHost : IAsyncDisposable
         try
         {
             // Validates every setting first (what StartAsync would do for ValidateOnStart): a bad configuration fails with its own message.
-            await cli.Services.GetRequiredService<DatabaseInitializer>().MigrateAsync(ct);
+            await cli.Services.GetRequiredService<DatabaseInitializer>().MigrateAsync(ct, upgradeSchema);
             return cli;
         }
         catch

@@ -27,6 +27,34 @@ internal sealed class PostgreSqlDatabase(StorageOptions storage, Func<NpgsqlData
         }
     }
 
+    /// <summary>The advisory lock key that serialises migrations: any fixed number, the same on every node.</summary>
+    private const long MigrationLockKey = 0x506f7274_63756c6c; // "Portcull"
+
+    /// <summary>
+    /// A session-level advisory lock on a connection of its own, held across the whole migration (EF Core's own lock does not
+    /// stop two nodes on an empty database from both applying the first migrations).
+    /// </summary>
+    public override async Task<IAsyncDisposable?> LockForMigrationAsync(CancellationToken ct)
+    {
+        var connection = pool is null ? new NpgsqlConnection(storage.EffectiveConnectionString) : pool().CreateConnection();
+        try
+        {
+            await connection.OpenAsync(ct);
+            await using (var command = new NpgsqlCommand("SELECT pg_advisory_lock(@key)", connection))
+            {
+                command.Parameters.AddWithValue("key", MigrationLockKey);
+                await command.ExecuteNonQueryAsync(ct);
+            }
+
+            return connection; // closing the connection ends the session and with it the lock
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+
     /// <summary>timestamptz, which Npgsql writes only from offset zero.</summary>
     public override object Instant(DateTimeOffset value) => PgRows.Value(value);
 

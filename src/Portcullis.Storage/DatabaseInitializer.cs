@@ -7,7 +7,8 @@ namespace Portcullis.Storage;
 
 /// <summary>
 /// Validates the settings, then creates and migrates the database and checks its Data Protection key ring can be decrypted.
-/// The server, the CLI and the tests all start through here. Safe to run on several nodes at once (EF Core takes a migration lock).
+/// The server, the CLI and the tests all start through here. Safe to run on several nodes at once: migrations run under the
+/// provider's migration lock.
 /// </summary>
 public sealed class DatabaseInitializer(
     IStartupValidator settings,
@@ -16,17 +17,47 @@ public sealed class DatabaseInitializer(
     KeyRingCheck keyRing,
     ILogger<DatabaseInitializer> logger)
 {
-    public async Task MigrateAsync(CancellationToken ct)
+    /// <param name="upgrade">
+    /// Also migrate a schema that has migrations applied already. False for tools (the CLI): nodes of an older version may be
+    /// running on it, and only <c>portcullis migrate</c> or a starting server of the new version should change it under them.
+    /// An empty database is migrated either way.
+    /// </param>
+    public async Task MigrateAsync(CancellationToken ct, bool upgrade = true)
     {
         // Every setting registered with ValidateOnStart, not only storage's: a start refused for a bad setting must not
         // have migrated the database first.
         settings.Validate();
 
         db.Provider.PrepareForMigration();
-        await db.Database.MigrateAsync(ct);
-        await db.Provider.AfterMigrationAsync(db, ct);
+        await using (await db.Provider.LockForMigrationAsync(ct))
+        {
+            if (!upgrade)
+            {
+                await RefuseUpgradeAsync(ct);
+            }
+
+            await db.Database.MigrateAsync(ct);
+            await db.Provider.AfterMigrationAsync(db, ct);
+        }
 
         await keyRing.VerifyReadableAsync(ct);
         logger.LogInformation("Database ready ({Provider})", storage.Value.Provider);
     }
+
+    private async Task RefuseUpgradeAsync(CancellationToken ct)
+    {
+        var pending = (await db.Database.GetPendingMigrationsAsync(ct)).ToList();
+        if (pending.Count > 0 && (await db.Database.GetAppliedMigrationsAsync(ct)).Any())
+        {
+            throw new SchemaUpgradeRequiredException(pending);
+        }
+    }
+}
+
+/// <summary>The database's schema is older than this build and the caller may not migrate it.</summary>
+public sealed class SchemaUpgradeRequiredException(IReadOnlyList<string> pending) : InvalidOperationException(
+    $"The database schema lacks {pending.Count} migration(s) of this version ({string.Join(", ", pending)}). Run 'portcullis migrate' " +
+    "once no node of an older version is running, or start a server of this version, which migrates at start.")
+{
+    public IReadOnlyList<string> Pending => pending;
 }

@@ -53,6 +53,12 @@ internal abstract class DatabaseProvider
     {
     }
 
+    /// <summary>
+    /// Held while one node migrates, so nodes starting together migrate one after the other: the others then find the
+    /// schema applied. Null when EF Core's own lock is enough.
+    /// </summary>
+    public virtual Task<IAsyncDisposable?> LockForMigrationAsync(CancellationToken ct) => Task.FromResult<IAsyncDisposable?>(null);
+
     /// <summary>After migrating: settings the database keeps in itself.</summary>
     public virtual Task AfterMigrationAsync(PortcullisDbContext db, CancellationToken ct) => Task.CompletedTask;
 

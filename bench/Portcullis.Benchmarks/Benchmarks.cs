@@ -87,6 +87,7 @@ public class TokenBenchmarks
         services.AddSingleton<ISigningKeyStore, MemoryKeyStore>();
         services.AddSingleton<ITokenStore, NoRevocations>();
         services.AddSingleton<SigningKeyRing>();
+        services.AddScoped<SigningKeyRotation>();
         services.AddSingleton<AccessTokenValidator>();
         services.AddSingleton<ValidatedTokenCache>();
         services.AddSingleton<AccessTokenRevocations>();
@@ -126,14 +127,17 @@ public class TokenBenchmarks
     {
         private readonly List<SigningKey> _keys = [];
 
-        public Task<IReadOnlyList<SigningKey>> ListPublishedAsync(CancellationToken ct) => Task.FromResult<IReadOnlyList<SigningKey>>([.. _keys]);
+        public Task<IReadOnlyList<SigningKey>> ListPublishedAsync(DateTimeOffset rotatedAfter, CancellationToken ct) =>
+            Task.FromResult<IReadOnlyList<SigningKey>>([.. _keys]);
 
-        public Task RotateToAsync(SigningKey key, DateTimeOffset at, CancellationToken ct)
+        /// <summary>The benchmark rotates once, the first key: nothing earlier to stop.</summary>
+        public Task RotateToAsync(SigningKey key, CancellationToken ct)
         {
-            key.Status = SigningKeyStatus.Current;
             _keys.Insert(0, key);
             return Task.CompletedTask;
         }
+
+        public Task<bool> RetireAsync(string kid, DateTimeOffset at, CancellationToken ct) => Task.FromResult(false);
     }
 
     private sealed class NoRevocations : ITokenStore

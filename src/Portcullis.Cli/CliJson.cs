@@ -77,7 +77,7 @@ internal sealed record OutboxView(string Id, string Kind, string Recipient, stri
         m.Id, m.Kind.ToString().ToUpperInvariant(), m.Recipient, m.Channel, m.Status.ToString(), m.Attempts, m.LastError, m.CreatedAt, m.SentAt);
 }
 
-internal sealed record KeyView(string Kid, string Status, DateTimeOffset CreatedAt, DateTimeOffset? RotatedAt);
+internal sealed record KeyView(string Kid, string Phase, DateTimeOffset CreatedAt, DateTimeOffset ActivatesAt, DateTimeOffset? RotatedAt);
 
 /// <summary>What <c>keyring encrypt</c> did: keys rewritten, keys stored, and the certificate they are now encrypted for.</summary>
 internal sealed record KeyRingView(int Rewritten, int Total, string Certificate);

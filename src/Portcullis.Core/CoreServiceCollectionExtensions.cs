@@ -8,6 +8,7 @@ using Portcullis.Core.Factors.Providers;
 using Portcullis.Core.Factors.Limits;
 using Portcullis.Core.Passwords;
 using Portcullis.Core.SignIn;
+using Portcullis.Core.Tokens;
 using Portcullis.Core.Users;
 
 namespace Portcullis.Core;
@@ -40,6 +41,7 @@ public static class CoreServiceCollectionExtensions
         services.AddScoped<MfaSignInEnrollment>();
         services.AddScoped<CodeDelivery>();
         services.AddScoped<PassCodeService>();
+        services.AddScoped<SigningKeyRotation>();
         return services;
     }
 }

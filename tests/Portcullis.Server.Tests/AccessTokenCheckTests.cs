@@ -82,16 +82,19 @@ public sealed class AccessTokenCheckTests(AccessTokenCheckTests.Server server) :
     }
 
     [Fact]
-    public async Task ASeenToken_OnceItsSigningKeyIsNoLongerPublished_IsRefused()
+    public async Task ASeenToken_OnceItsSigningKeyIsWithdrawn_IsRefused()
     {
         using var client = server.Client();
-        await SignUpAndSignInAsync(client);
+        var tokens = await SignUpAndSignInAsync(client);
         AssertOk(await client.GetProfileAsync(Ct));
-        var ring = server.Services.GetRequiredService<SigningKeyRing>();
+        var kid = new JsonWebToken(tokens.AccessToken!).Kid;
 
-        await ring.RotateAsync(Ct);
+        await server.WithKeyRotationAsync(r => r.RotateAsync(immediately: true, keySize: null, Ct));
+        server.AdvancePastNextSigningKeyReload();
         AssertOk(await client.GetProfileAsync(Ct));
-        await ring.RotateAsync(Ct);
+        Assert.Equal(RetireOutcome.TokensUnexpired, await server.WithKeyRotationAsync(r => r.RetireAsync(kid, force: false, Ct)));
+        Assert.Equal(RetireOutcome.Retired, await server.WithKeyRotationAsync(r => r.RetireAsync(kid, force: true, Ct)));
+        server.AdvancePastNextSigningKeyReload();
 
         AssertError(await client.GetProfileAsync(Ct), 401, ApiCodes.NotLoggedIn);
     }
@@ -119,5 +122,32 @@ public sealed class AccessTokenCheckTests(AccessTokenCheckTests.Server server) :
         var jwt = new JsonWebToken(accessToken);
         return new AccessTokenInfo(jwt.Subject, jwt.Audiences.First(), jwt.Id, "", new DateTimeOffset(jwt.IssuedAt, TimeSpan.Zero),
             new DateTimeOffset(jwt.ValidTo, TimeSpan.Zero), IsClientToken: false);
+    }
+
+    [Fact]
+    public async Task KeyRotation_PublishesTheNewKeyFirst_KeepsOldTokensValid_AndSignsWithItOnceActive()
+    {
+        using var client = server.Client();
+        var before = await SignUpAndSignInAsync(client);
+        var oldKid = new JsonWebToken(before.AccessToken!).Kid;
+
+        var staged = await server.WithKeyRotationAsync(r => r.RotateAsync(immediately: false, keySize: null, Ct));
+        server.AdvancePastNextSigningKeyReload();
+
+        Assert.Contains(staged.Kid, await PublishedKidsAsync());
+        Assert.Equal(oldKid, new JsonWebToken((await SignUpAndSignInAsync(client)).AccessToken!).Kid);
+        server.Clock.Advance(staged.ActivatesAt - server.Clock.GetUtcNow());
+        var after = await SignUpAndSignInAsync(client);
+        Assert.Equal(staged.Kid, new JsonWebToken(after.AccessToken!).Kid);
+        Assert.Equal([staged.Kid, oldKid], (await PublishedKidsAsync()).Take(2));
+        client.SetAccessToken(before.AccessToken!);
+        AssertOk(await client.GetProfileAsync(Ct));
+    }
+
+    private async Task<List<string?>> PublishedKidsAsync()
+    {
+        using var http = server.RawHttp();
+        var keys = JsonDocument.Parse(await http.GetStringAsync("oidc/.well-known/jwks.json", Ct)).RootElement.GetProperty("keys");
+        return [.. keys.EnumerateArray().Select(k => k.GetProperty("kid").GetString())];
     }
 }

@@ -14,21 +14,21 @@ public sealed class RefreshFamilyAcrossNodesTests : IAsyncLifetime
     private const string AppId = "nodes-test-app";
     private const string AppSecret = "nodes-test-secret-0123456789";
     private readonly DirectoryInfo _folder = Directory.CreateTempSubdirectory("portcullis-nodes-");
-    private Node? _first;
-    private Node? _second;
+    private SharedDatabaseNode? _first;
+    private SharedDatabaseNode? _second;
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private Node First => _first ?? throw new InvalidOperationException("The nodes are not started.");
+    private SharedDatabaseNode First => _first ?? throw new InvalidOperationException("The nodes are not started.");
 
-    private Node Second => _second ?? throw new InvalidOperationException("The nodes are not started.");
+    private SharedDatabaseNode Second => _second ?? throw new InvalidOperationException("The nodes are not started.");
 
     public async ValueTask InitializeAsync()
     {
         var database = Path.Combine(_folder.FullName, "portcullis.db");
-        _first = new Node(database);
+        _first = new SharedDatabaseNode(database, AppId, AppSecret);
         await _first.InitializeAsync();
-        _second = new Node(database);
+        _second = new SharedDatabaseNode(database, AppId, AppSecret);
         await _second.InitializeAsync();
     }
 
@@ -92,17 +92,5 @@ public sealed class RefreshFamilyAcrossNodesTests : IAsyncLifetime
 
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         _folder.Delete(recursive: true);
-    }
-
-    /// <summary>A node of the deployment: the shared database, the shared public address and application.</summary>
-    private sealed class Node(string database) : TestServer
-    {
-        protected override IEnumerable<KeyValuePair<string, string?>> Configuration() =>
-        [
-            new("Portcullis:Storage:ConnectionString", $"Data Source={database}"),
-            new("Portcullis:PublicUrl", "https://portcullis.test"),
-            new("Portcullis:Bootstrap:AppId", AppId),
-            new("Portcullis:Bootstrap:AppSecret", AppSecret),
-        ];
     }
 }

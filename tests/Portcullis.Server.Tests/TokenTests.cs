@@ -8,7 +8,6 @@ using Microsoft.IdentityModel.Tokens;
 using Portcullis.Client;
 using Portcullis.Contracts.Envelope;
 using Portcullis.Core.Users;
-using Portcullis.Server.Tokens;
 using Portcullis.Storage;
 using static Portcullis.Server.Tests.Scenarios;
 using TokenEndpointAuthMethod = Portcullis.Core.Applications.TokenEndpointAuthMethod;
@@ -388,25 +387,5 @@ public sealed class TokenTests(ServerFixture server)
         await Assert.ThrowsAsync<JwtVerificationException>(() => client.ParseAccessTokenAsync(tampered, Ct));
         using var other = server.Client(TokenEndpointAuthMethod.ClientSecretBasic);
         await Assert.ThrowsAsync<JwtVerificationException>(() => other.ParseIdTokenAsync(tokens.IdToken!, Ct));
-    }
-
-    [Fact]
-    public async Task KeyRotation_KeepsOldTokensValid_AndSignsNewOnesWithTheNewKey()
-    {
-        using var client = server.Client();
-        var before = await SignUpAndSignInAsync(client);
-        var ring = (SigningKeyRing)server.Services.GetService(typeof(SigningKeyRing))!;
-
-        var newKid = await ring.RotateAsync(Ct);
-
-        client.SetAccessToken(before.AccessToken!);
-        AssertOk(await client.GetProfileAsync(Ct));
-        var after = await SignUpAndSignInAsync(client);
-        var header = new JsonWebToken(after.AccessToken!);
-        Assert.Equal(newKid, header.Kid);
-        using var http = server.RawHttp();
-        var keys = JsonDocument.Parse(await http.GetStringAsync("oidc/.well-known/jwks.json", Ct)).RootElement.GetProperty("keys");
-        Assert.True(keys.GetArrayLength() >= 2);
-        Assert.Equal(newKid, keys[0].GetProperty("kid").GetString());
     }
 }

@@ -66,6 +66,6 @@ public sealed class ValidatedTokenCacheTests : IDisposable
     private SigningKeyRing.KeySnapshot Keys(params string[] kids)
     {
         var keys = kids.Select(kid => new RsaSecurityKey(_rsa) { KeyId = kid }).ToList();
-        return new SigningKeyRing.KeySnapshot(keys[0], keys, Now);
+        return new SigningKeyRing.KeySnapshot(keys[0], keys);
     }
 }

@@ -132,6 +132,16 @@ public class TestServer : IAsyncLifetime
     {
     }
 
+    /// <summary>Runs <paramref name="use"/> with the node's key rotation, as <c>portcullis keys</c> does.</summary>
+    public async Task<T> WithKeyRotationAsync<T>(Func<SigningKeyRotation, Task<T>> use)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        return await use(scope.ServiceProvider.GetRequiredService<SigningKeyRotation>());
+    }
+
+    /// <summary>Moves <see cref="Clock"/> past the interval at which the node rereads its signing keys.</summary>
+    public void AdvancePastNextSigningKeyReload() => Clock.Advance(TimeSpan.FromSeconds(TokenOptions.SigningKeyReloadSeconds + 1));
+
     /// <summary>Moves <see cref="Clock"/> past one revocation poll interval and waits for this node's poller to finish that read.</summary>
     public Task AdvancePastNextRevocationPollAsync()
     {

@@ -82,7 +82,7 @@ public static class OidcEndpoints
             });
         }
 
-        context.Response.Headers.CacheControl = "public, max-age=300";
+        context.Response.Headers.CacheControl = $"public, max-age={TokenOptions.JwksMaxAgeSeconds}";
         return TypedResults.Json(set, PortcullisJsonContext.Default.JsonWebKeySetDto);
     }
 

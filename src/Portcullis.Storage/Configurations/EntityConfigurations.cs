@@ -86,8 +86,7 @@ internal sealed class SigningKeyConfiguration : IEntityTypeConfiguration<Signing
         b.HasKey(k => k.Kid);
         b.Property(k => k.Kid).HasMaxLength(64);
         b.Property(k => k.ProtectedPrivateKey).HasMaxLength(8000);
-        b.Property(k => k.Status).HasConversion<string>().HasMaxLength(16);
-        b.HasIndex(k => k.Status);
+        b.HasIndex(k => k.RotatedAt);
     }
 }
 

@@ -5,27 +5,35 @@ namespace Portcullis.Storage.Stores;
 
 internal sealed class SigningKeyStore(PortcullisDbContext db) : ISigningKeyStore
 {
-    public async Task<IReadOnlyList<SigningKey>> ListPublishedAsync(CancellationToken ct)
+    public async Task<IReadOnlyList<SigningKey>> ListPublishedAsync(DateTimeOffset rotatedAfter, CancellationToken ct)
     {
         var keys = await db.SigningKeys.AsNoTracking()
-            .Where(k => k.Status == SigningKeyStatus.Current || k.Status == SigningKeyStatus.Previous)
+            .Where(k => k.RetiredAt == null && (k.RotatedAt == null || k.RotatedAt > rotatedAfter))
             .ToListAsync(ct);
-        return [.. keys.OrderBy(k => k.Status).ThenByDescending(k => k.CreatedAt)];
+        return [.. keys.OrderByDescending(k => k.ActivatesAt).ThenByDescending(k => k.CreatedAt)];
     }
 
-    public async Task RotateToAsync(SigningKey key, DateTimeOffset at, CancellationToken ct)
+    public async Task RotateToAsync(SigningKey key, CancellationToken ct)
     {
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         await db.Provider.SerialiseSigningKeyRotationAsync(db, ct);
 
-        await db.SigningKeys.Where(k => k.Status == SigningKeyStatus.Previous)
-            .ExecuteUpdateAsync(s => s.SetProperty(k => k.Status, SigningKeyStatus.Retired), ct);
-        await db.SigningKeys.Where(k => k.Status == SigningKeyStatus.Current)
-            .ExecuteUpdateAsync(s => s.SetProperty(k => k.Status, SigningKeyStatus.Previous).SetProperty(k => k.RotatedAt, at), ct);
-        key.Status = SigningKeyStatus.Current;
+        var signingThen = await db.SigningKeys
+            .Where(k => k.RetiredAt == null && (k.RotatedAt == null || k.RotatedAt > key.ActivatesAt))
+            .ToListAsync(ct);
+        foreach (var earlier in signingThen)
+        {
+            // A key staged for later than the new one becomes a key that never signs.
+            earlier.RotatedAt = earlier.ActivatesAt > key.ActivatesAt ? earlier.ActivatesAt : key.ActivatesAt;
+        }
+
         db.SigningKeys.Add(key);
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
-        db.Entry(key).State = EntityState.Detached;
+        db.ChangeTracker.Clear();
     }
+
+    public async Task<bool> RetireAsync(string kid, DateTimeOffset at, CancellationToken ct) =>
+        await db.SigningKeys.Where(k => k.Kid == kid && k.RetiredAt == null)
+            .ExecuteUpdateAsync(s => s.SetProperty(k => k.RetiredAt, at), ct) > 0;
 }

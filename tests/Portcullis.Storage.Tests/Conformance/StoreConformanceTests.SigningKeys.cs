@@ -4,77 +4,115 @@ namespace Portcullis.Storage.Tests.Conformance;
 
 public abstract partial class StoreConformanceTests
 {
+    private static readonly TimeSpan Keep = TimeSpan.FromHours(2);
+
+    private Task<IReadOnlyList<SigningKey>> PublishedKeysAsync() => Keys(s => s.ListPublishedAsync(Clock.GetUtcNow() - Keep, Ct));
+
     [Fact]
     public async Task ListPublishedKeys_WhenNoKeyExists_ReturnsEmpty()
     {
-        Assert.Empty(await Keys(s => s.ListPublishedAsync(Ct)));
+        Assert.Empty(await PublishedKeysAsync());
     }
 
     [Fact]
-    public async Task RotateTo_FirstKey_MakesItTheOnlyCurrentKey()
+    public async Task RotateTo_FirstKey_MakesItTheOnlyKeyAndCurrent()
     {
         var key = NewKey();
 
-        await Keys(s => s.RotateToAsync(key, Clock.GetUtcNow(), Ct));
+        await Keys(s => s.RotateToAsync(key, Ct));
 
-        var published = Assert.Single(await Keys(s => s.ListPublishedAsync(Ct)));
+        var published = Assert.Single(await PublishedKeysAsync());
         Assert.Equal(key.Kid, published.Kid);
-        Assert.Equal(SigningKeyStatus.Current, published.Status);
         Assert.Equal(key.ProtectedPrivateKey, published.ProtectedPrivateKey);
         Assert.Equal(key.CreatedAt, published.CreatedAt);
+        Assert.Equal(key.ActivatesAt, published.ActivatesAt);
         Assert.Null(published.RotatedAt);
+        Assert.Equal(SigningKeyPhase.Current, published.PhaseAt(Clock.GetUtcNow(), Keep));
     }
 
     [Fact]
-    public async Task RotateTo_SecondKey_KeepsTheFormerAsPreviousAndPublishesCurrentFirst()
+    public async Task RotateTo_AStagedKey_KeepsTheFormerCurrentUntilItActivates_ThenPrevious()
     {
         var first = NewKey();
-        await Keys(s => s.RotateToAsync(first, Clock.GetUtcNow(), Ct));
+        await Keys(s => s.RotateToAsync(first, Ct));
         Clock.Advance(TimeSpan.FromDays(30));
-        var second = NewKey();
-        var rotatedAt = Clock.GetUtcNow();
+        var second = NewKey(activatesIn: TimeSpan.FromMinutes(10));
 
-        await Keys(s => s.RotateToAsync(second, rotatedAt, Ct));
+        await Keys(s => s.RotateToAsync(second, Ct));
 
-        var published = await Keys(s => s.ListPublishedAsync(Ct));
+        var published = await PublishedKeysAsync();
         Assert.Equal([second.Kid, first.Kid], published.Select(k => k.Kid));
-        Assert.Equal([SigningKeyStatus.Current, SigningKeyStatus.Previous], published.Select(k => k.Status));
-        Assert.Equal(rotatedAt, published[1].RotatedAt);
-        Assert.Null(published[0].RotatedAt);
+        Assert.Equal(second.ActivatesAt, published[1].RotatedAt);
+        Assert.Equal([SigningKeyPhase.Staged, SigningKeyPhase.Current], Phases(published));
+        Clock.Advance(TimeSpan.FromMinutes(10));
+        Assert.Equal([SigningKeyPhase.Current, SigningKeyPhase.Previous], Phases(published));
     }
 
     [Fact]
-    public async Task RotateTo_ThirdKey_RetiresTheOldestAndStopsPublishingIt()
+    public async Task AKeyThatStoppedSigning_StaysPublishedWhileItsTokensMayBeUnexpired_ThenIsNotListed()
     {
         var keys = new[] { NewKey(), NewKey(), NewKey() };
         foreach (var key in keys)
         {
-            await Keys(s => s.RotateToAsync(key, Clock.GetUtcNow(), Ct));
-            Clock.Advance(TimeSpan.FromDays(30));
+            key.ActivatesAt = Clock.GetUtcNow();
+            await Keys(s => s.RotateToAsync(key, Ct));
+            Clock.Advance(TimeSpan.FromMinutes(30));
         }
 
-        var published = await Keys(s => s.ListPublishedAsync(Ct));
-        Assert.Equal([keys[2].Kid, keys[1].Kid], published.Select(k => k.Kid));
+        // Two rotations within the lifetime of the first key's tokens: all three published.
+        Assert.Equal([keys[2].Kid, keys[1].Kid, keys[0].Kid], (await PublishedKeysAsync()).Select(k => k.Kid));
 
-        var statuses = await AllKeyStatusesAsync();
-        Assert.Equal(SigningKeyStatus.Retired, statuses[keys[0].Kid]);
-        Assert.Equal(SigningKeyStatus.Previous, statuses[keys[1].Kid]);
-        Assert.Equal(SigningKeyStatus.Current, statuses[keys[2].Kid]);
+        Clock.Advance(Keep - TimeSpan.FromHours(1)); // the first stopped signing exactly Keep ago
+        Assert.Equal([keys[2].Kid, keys[1].Kid], (await PublishedKeysAsync()).Select(k => k.Kid));
     }
 
     [Fact]
-    public async Task RotateTo_ManyTimes_KeepsExactlyOneCurrentAndOnePrevious()
+    public async Task RotateTo_NowWhileAKeyIsStaged_SignsAtOnce_AndTheStagedKeyNeverSigns()
     {
-        for (var i = 0; i < 6; i++)
-        {
-            await Keys(s => s.RotateToAsync(NewKey(), Clock.GetUtcNow(), Ct));
-            Clock.Advance(TimeSpan.FromMinutes(1));
-        }
+        var first = NewKey();
+        await Keys(s => s.RotateToAsync(first, Ct));
+        var staged = NewKey(activatesIn: TimeSpan.FromMinutes(10));
+        await Keys(s => s.RotateToAsync(staged, Ct));
+        Clock.Advance(TimeSpan.FromMinutes(1));
+        var urgent = NewKey();
 
-        var statuses = (await AllKeyStatusesAsync()).Values.ToList();
-        Assert.Single(statuses, s => s == SigningKeyStatus.Current);
-        Assert.Single(statuses, s => s == SigningKeyStatus.Previous);
-        Assert.Equal(4, statuses.Count(s => s == SigningKeyStatus.Retired));
+        await Keys(s => s.RotateToAsync(urgent, Ct));
+
+        var all = await AllKeysAsync();
+        Assert.Equal(urgent.ActivatesAt, all[first.Kid].RotatedAt);
+        foreach (var later in new[] { TimeSpan.Zero, TimeSpan.FromMinutes(10), TimeSpan.FromHours(1) })
+        {
+            var now = Clock.GetUtcNow() + later;
+            Assert.Equal(SigningKeyPhase.Current, all[urgent.Kid].PhaseAt(now, Keep));
+            Assert.NotEqual(SigningKeyPhase.Current, all[staged.Kid].PhaseAt(now, Keep));
+        }
+    }
+
+    [Fact]
+    public async Task RotateTo_TwiceAtTheSameInstant_LeavesTheLaterCurrent()
+    {
+        var first = NewKey();
+        var second = NewKey();
+        await Keys(s => s.RotateToAsync(first, Ct));
+        await Keys(s => s.RotateToAsync(second, Ct));
+
+        var all = await AllKeysAsync();
+        Assert.Equal(SigningKeyPhase.Current, all[second.Kid].PhaseAt(Clock.GetUtcNow(), Keep));
+        Assert.Equal(SigningKeyPhase.Previous, all[first.Kid].PhaseAt(Clock.GetUtcNow(), Keep));
+    }
+
+    [Fact]
+    public async Task Retire_WithdrawsTheKey_AndOnlyOnce()
+    {
+        var first = NewKey();
+        await Keys(s => s.RotateToAsync(first, Ct));
+        await Keys(s => s.RotateToAsync(NewKey(), Ct));
+
+        Assert.True(await Keys(s => s.RetireAsync(first.Kid, Clock.GetUtcNow(), Ct)));
+
+        Assert.DoesNotContain(first.Kid, (await PublishedKeysAsync()).Select(k => k.Kid));
+        Assert.False(await Keys(s => s.RetireAsync(first.Kid, Clock.GetUtcNow(), Ct)));
+        Assert.False(await Keys(s => s.RetireAsync("no-such-kid", Clock.GetUtcNow(), Ct)));
     }
 
     [Fact]
@@ -83,14 +121,15 @@ public abstract partial class StoreConformanceTests
         // Several nodes starting together on an empty database each create "the first" key (SigningKeyRing.InitialiseAsync).
         await Host.InParallelAsync<ISigningKeyStore, bool>(4, async (s, i) =>
         {
-            await s.RotateToAsync(NewKey(), Clock.GetUtcNow(), Ct);
+            await s.RotateToAsync(NewKey(), Ct);
             return true;
         }, Ct);
 
-        var statuses = (await AllKeyStatusesAsync()).Values.ToList();
-        Assert.Equal(4, statuses.Count);
-        Assert.Single(statuses, s => s == SigningKeyStatus.Current);
-        Assert.Single(statuses, s => s == SigningKeyStatus.Previous);
-        Assert.Equal(SigningKeyStatus.Current, (await Keys(s => s.ListPublishedAsync(Ct)))[0].Status);
+        var phases = (await AllKeysAsync()).Values.Select(k => k.PhaseAt(Clock.GetUtcNow(), Keep)).ToList();
+        Assert.Equal(4, phases.Count);
+        Assert.Single(phases, p => p == SigningKeyPhase.Current);
+        Assert.Equal(3, phases.Count(p => p == SigningKeyPhase.Previous));
     }
+
+    private IEnumerable<SigningKeyPhase> Phases(IEnumerable<SigningKey> keys) => keys.Select(k => k.PhaseAt(Clock.GetUtcNow(), Keep));
 }

@@ -263,16 +263,18 @@ public abstract partial class StoreConformanceTests : IAsyncLifetime
     protected Task<EnrollmentRequest?> FindEnrollmentAsync(EnrollmentRequest request) =>
         Enrollments(s => s.FindByTokenHashAsync(request.TokenHash, Ct));
 
-    protected SigningKey NewKey() => new()
+    /// <summary>A key that signs from <paramref name="activatesIn"/> from now (at once by default).</summary>
+    protected SigningKey NewKey(TimeSpan activatesIn = default) => new()
     {
         Kid = Ids.NewId(),
         ProtectedPrivateKey = "protected:" + Ids.NewOpaqueToken(),
         CreatedAt = Clock.GetUtcNow(),
+        ActivatesAt = Clock.GetUtcNow() + activatesIn,
     };
 
-    /// <summary>Every signing key with its status, straight from the table (retired keys included).</summary>
-    protected Task<Dictionary<string, SigningKeyStatus>> AllKeyStatusesAsync() =>
-        Db(db => db.SigningKeys.ToDictionaryAsync(k => k.Kid, k => k.Status, Ct));
+    /// <summary>Every signing key straight from the table (retired keys included), by kid.</summary>
+    protected Task<Dictionary<string, SigningKey>> AllKeysAsync() =>
+        Db(db => db.SigningKeys.AsNoTracking().ToDictionaryAsync(k => k.Kid, Ct));
 
     protected T Resolve<T>()
         where T : notnull => Host.Services.GetRequiredService<T>();

@@ -31,14 +31,15 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<FactorTypeCatalog>();
         services.AddScoped<FactorProviders>();
         services.AddFactorProvider<OtpFactorProvider>(FactorType.Otp);
-        services.AddFactorProvider<SmsFactorProvider>(FactorType.Sms);
-        services.AddFactorProvider<EmailFactorProvider>(FactorType.Email);
+        services.AddFactorProvider<SmsFactorProvider>(FactorType.Sms, requires: DeliveryChannels.SenderOf(MessageKind.Sms));
+        services.AddFactorProvider<EmailFactorProvider>(FactorType.Email, requires: DeliveryChannels.SenderOf(MessageKind.Email));
         services.AddFactorProvider<FaceFactorProvider>(FactorType.Face, requires: typeof(IFaceMatcher));
         services.AddScoped<EnrollmentService>();
         services.AddScoped<FactorService>();
         services.AddScoped<FactorChanges>();
         services.AddScoped<MfaSignInService>();
         services.AddScoped<MfaSignInEnrollment>();
+        services.AddSingleton<DeliveryChannels>();
         services.AddScoped<CodeDelivery>();
         services.AddScoped<PassCodeService>();
         services.AddScoped<SigningKeyRotation>();

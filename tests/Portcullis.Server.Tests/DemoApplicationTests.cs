@@ -12,7 +12,51 @@ namespace Portcullis.Server.Tests;
 /// </summary>
 public sealed partial class DemoApplicationTests
 {
+    private const string Development = "Development";
+
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task FirstStartInProduction_CreatesNoDemoApplication_AndPrintsNoSecret_UnlessAsked()
+    {
+        var directory = Directory.CreateTempSubdirectory("portcullis-demo-app-");
+        try
+        {
+            var port = ServerProcesses.FreePort();
+            var lines = new ConcurrentQueue<string>();
+            using (var production = ServerProcesses.Start(Args(directory, port), lines.Enqueue))
+            {
+                try
+                {
+                    await ServerProcesses.WaitReadyAsync(port, Ct);
+                    await WaitForLineAsync(lines, "No application exists yet");
+                    Assert.DoesNotContain(lines, l => BannerLine().IsMatch(l));
+                }
+                finally
+                {
+                    production.Kill(entireProcessTree: true);
+                    await production.WaitForExitAsync(Ct);
+                }
+            }
+
+            lines.Clear();
+            using var asked = ServerProcesses.Start([.. Args(directory, port), "--Portcullis:CreateDemoApp", "true"], lines.Enqueue);
+            try
+            {
+                await ServerProcesses.WaitReadyAsync(port, Ct);
+                Assert.Equal($"http://127.0.0.1:{port}", (await BannerAsync(lines))["appHost"]);
+            }
+            finally
+            {
+                asked.Kill(entireProcessTree: true);
+                await asked.WaitForExitAsync(Ct);
+            }
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
+    }
 
     [Fact]
     public async Task FirstStart_PrintsADemoApplication_ThatSignsUsersUpAndIn_AtThePrintedAppHost()
@@ -20,7 +64,7 @@ public sealed partial class DemoApplicationTests
         var directory = Directory.CreateTempSubdirectory("portcullis-demo-app-");
         var port = ServerProcesses.FreePort();
         var lines = new ConcurrentQueue<string>();
-        using var server = ServerProcesses.Start(Args(directory, port), lines.Enqueue);
+        using var server = ServerProcesses.Start(Args(directory, port), lines.Enqueue, Development);
         try
         {
             await ServerProcesses.WaitReadyAsync(port, Ct);
@@ -54,7 +98,7 @@ public sealed partial class DemoApplicationTests
         var busyPort = ((System.Net.IPEndPoint)taken.LocalEndpoint).Port;
         try
         {
-            using (var failed = ServerProcesses.Start(Args(directory, busyPort)))
+            using (var failed = ServerProcesses.Start(Args(directory, busyPort), environment: Development))
             {
                 await failed.WaitForExitAsync(Ct).WaitAsync(TimeSpan.FromSeconds(60), Ct);
                 Assert.NotEqual(0, failed.ExitCode);
@@ -62,7 +106,7 @@ public sealed partial class DemoApplicationTests
 
             var port = ServerProcesses.FreePort();
             var lines = new ConcurrentQueue<string>();
-            using var server = ServerProcesses.Start(Args(directory, port), lines.Enqueue);
+            using var server = ServerProcesses.Start(Args(directory, port), lines.Enqueue, Development);
             try
             {
                 await ServerProcesses.WaitReadyAsync(port, Ct);
@@ -120,6 +164,16 @@ public sealed partial class DemoApplicationTests
 
         Assert.Fail("no demo application banner within 30 s:\n" + string.Join('\n', lines));
         return [];
+    }
+
+    private static async Task WaitForLineAsync(ConcurrentQueue<string> lines, string text)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!lines.Any(l => l.Contains(text, StringComparison.Ordinal)))
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"no line with '{text}' within 30 s:\n" + string.Join('\n', lines));
+            await Task.Delay(50, Ct);
+        }
     }
 
     [GeneratedRegex(@"^\s+(appId|appSecret|appHost):\s+(\S+)\s*$")]

@@ -7,7 +7,7 @@ namespace Portcullis.Server.Tests;
 internal static class ServerProcesses
 {
     /// <summary>Starts the server; every line it prints (stdout and stderr) also goes to <paramref name="onLine"/>.</summary>
-    public static Process Start(string[] args, Action<string>? onLine = null)
+    public static Process Start(string[] args, Action<string>? onLine = null, string environment = "Production")
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "Portcullis.Server.dll");
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
@@ -17,7 +17,7 @@ internal static class ServerProcesses
             start.ArgumentList.Add(arg);
         }
 
-        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = environment;
         var process = Process.Start(start) ?? throw new InvalidOperationException("could not start the server");
         process.OutputDataReceived += (_, e) => Log(e.Data, onLine);
         process.ErrorDataReceived += (_, e) => Log(e.Data, onLine);

@@ -54,6 +54,12 @@ public class TestServer : IAsyncLifetime
     /// </summary>
     protected virtual string? KeyRingCertificatePath => TestKeyRing.SharedCertificatePath;
 
+    /// <summary>Whether SMS and email codes go to the recording sender (<see cref="Outbox"/>) unless a fixture names a provider.</summary>
+    protected virtual bool RecordCodes => true;
+
+    /// <summary>The host environment the server runs in.</summary>
+    protected virtual string Environment => "Testing";
+
     /// <summary>Extra configuration (key, value) a derived fixture wants, e.g. the PostgreSQL provider.</summary>
     protected virtual IEnumerable<KeyValuePair<string, string?>> Configuration() => [];
 
@@ -65,13 +71,19 @@ public class TestServer : IAsyncLifetime
         string[] args =
         [
             "--urls", "http://127.0.0.1:0",
-            "--environment", "Testing",
+            "--environment", Environment,
             "--Portcullis:Storage:Provider", "Sqlite",
             "--Portcullis:Storage:ConnectionString", $"Data Source={Path.Combine(_directory, "portcullis.db")}",
             "--Portcullis:Bootstrap:AppId", postId,
             "--Portcullis:Bootstrap:AppSecret", postSecret,
             "--Logging:LogLevel:Default", "Warning",
         ];
+        if (RecordCodes)
+        {
+            // Codes recorded for the tests to read: outside Development only a provider named "outbox" records them.
+            args = [.. args, "--Portcullis:Sms:Provider", "outbox", "--Portcullis:Email:Provider", "outbox"];
+        }
+
         if (KeyRingCertificatePath is { } certificate)
         {
             args = [.. args, "--Portcullis:DataProtection:Certificate:Path", certificate];

@@ -39,6 +39,7 @@ public static class ApiCodes
     public const int DeliveryFailed = 9602;
     public const int DeliveryRefused = 9603;
     public const int SmsCountryRefused = 9622;
+    public const int ChannelNotConfigured = 9626;
     public const int InvalidChannel = 9623;
 
     // Portcullis' MFA codes (GenAuth documents none for these cases).

@@ -50,6 +50,9 @@ public enum ErrorKind
 
     // Delivery.
     SmsCountryRefused,
+
+    /// <summary>No provider delivers this channel's messages on this server (detail: the channel).</summary>
+    ChannelNotConfigured,
     RateLimited,
     DeliveryRefused,
     InvalidChannel,

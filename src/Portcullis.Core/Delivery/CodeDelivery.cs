@@ -29,6 +29,7 @@ public sealed class CodeDelivery(
     ISendThrottleStore throttle,
     IRateCounterStore counters,
     IMessageDispatcher dispatcher,
+    DeliveryChannels channels,
     ISecretProtector protector,
     IOptions<DeliveryOptions> options,
     IOptions<MfaOptions> mfa,
@@ -39,6 +40,11 @@ public sealed class CodeDelivery(
     {
         var o = options.Value;
         var now = clock.GetUtcNow();
+
+        if (!channels.IsConfigured(request.Kind))
+        {
+            return new Error(ErrorKind.ChannelNotConfigured, request.Kind == MessageKind.Sms ? "SMS" : "email");
+        }
 
         if (request.Kind == MessageKind.Sms && !SmsCountryAllowed(request.PhoneCountryCode ?? "", o))
         {

@@ -5,7 +5,7 @@ namespace Portcullis.Core.Factors;
 
 /// <summary>
 /// A factor type this server knows, in the order its provider was registered, and the service it cannot work without (FACE:
-/// a face matcher), if any.
+/// a face matcher; SMS and EMAIL: a sender for their channel), if any.
 /// </summary>
 public sealed record KnownFactorType(FactorType Type, Type? Requires = null);
 

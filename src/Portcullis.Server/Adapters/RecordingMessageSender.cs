@@ -3,6 +3,18 @@ using Portcullis.Core.Factors;
 
 namespace Portcullis.Server.Adapters;
 
+/// <summary>When the recording sender serves a channel.</summary>
+public static class RecordingSender
+{
+    /// <summary>
+    /// The recording sender delivers nothing, so it serves a channel only when its provider is named <c>outbox</c>, or when no
+    /// provider is named and the environment is Development. Elsewhere a channel with no provider has no sender at all: its
+    /// factor type is not offered and its codes are refused (apiCode 9626), never recorded as sent.
+    /// </summary>
+    public static bool Serves(string? provider, IHostEnvironment environment) =>
+        string.IsNullOrWhiteSpace(provider) ? environment.IsDevelopment() : string.Equals(provider.Trim(), "outbox", StringComparison.OrdinalIgnoreCase);
+}
+
 /// <summary>A message that went through the recording sender.</summary>
 public sealed record RecordedMessage(string Id, DateTimeOffset At, string Channel, string Kind, string Recipient, string Code, string Text);
 

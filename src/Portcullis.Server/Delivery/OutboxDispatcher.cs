@@ -13,12 +13,12 @@ namespace Portcullis.Server.Delivery;
 /// </summary>
 public sealed class OutboxDispatcher(
     IOutboxStore outbox,
-    ISmsSender sms,
-    IEmailSender email,
     ISecretProtector protector,
     SendPipelines pipelines,
     TimeProvider clock,
-    ILogger<OutboxDispatcher> logger) : IMessageDispatcher
+    ILogger<OutboxDispatcher> logger,
+    ISmsSender? sms = null,
+    IEmailSender? email = null) : IMessageDispatcher
 {
     public Task<DispatchOutcome> DispatchNowAsync(OutboxMessage message, CancellationToken ct) => DispatchAsync(message, finalOnFailure: true, 1, ct);
 
@@ -33,6 +33,13 @@ public sealed class OutboxDispatcher(
             return DispatchOutcome.PermanentFailure;
         }
 
+        if ((message.Kind == MessageKind.Sms ? (object?)sms : email) is null)
+        {
+            // Queued before the channel's provider was removed from the configuration.
+            Recorded(message, await outbox.MarkFailedAsync(message.Id, lease, attempts, "no provider is configured for this channel", ct), "failed");
+            return DispatchOutcome.PermanentFailure;
+        }
+
         try
         {
             var content = new CodeMessage(message.Channel, protector.Unprotect(message.ProtectedCode), message.LifetimeMinutes, message.Language);
@@ -40,11 +47,11 @@ public sealed class OutboxDispatcher(
             {
                 if (message.Kind == MessageKind.Sms)
                 {
-                    await sms.SendAsync(new SmsMessage(message.Id, message.PhoneCountryCode ?? "", message.PhoneNumber ?? "", content), token);
+                    await sms!.SendAsync(new SmsMessage(message.Id, message.PhoneCountryCode ?? "", message.PhoneNumber ?? "", content), token);
                 }
                 else
                 {
-                    await email.SendAsync(new EmailMessage(message.Id, message.Recipient, content), token);
+                    await email!.SendAsync(new EmailMessage(message.Id, message.Recipient, content), token);
                 }
             }, ct);
 

@@ -19,8 +19,11 @@ public sealed class PortcullisOptions
     [Range(1024, 64 * 1024 * 1024)]
     public long MaxRequestBodyBytes { get; set; } = 64 * 1024;
 
-    /// <summary>With no application and no bootstrap, create a demo application at first start and print its credentials.</summary>
-    public bool CreateDemoApp { get; set; } = true;
+    /// <summary>
+    /// With no application and no bootstrap, create a demo application at first start and print its credentials to standard
+    /// output. Unset: in the Development environment only (elsewhere standard output is usually the service's log).
+    /// </summary>
+    public bool? CreateDemoApp { get; set; }
 
     /// <summary>Serve <c>/dev/outbox</c> (messages with their codes). Unset: on in the Development environment only.</summary>
     public bool? DevOutbox { get; set; }

@@ -54,10 +54,17 @@ public static class ServiceRegistration
         services.AddOptions<PasswordLockoutOptions>().BindConfiguration(PasswordLockoutOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<FaceOptions>().BindConfiguration(FaceOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<RecordingMessageSender>();
-        services.AddSingleton<ISmsSender>(sp => sp.GetRequiredService<RecordingMessageSender>());
-        services.AddSingleton<IEmailSender>(sp => sp.GetRequiredService<RecordingMessageSender>());
+        if (RecordingSender.Serves(configuration[$"{SmsOptions.Section}:Provider"], builder.Environment))
+        {
+            services.AddSingleton<ISmsSender>(sp => sp.GetRequiredService<RecordingMessageSender>());
+        }
 
-        // Real providers replace the recording sender when configured (Portcullis:Email:Provider smtp; Portcullis:Sms:Provider webhook|twilio).
+        if (RecordingSender.Serves(configuration[$"{EmailOptions.Section}:Provider"], builder.Environment))
+        {
+            services.AddSingleton<IEmailSender>(sp => sp.GetRequiredService<RecordingMessageSender>());
+        }
+
+        // Real providers register their senders when configured (Portcullis:Email:Provider smtp; Portcullis:Sms:Provider webhook|twilio).
         services.AddEmailDelivery(configuration);
         services.AddSmsDelivery(configuration);
         services.AddSingleton<Core.Users.IPhoneNumbers, LibPhoneNumbers>();

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using Portcullis.Core.Applications;
+using Portcullis.Core.Delivery;
 using Portcullis.Server.Tokens;
 using Portcullis.Storage;
 
@@ -14,6 +15,8 @@ public sealed class StartupInitializer(
     IApplicationStore appStore,
     IOptions<BootstrapOptions> bootstrap,
     IOptions<PortcullisOptions> options,
+    IHostEnvironment environment,
+    DeliveryChannels channels,
     ILogger<StartupInitializer> logger)
 {
     /// <summary>Prepares what the first request needs: the schema, a signing key, the revocation list, the bootstrap application.</summary>
@@ -29,6 +32,14 @@ public sealed class StartupInitializer(
             var app = await applications.EnsureAsync(boot.AppId!, boot.AppSecret!, boot.AppName, ct);
             logger.LogInformation("Bootstrap application {AppId} is ready", app.Id);
         }
+
+        foreach (var kind in new[] { MessageKind.Sms, MessageKind.Email })
+        {
+            if (!channels.IsConfigured(kind))
+            {
+                logger.LogWarning("No {Channel} provider is configured: {Channel} codes are refused and the {Channel} factor is not offered", kind, kind, kind);
+            }
+        }
     }
 
     /// <summary>
@@ -38,8 +49,15 @@ public sealed class StartupInitializer(
     /// </summary>
     public async Task<DemoApplication?> CreateDemoApplicationAsync(CancellationToken ct)
     {
-        if (bootstrap.Value.IsConfigured || !options.Value.CreateDemoApp || await appStore.AnyAsync(ct))
+        if (bootstrap.Value.IsConfigured || await appStore.AnyAsync(ct))
         {
+            return null;
+        }
+
+        if (!(options.Value.CreateDemoApp ?? environment.IsDevelopment()))
+        {
+            logger.LogWarning("No application exists yet: create one with 'portcullis apps create', or set Portcullis:CreateDemoApp to true "
+                + "to have a demo application created and its secret printed to standard output");
             return null;
         }
 

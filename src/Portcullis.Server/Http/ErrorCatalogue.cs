@@ -43,6 +43,7 @@ public static class ErrorCatalogue
         ErrorKind.FaceMismatch => new(400, ApiCodes.FaceMismatch, "The face does not match the enrolled one", "人脸比对不通过"),
         ErrorKind.PhotoRefused => new(400, ApiCodes.PhotoRefused, "The photo link was refused: {0}", "照片链接被拒绝：{0}"),
         ErrorKind.SmsCountryRefused => new(400, ApiCodes.SmsCountryRefused, "Text messages to country code {0} are not allowed", "不支持向国家/地区代码 {0} 发送短信"),
+        ErrorKind.ChannelNotConfigured => new(503, ApiCodes.ChannelNotConfigured, "No {0} provider is configured on this server: codes cannot be sent by {0}", "服务器未配置{0}服务商，无法通过{0}发送验证码"),
         ErrorKind.RateLimited => new(429, ApiCodes.RateLimited, "Too many requests: retry in {0} seconds", "您的请求已超过最大数量限制，请 {0} 秒后重试"),
         ErrorKind.DeliveryRefused => new(602, ApiCodes.DeliveryRefused, "The message provider refused the message", "消息服务商拒绝发送该消息"),
         ErrorKind.MfaTokenInvalid => new(401, ApiCodes.MfaTokenInvalid, "The mfaToken is invalid, expired or already used: sign in again", "mfaToken 无效或已过期，请重新登录"),

@@ -32,7 +32,10 @@ public sealed class EmailOptions : IValidatableObject
 {
     public const string Section = "Portcullis:Email";
 
-    /// <summary><c>outbox</c> (default: nothing leaves the process) or <c>smtp</c>.</summary>
+    /// <summary>
+    /// <c>smtp</c>, or <c>outbox</c> (recorded, nothing leaves the process). Whether an unset provider means the outbox
+    /// (Development) or no email channel at all (elsewhere) is decided where senders are registered: <c>RecordingSender.Serves</c>.
+    /// </summary>
     public EmailProvider Provider { get; set; } = EmailProvider.Outbox;
 
     public SmtpOptions Smtp { get; set; } = new();

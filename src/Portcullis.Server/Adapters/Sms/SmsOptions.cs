@@ -24,7 +24,7 @@ public sealed partial class SmsOptions : IValidatableObject
 {
     public const string Section = "Portcullis:Sms";
 
-    /// <summary><c>outbox</c> (default), <c>webhook</c> or <c>twilio</c>, any case.</summary>
+    /// <summary><c>outbox</c>, <c>webhook</c> or <c>twilio</c>, any case; unset: see <c>RecordingSender.Serves</c>.</summary>
     public string Provider { get; set; } = "outbox";
 
     /// <summary>Allow plain http for the webhook URL and the Twilio base URL (tests on loopback; never in production).</summary>

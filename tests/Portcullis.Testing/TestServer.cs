@@ -57,6 +57,9 @@ public class TestServer : IAsyncLifetime
     /// <summary>Whether SMS and email codes go to the recording sender (<see cref="Outbox"/>) unless a fixture names a provider.</summary>
     protected virtual bool RecordCodes => true;
 
+    /// <summary>Whether <c>/docs</c> and <c>/openapi/v1.json</c> are served (outside Development only when asked).</summary>
+    protected virtual bool ServeApiReference => true;
+
     /// <summary>The host environment the server runs in.</summary>
     protected virtual string Environment => "Testing";
 
@@ -78,6 +81,11 @@ public class TestServer : IAsyncLifetime
             "--Portcullis:Bootstrap:AppSecret", postSecret,
             "--Logging:LogLevel:Default", "Warning",
         ];
+        if (ServeApiReference)
+        {
+            args = [.. args, "--Portcullis:ApiReference", "true"];
+        }
+
         if (RecordCodes)
         {
             // Codes recorded for the tests to read: outside Development only a provider named "outbox" records them.

@@ -42,6 +42,16 @@ public static class PortcullisApp
 
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") });
+        if (app.Services.GetRequiredService<IOptions<PortcullisOptions>>().Value.ApiReference ?? app.Environment.IsDevelopment())
+        {
+            MapApiReference(app);
+        }
+
+        return app;
+    }
+
+    private static void MapApiReference(WebApplication app)
+    {
         app.MapOpenApi("/openapi/{documentName}.json");
         // A self-hosted server's reference calls no hosted service: no AI chat, MCP, telemetry or the hosted tools' toolbar
         // (configure, share, generate SDK, deploy). The application header and the user's token are the schemes selected by
@@ -50,7 +60,6 @@ public static class PortcullisApp
             .DisableDefaultFonts().DisableAgent().DisableMcp().DisableTelemetry().HideDeveloperTools()
             .AddPreferredSecuritySchemes(OpenApiDescription.SchemeName(CallerCredential.AppId), OpenApiDescription.SchemeName(CallerCredential.AccessToken))
             .EnablePersistentAuthentication());
-        return app;
     }
 
     /// <summary>

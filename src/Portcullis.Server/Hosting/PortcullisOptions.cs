@@ -27,6 +27,12 @@ public sealed class PortcullisOptions
 
     /// <summary>Serve <c>/dev/outbox</c> (messages with their codes). Unset: on in the Development environment only.</summary>
     public bool? DevOutbox { get; set; }
+
+    /// <summary>
+    /// Serve the API reference (<c>/docs</c>) and the OpenAPI document (<c>/openapi/v1.json</c>). Unset: on in the Development
+    /// environment only, so a production server does not describe itself to anyone who asks.
+    /// </summary>
+    public bool? ApiReference { get; set; }
 }
 
 /// <summary><c>Portcullis:Bootstrap</c>: an application created (idempotently) at every start; what tests and containers use.</summary>

@@ -92,13 +92,22 @@ public static class ServiceRegistration
         services.AddPortcullisOpenApi();
 
         builder.Logging.ClearProviders();
-        builder.Logging.AddJsonConsole(o =>
-        {
-            o.IncludeScopes = true;
-            o.UseUtcTimestamp = true;
-            o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
-        });
+        builder.Logging.AddJsonConsole(JsonLogLines);
+        // The host's request scope names the connection's id "RequestId" beside ours, and its start/finish lines repeat the
+        // one line RequestIdMiddleware writes per request: off, whatever the configured levels.
+        builder.Logging.AddFilter(HostingDiagnosticsCategory, LogLevel.None);
         return builder;
+    }
+
+    /// <summary>The host's per-request logging category (its request scope is begun only while this category logs).</summary>
+    public const string HostingDiagnosticsCategory = "Microsoft.AspNetCore.Hosting.Diagnostics";
+
+    /// <summary>How every log line is written: one JSON object per line, scopes included, UTC timestamps.</summary>
+    public static void JsonLogLines(Microsoft.Extensions.Logging.Console.JsonConsoleFormatterOptions o)
+    {
+        o.IncludeScopes = true;
+        o.UseUtcTimestamp = true;
+        o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
     }
 
     private sealed class KestrelLimits(IOptions<PortcullisOptions> options) : IConfigureOptions<KestrelServerOptions>

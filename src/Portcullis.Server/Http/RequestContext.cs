@@ -1,3 +1,4 @@
+using System.Diagnostics;
 namespace Portcullis.Server.Http;
 
 /// <summary>Per-request facts every handler needs: the requestId and the caller's language.</summary>
@@ -25,7 +26,12 @@ public static class RequestContext
     }
 }
 
-/// <summary>Gives every request an unguessable id, returns it in a header and puts it in every log line's scope.</summary>
+/// <summary>
+/// Gives every request an unguessable id, returns it in a header and puts it in every log line's scope (the only
+/// <c>RequestId</c> there: the host's own request scope, which carries the connection's id under the same name, is switched
+/// off in <see cref="Hosting.ServiceRegistration"/>). Writes one line per request when it ends: method, path (never the query,
+/// which may carry a token), status, duration and the client's address as the trusted proxies give it.
+/// </summary>
 public sealed class RequestIdMiddleware(RequestDelegate next, ILogger<RequestIdMiddleware> logger)
 {
     public async Task InvokeAsync(HttpContext context)
@@ -35,7 +41,20 @@ public sealed class RequestIdMiddleware(RequestDelegate next, ILogger<RequestIdM
         context.Response.Headers[RequestContext.RequestIdHeader] = requestId;
         using (logger.BeginScope(new Dictionary<string, object> { ["RequestId"] = requestId }))
         {
-            await next(context);
+            var started = Stopwatch.GetTimestamp();
+            try
+            {
+                await next(context);
+            }
+            finally
+            {
+                if (logger.IsEnabled(LogLevel.Information))
+                {
+                    logger.LogInformation("{Method} {Path} answered {StatusCode} in {ElapsedMs:0.0} ms to {ClientIp}",
+                        context.Request.Method, context.Request.Path.Value, context.Response.StatusCode,
+                        Stopwatch.GetElapsedTime(started).TotalMilliseconds, context.Connection.RemoteIpAddress?.ToString());
+                }
+            }
         }
     }
 }

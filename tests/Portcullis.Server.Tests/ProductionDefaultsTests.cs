@@ -4,22 +4,37 @@ using Portcullis.Contracts.Mfa;
 using Portcullis.Core.Delivery;
 using static Portcullis.Server.Tests.Scenarios;
 
-namespace Portcullis.Server.Tests.Delivery;
+namespace Portcullis.Server.Tests;
 
 /// <summary>
-/// Outside Development, a channel with no provider configured has no sender: its codes are refused with 9626 (nothing is
-/// written, nothing reported as sent) and its factor type is not offered. OTP is unaffected.
+/// What a server in Production does with nothing but storage configured. A channel with no provider has no sender: its codes
+/// are refused with 9626 (nothing is written, nothing reported as sent) and its factor type is not offered; OTP is unaffected.
+/// The API reference is not served.
 /// </summary>
-public sealed class UnconfiguredChannelTests(UnconfiguredChannelTests.Server server) : IClassFixture<UnconfiguredChannelTests.Server>
+public sealed class ProductionDefaultsTests(ProductionDefaultsTests.Server server) : IClassFixture<ProductionDefaultsTests.Server>
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    /// <summary>Production, no SMS or email provider named.</summary>
+    /// <summary>Production with nothing but storage configured: no SMS or email provider, no API reference setting.</summary>
     public sealed class Server() : LimitedServer()
     {
         protected override bool RecordCodes => false;
 
+        protected override bool ServeApiReference => false;
+
         protected override string Environment => "Production";
+    }
+
+    [Theory]
+    [InlineData("docs/")]
+    [InlineData("openapi/v1.json")]
+    public async Task TheApiReference_IsNotServedInProduction_UnlessAsked(string path)
+    {
+        using var http = server.RawHttp();
+
+        using var response = await http.GetAsync(path, Ct);
+
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, response.StatusCode);
     }
 
     [Theory]

@@ -1,5 +1,6 @@
 using System.Data;
 using Npgsql;
+using Portcullis.Core.Audit;
 using Portcullis.Core.Factors.Limits;
 using Portcullis.Storage.HotPaths;
 
@@ -9,12 +10,12 @@ namespace Portcullis.Storage.PostgreSql;
 /// Code checks on PostgreSQL: one pooled connection and one transaction per check, in raw Npgsql rather than EF Core. Checks
 /// on one counter are serialised by the row lock the reservation takes, held until the commit, on every node.
 /// </summary>
-internal sealed class PgCodeCheckStore(PgConnections connections) : ICodeCheckStore
+internal sealed class PgCodeCheckStore(PgConnections connections, IClientAddress client) : ICodeCheckStore
 {
     public async Task<T> RunAsync<T>(Func<ICodeCheckTransaction, ValueTask<T>> work, CancellationToken ct)
     {
         await using var connection = await connections.Source.OpenConnectionAsync(ct);
-        var transaction = new PgCodeCheckTransaction(connection, ct);
+        var transaction = new PgCodeCheckTransaction(connection, client.Current, ct);
         try
         {
             var result = await work(transaction);
@@ -34,7 +35,7 @@ internal sealed class PgCodeCheckStore(PgConnections connections) : ICodeCheckSt
 /// whose outcome the check does not need (reset, audit, savepoints) waits to go, in order, with the next one that has an
 /// outcome or with the COMMIT. A valid TOTP is three round trips (reservation, step, then audit + reset + COMMIT).
 /// </summary>
-internal sealed class PgCodeCheckTransaction(NpgsqlConnection connection, CancellationToken ct) : CodeCheckStatements
+internal sealed class PgCodeCheckTransaction(NpgsqlConnection connection, string? clientIp, CancellationToken ct) : CodeCheckStatements(clientIp)
 {
     private readonly List<NpgsqlBatchCommand> _deferred = [];
     private bool _begun;

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Portcullis.Core.Applications;
 using Portcullis.Core.Audit;
 using Portcullis.Core.Common;
@@ -48,6 +49,7 @@ public static class StoreServiceCollectionExtensions
         services.AddScoped<IAttemptCounterStore, AttemptCounterStore>();
         services.AddScoped<ISendThrottleStore, SendThrottleStore>();
         services.AddScoped<IAuditLog, AuditLog>();
+        services.TryAddSingleton<IClientAddress, NoClientAddress>();
         services.AddScoped<IFacePhotoStore, FacePhotoStore>();
         services.AddScoped<IDeploymentSecretStore, DeploymentSecretStore>();
         services.AddScoped<IOutboxStore, OutboxStore>();

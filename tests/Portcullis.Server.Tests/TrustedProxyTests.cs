@@ -1,6 +1,8 @@
 using System.ComponentModel.DataAnnotations;
 using System.Net;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Portcullis.Core.Audit;
 using Portcullis.Server.Hosting;
 using Portcullis.Testing;
 using static Portcullis.Server.Tests.Scenarios;
@@ -42,6 +44,26 @@ public abstract class TrustedProxyTests(LimitedServer server)
     }
 
     protected static IEnumerable<string> Addresses(int count) => Enumerable.Range(1, count).Select(i => $"203.0.113.{i}");
+
+    /// <summary>A wrong password for a fresh account, sent as a client behind <paramref name="forwardedFor"/>; the address its audit row carries.</summary>
+    protected async Task<string?> AuditedAddressOfAWrongPasswordAsync(string forwardedFor)
+    {
+        using var client = server.Client();
+        var (email, userId) = await SignUpAsync(client);
+        using var http = server.RawHttp();
+        using var request = new HttpRequestMessage(HttpMethod.Post, "api/v3/signin")
+        {
+            Content = new StringContent(
+                $$"""{"connection":"PASSWORD","passwordPayload":{"email":"{{email}}","password":"not the password"},"client_id":"{{server.PostApp.AppId}}","client_secret":"{{server.PostApp.Secret}}"}""",
+                System.Text.Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Add("x-authing-app-id", server.PostApp.AppId);
+        request.Headers.Add("X-Forwarded-For", forwardedFor);
+        using var response = await http.SendAsync(request, Ct);
+        await using var scope = server.Services.CreateAsyncScope();
+        var events = await scope.ServiceProvider.GetRequiredService<IAuditLog>().ListForUserAsync(userId, 10, Ct);
+        return Assert.Single(events, e => e.Type == AuditTypes.PasswordFailed).ClientIp;
+    }
 }
 
 public sealed class UntrustedForwardedHeadersTests(UntrustedForwardedHeadersTests.Server server)
@@ -60,6 +82,12 @@ public sealed class UntrustedForwardedHeadersTests(UntrustedForwardedHeadersTest
 
         Assert.Equal([HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.TooManyRequests], answers);
         Assert.Equal(server.BaseUrl + "/oidc", await IssuerSeenWithAsync("evil.example", "https"));
+    }
+
+    [Fact]
+    public async Task AuditRows_FromAnUntrustedSender_CarryTheSendersAddress_NotTheForgedOne()
+    {
+        Assert.Equal("127.0.0.1", await AuditedAddressOfAWrongPasswordAsync("203.0.113.99"));
     }
 }
 
@@ -85,6 +113,12 @@ public sealed class TrustedLoopbackProxyTests(TrustedLoopbackProxyTests.Server s
 
         Assert.Equal([HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.TooManyRequests], oneClient);
         Assert.Equal("https://portcullis.example/oidc", await IssuerSeenWithAsync("portcullis.example", "https"));
+    }
+
+    [Fact]
+    public async Task AuditRows_BehindATrustedProxy_CarryTheClientsAddress()
+    {
+        Assert.Equal("198.51.100.23", await AuditedAddressOfAWrongPasswordAsync("198.51.100.23"));
     }
 }
 

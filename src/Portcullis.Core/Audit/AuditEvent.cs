@@ -19,6 +19,21 @@ public sealed class AuditEvent
     public required string Outcome { get; init; }
 
     public string? Detail { get; init; }
+
+    /// <summary>The client's address as the trusted proxies give it; filled in when the event is written (<see cref="IClientAddress"/>).</summary>
+    public string? ClientIp { get; init; }
+}
+
+/// <summary>The address of the client whose request is being served, if any (the CLI serves none).</summary>
+public interface IClientAddress
+{
+    string? Current { get; }
+}
+
+/// <summary>No request, no address: tools and background work.</summary>
+public sealed class NoClientAddress : IClientAddress
+{
+    public string? Current => null;
 }
 
 public static class AuditTypes

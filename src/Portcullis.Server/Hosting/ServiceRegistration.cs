@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
 using Portcullis.Contracts;
 using Portcullis.Core;
+using Portcullis.Core.Audit;
 using Portcullis.Core.Factors;
 using Portcullis.Core.Factors.Face;
 using Portcullis.Core.Passwords;
@@ -36,6 +37,9 @@ public static class ServiceRegistration
         services.AddOptions<PasswordHashingOptions>().BindConfiguration(PasswordHashingOptions.Section).ValidateDataAnnotations().ValidateOnStart();
 
         services.AddPortcullisCore();
+        // Before storage, whose default knows no request: audit rows carry the client's address.
+        services.AddHttpContextAccessor();
+        services.AddSingleton<IClientAddress, HttpClientAddress>();
         services.AddPortcullisStorage(configuration);
 
         services.AddSingleton<SigningKeyRing>();

@@ -88,6 +88,7 @@ internal sealed class AuditEventConfiguration : IEntityTypeConfiguration<AuditEv
         b.Property(e => e.FactorType).HasMaxLength(16);
         b.Property(e => e.Outcome).HasMaxLength(64);
         b.Property(e => e.Detail).HasMaxLength(500);
+        b.Property(e => e.ClientIp).HasMaxLength(64);
         b.HasIndex(e => new { e.UserId, e.At });
     }
 }

@@ -8,7 +8,8 @@ namespace Portcullis.Storage.HotPaths;
 /// The rules of <see cref="ICodeCheckTransaction"/> as SQL (<see cref="HotSql"/>), written once for both providers. A provider says how a statement runs, inside its one transaction: SQLite at once on the writer's
 /// connection, PostgreSQL in batches (a statement whose outcome the check does not need waits for the next round trip).
 /// </summary>
-internal abstract class CodeCheckStatements : ICodeCheckTransaction
+/// <param name="clientIp">The address of the client the check serves, read when the transaction began; audit rows carry it.</param>
+internal abstract class CodeCheckStatements(string? clientIp) : ICodeCheckTransaction
 {
     // The counter as this transaction's reservation left it. The reservation keeps its row locked until the commit (a row
     // lock on PostgreSQL, the single writer on SQLite), so it cannot change meanwhile and need not be read again.
@@ -118,7 +119,7 @@ internal abstract class CodeCheckStatements : ICodeCheckTransaction
 
     public ValueTask AuditAsync(AuditEvent e)
     {
-        Defer(HotSql.InsertAudit, e.At, e.Type, e.UserId, e.AppId, e.FactorType, e.Outcome, e.Detail);
+        Defer(HotSql.InsertAudit, e.At, e.Type, e.UserId, e.AppId, e.FactorType, e.Outcome, e.Detail, e.ClientIp ?? clientIp);
         return ValueTask.CompletedTask;
     }
 

@@ -89,8 +89,8 @@ internal static class HotSql
 
     public const string InsertAudit =
         """
-        INSERT INTO audit_events ("At", "Type", "UserId", "AppId", "FactorType", "Outcome", "Detail")
-        VALUES ($1, $2, $3, $4, $5, $6, $7)
+        INSERT INTO audit_events ("At", "Type", "UserId", "AppId", "FactorType", "Outcome", "Detail", "ClientIp")
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
         """;
 
     public const string InsertAuditReturningId = InsertAudit + """ RETURNING "Id" """;

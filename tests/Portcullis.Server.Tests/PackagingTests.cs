@@ -153,8 +153,8 @@ public sealed partial class PackagingTests(PackagingTests.Published published) :
             start.Environment["PATH"] = "/usr/local/bin:/usr/bin:/bin";
             foreach (var assignment in ServiceSettings(unit, "Environment"))
             {
-                var (name, value) = (assignment[..assignment.IndexOf('=', StringComparison.Ordinal)], assignment[(assignment.IndexOf('=', StringComparison.Ordinal) + 1)..]);
-                start.Environment[name] = Place(value);
+                var equals = assignment.IndexOf('=', StringComparison.Ordinal);
+                start.Environment[assignment[..equals]] = Place(assignment[(equals + 1)..]);
             }
 
             start.Environment["NOTIFY_SOCKET"] = notifySocket;

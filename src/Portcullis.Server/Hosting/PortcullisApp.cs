@@ -21,6 +21,9 @@ public static class PortcullisApp
             builder.WebHost.UseUrls(DefaultUrl);
         }
 
+        // Started by systemd (Type=notify): tells it when the server is ready and when it stops; elsewhere it does nothing.
+        // Before AddPortcullis, whose JSON console format then stays in force over the plain systemd format this would pick.
+        builder.Host.UseSystemd();
         builder.AddPortcullis();
         configure?.Invoke(builder);
 

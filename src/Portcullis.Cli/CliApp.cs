@@ -23,6 +23,7 @@ public static class CliApp
         root.Subcommands.Add(KeysCommands.Build(cli));
         root.Subcommands.Add(KeyRingCommands.Build(cli));
         root.Subcommands.Add(MigrateCommand.Build(cli));
+        root.Subcommands.Add(BackupCommand.Build(cli));
 
         var parse = root.Parse(args);
         if (parse.Action is ParseErrorAction)

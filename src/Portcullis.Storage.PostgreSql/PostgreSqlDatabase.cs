@@ -55,6 +55,10 @@ internal sealed class PostgreSqlDatabase(StorageOptions storage, Func<NpgsqlData
         }
     }
 
+    public override Task<string?> BackupAsync(PortcullisDbContext db, string path, CancellationToken ct) => Task.FromResult<string?>(
+        "PostgreSQL is backed up with its own tools: pg_dump --format=custom (restore with pg_restore into an empty database), "
+        + "or a base backup with WAL archiving for point-in-time recovery. See docs/running-in-production.md.");
+
     /// <summary>timestamptz, which Npgsql writes only from offset zero.</summary>
     public override object Instant(DateTimeOffset value) => PgRows.Value(value);
 

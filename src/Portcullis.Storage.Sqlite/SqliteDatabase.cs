@@ -43,6 +43,16 @@ internal sealed class SqliteDatabase(StorageOptions storage) : DatabaseProvider
 
     public override object Instant(DateTimeOffset value) => SqliteRows.Value(value);
 
+    /// <summary>
+    /// VACUUM INTO: one read transaction, so the copy is the database at one instant, WAL included, while the server keeps
+    /// writing (a file copy of a WAL database can miss everything not yet checkpointed).
+    /// </summary>
+    public override async Task<string?> BackupAsync(PortcullisDbContext db, string path, CancellationToken ct)
+    {
+        await db.Database.ExecuteSqlRawAsync("VACUUM INTO {0}", [path], ct);
+        return null;
+    }
+
     public override bool IsUniqueViolation(DbException exception) =>
         exception is SqliteException { SqliteExtendedErrorCode: SqliteUniqueConstraint or SqlitePrimaryKeyConstraint };
 

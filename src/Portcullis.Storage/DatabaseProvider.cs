@@ -59,6 +59,12 @@ internal abstract class DatabaseProvider
     /// </summary>
     public virtual Task<IAsyncDisposable?> LockForMigrationAsync(CancellationToken ct) => Task.FromResult<IAsyncDisposable?>(null);
 
+    /// <summary>
+    /// Writes a consistent copy of the live database to <paramref name="path"/>, which must not exist; null when this database
+    /// is backed up with its own tools instead (the reason is returned).
+    /// </summary>
+    public abstract Task<string?> BackupAsync(PortcullisDbContext db, string path, CancellationToken ct);
+
     /// <summary>After migrating: settings the database keeps in itself.</summary>
     public virtual Task AfterMigrationAsync(PortcullisDbContext db, CancellationToken ct) => Task.CompletedTask;
 

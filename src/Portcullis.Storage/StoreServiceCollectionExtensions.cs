@@ -59,6 +59,7 @@ public static class StoreServiceCollectionExtensions
         services.AddScoped<KeyRingCheck>();
         services.AddScoped<KeyRingReencryption>();
         services.AddScoped<DatabaseInitializer>();
+        services.AddScoped<DatabaseBackup>();
         return services;
     }
 }

@@ -35,13 +35,16 @@ public sealed class CliRunner : IDisposable
 
     public Task<CliResult> RunAsync(params string[] args) => RunWithInputAsync("", args);
 
-    public async Task<CliResult> RunWithInputAsync(string stdin, params string[] args)
+    public Task<CliResult> RunWithInputAsync(string stdin, params string[] args) => RunOnAsync(DatabasePath, stdin, args);
+
+    /// <summary>Runs against another SQLite file than <see cref="DatabasePath"/> (a backup, say).</summary>
+    public async Task<CliResult> RunOnAsync(string databasePath, string stdin, params string[] args)
     {
         using var output = new StringWriter();
         using var error = new StringWriter();
         using var input = new StringReader(stdin);
         // Explicit storage options beat any Portcullis__Storage__* variables the machine may have set.
-        string[] all = [.. args, "--storage-provider", "Sqlite", "--connection-string", $"Data Source={DatabasePath};Pooling=False"];
+        string[] all = [.. args, "--storage-provider", "Sqlite", "--connection-string", $"Data Source={databasePath};Pooling=False"];
         var exitCode = await CliApp.RunAsync(all, output, error, input, TestContext.Current.CancellationToken);
         return new CliResult(exitCode, output.ToString(), error.ToString());
     }

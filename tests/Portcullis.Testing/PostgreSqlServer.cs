@@ -67,6 +67,34 @@ public sealed class PostgreSqlServer : IAsyncDisposable
         await ExecuteAdminAsync(instance, $"DROP DATABASE IF EXISTS {name} WITH (FORCE)", CancellationToken.None);
     }
 
+    /// <summary><c>pg_dump --format=custom</c> of a database into <paramref name="file"/>: the backup the operator docs describe.</summary>
+    public async Task DumpAsync(string connectionString, string file)
+    {
+        var instance = await _instance.Value;
+        await RunCheckedAsync(ClientTool(instance, "pg_dump"), [.. ClientArguments(connectionString), "--format=custom", "--file", file], asPostgres: false, "/");
+    }
+
+    /// <summary><c>pg_restore</c> of a dump into a database (an empty one, from <see cref="CreateDatabaseAsync"/>).</summary>
+    public async Task RestoreAsync(string file, string connectionString)
+    {
+        var instance = await _instance.Value;
+        await RunCheckedAsync(ClientTool(instance, "pg_restore"), [.. ClientArguments(connectionString), "--no-owner", "--exit-on-error", file], asPostgres: false, "/");
+    }
+
+    /// <summary>A client tool of the same installation: beside initdb, or beside what initdb links to (a PATH entry of links).</summary>
+    private static string ClientTool(Instance instance, string tool)
+    {
+        var initdb = new FileInfo(Path.Combine(instance.Bin!, "initdb"));
+        var folder = initdb.ResolveLinkTarget(returnFinalTarget: true) is { } target ? Path.GetDirectoryName(target.FullName)! : instance.Bin!;
+        return Path.Combine(folder, tool);
+    }
+
+    private static string[] ClientArguments(string connectionString)
+    {
+        var c = new NpgsqlConnectionStringBuilder(connectionString);
+        return ["--host", c.Host!, "--port", c.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--username", c.Username!, "--dbname", c.Database!];
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (!_instance.IsValueCreated)

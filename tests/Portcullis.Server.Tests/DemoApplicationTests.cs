@@ -24,12 +24,12 @@ public sealed partial class DemoApplicationTests
         {
             var port = ServerProcesses.FreePort();
             var lines = new ConcurrentQueue<string>();
-            using (var production = ServerProcesses.Start(Args(directory, port), lines.Enqueue))
+            using (var production = ServerProcesses.Start(ServerProcesses.Args(directory, port), lines.Enqueue))
             {
                 try
                 {
                     await ServerProcesses.WaitReadyAsync(port, Ct);
-                    await WaitForLineAsync(lines, "No application exists yet");
+                    await ServerProcesses.WaitForLineAsync(lines, l => l.Contains("No application exists yet", StringComparison.Ordinal));
                     Assert.DoesNotContain(lines, l => BannerLine().IsMatch(l));
                 }
                 finally
@@ -40,7 +40,7 @@ public sealed partial class DemoApplicationTests
             }
 
             lines.Clear();
-            using var asked = ServerProcesses.Start([.. Args(directory, port), "--Portcullis:CreateDemoApp", "true"], lines.Enqueue);
+            using var asked = ServerProcesses.Start([.. ServerProcesses.Args(directory, port), "--Portcullis:CreateDemoApp", "true"], lines.Enqueue);
             try
             {
                 await ServerProcesses.WaitReadyAsync(port, Ct);
@@ -64,7 +64,7 @@ public sealed partial class DemoApplicationTests
         var directory = Directory.CreateTempSubdirectory("portcullis-demo-app-");
         var port = ServerProcesses.FreePort();
         var lines = new ConcurrentQueue<string>();
-        using var server = ServerProcesses.Start(Args(directory, port), lines.Enqueue, Development);
+        using var server = ServerProcesses.Start(ServerProcesses.Args(directory, port), lines.Enqueue, Development);
         try
         {
             await ServerProcesses.WaitReadyAsync(port, Ct);
@@ -98,7 +98,7 @@ public sealed partial class DemoApplicationTests
         var busyPort = ((System.Net.IPEndPoint)taken.LocalEndpoint).Port;
         try
         {
-            using (var failed = ServerProcesses.Start(Args(directory, busyPort), environment: Development))
+            using (var failed = ServerProcesses.Start(ServerProcesses.Args(directory, busyPort), environment: Development))
             {
                 await failed.WaitForExitAsync(Ct).WaitAsync(TimeSpan.FromSeconds(60), Ct);
                 Assert.NotEqual(0, failed.ExitCode);
@@ -106,7 +106,7 @@ public sealed partial class DemoApplicationTests
 
             var port = ServerProcesses.FreePort();
             var lines = new ConcurrentQueue<string>();
-            using var server = ServerProcesses.Start(Args(directory, port), lines.Enqueue, Development);
+            using var server = ServerProcesses.Start(ServerProcesses.Args(directory, port), lines.Enqueue, Development);
             try
             {
                 await ServerProcesses.WaitReadyAsync(port, Ct);
@@ -123,13 +123,6 @@ public sealed partial class DemoApplicationTests
             directory.Delete(recursive: true);
         }
     }
-
-    private static string[] Args(DirectoryInfo directory, int port) =>
-    [
-        "--urls", $"http://127.0.0.1:{port}",
-        "--Portcullis:Storage:ConnectionString", $"Data Source={Path.Combine(directory.FullName, "portcullis.db")}",
-        "--Portcullis:DataProtection:Certificate:Path", Portcullis.Testing.TestKeyRing.SharedCertificatePath,
-    ];
 
     [Theory]
     [InlineData("http://127.0.0.1:5080", "http://127.0.0.1:5080")]
@@ -164,16 +157,6 @@ public sealed partial class DemoApplicationTests
 
         Assert.Fail("no demo application banner within 30 s:\n" + string.Join('\n', lines));
         return [];
-    }
-
-    private static async Task WaitForLineAsync(ConcurrentQueue<string> lines, string text)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (!lines.Any(l => l.Contains(text, StringComparison.Ordinal)))
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"no line with '{text}' within 30 s:\n" + string.Join('\n', lines));
-            await Task.Delay(50, Ct);
-        }
     }
 
     [GeneratedRegex(@"^\s+(appId|appSecret|appHost):\s+(\S+)\s*$")]

@@ -17,7 +17,7 @@ public sealed class LogLinesTests
         var directory = Directory.CreateTempSubdirectory("portcullis-logs-");
         var port = ServerProcesses.FreePort();
         var lines = new ConcurrentQueue<string>();
-        using var server = ServerProcesses.Start([.. Args(directory, port), "--Logging:LogLevel:Default", "Information"], lines.Enqueue);
+        using var server = ServerProcesses.Start([.. ServerProcesses.Args(directory, port), "--Logging:LogLevel:Default", "Information"], lines.Enqueue);
         try
         {
             await ServerProcesses.WaitReadyAsync(port, Ct);
@@ -25,7 +25,7 @@ public sealed class LogLinesTests
             using var response = await http.GetAsync($"http://127.0.0.1:{port}/oidc/.well-known/openid-configuration?secret=kept-out", Ct);
             var requestId = response.Headers.GetValues("x-request-id").Single();
 
-            var line = await LineAsync(lines, l => l.Contains(requestId, StringComparison.Ordinal) && l.Contains("answered", StringComparison.Ordinal));
+            var line = await ServerProcesses.WaitForLineAsync(lines, l => l.Contains(requestId, StringComparison.Ordinal) && l.Contains("answered", StringComparison.Ordinal));
             using var json = JsonDocument.Parse(line);
             Assert.StartsWith("GET /oidc/.well-known/openid-configuration answered 200 in ", json.RootElement.GetProperty("Message").GetString(), StringComparison.Ordinal);
             Assert.Equal("127.0.0.1", json.RootElement.GetProperty("State").GetProperty("ClientIp").GetString());
@@ -51,7 +51,7 @@ public sealed class LogLinesTests
         var lines = new ConcurrentQueue<string>();
         try
         {
-            using var server = ServerProcesses.Start([.. Args(directory, ServerProcesses.FreePort()), "--Portcullis:Tokens:RsaKeySize", "1"], lines.Enqueue);
+            using var server = ServerProcesses.Start([.. ServerProcesses.Args(directory, ServerProcesses.FreePort()), "--Portcullis:Tokens:RsaKeySize", "1"], lines.Enqueue);
             await server.WaitForExitAsync(Ct).WaitAsync(TimeSpan.FromSeconds(60), Ct);
             server.WaitForExit(); // drains the output readers
 
@@ -67,13 +67,6 @@ public sealed class LogLinesTests
         }
     }
 
-    private static string[] Args(DirectoryInfo directory, int port) =>
-    [
-        "--urls", $"http://127.0.0.1:{port}",
-        "--Portcullis:Storage:ConnectionString", $"Data Source={Path.Combine(directory.FullName, "portcullis.db")}",
-        "--Portcullis:DataProtection:Certificate:Path", Portcullis.Testing.TestKeyRing.SharedCertificatePath,
-    ];
-
     private static bool IsJson(string line)
     {
         try
@@ -84,21 +77,6 @@ public sealed class LogLinesTests
         catch (JsonException)
         {
             return false;
-        }
-    }
-
-    private static async Task<string> LineAsync(ConcurrentQueue<string> lines, Func<string, bool> match)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (true)
-        {
-            if (lines.FirstOrDefault(match) is { } line)
-            {
-                return line;
-            }
-
-            Assert.True(DateTime.UtcNow < deadline, "no such log line within 30 s:\n" + string.Join('\n', lines));
-            await Task.Delay(50, Ct);
         }
     }
 }

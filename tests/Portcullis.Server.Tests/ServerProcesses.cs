@@ -61,6 +61,30 @@ internal static class ServerProcesses
         Assert.Fail("the server process did not become ready within 60 s:\n" + string.Join('\n', Output.TakeLast(30)));
     }
 
+    /// <summary>The least a server process needs: its address, a database of its own in <paramref name="directory"/>, the shared test certificate.</summary>
+    public static string[] Args(DirectoryInfo directory, int port) =>
+    [
+        "--urls", $"http://127.0.0.1:{port}",
+        "--Portcullis:Storage:ConnectionString", $"Data Source={Path.Combine(directory.FullName, "portcullis.db")}",
+        "--Portcullis:DataProtection:Certificate:Path", Portcullis.Testing.TestKeyRing.SharedCertificatePath,
+    ];
+
+    /// <summary>The first line the process printed that matches, waiting (in real time, up to 30 s) for one to come.</summary>
+    public static async Task<string> WaitForLineAsync(System.Collections.Concurrent.ConcurrentQueue<string> lines, Func<string, bool> match)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            if (lines.FirstOrDefault(match) is { } line)
+            {
+                return line;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, "no such line within 30 s:\n" + string.Join('\n', lines));
+            await Task.Delay(50, TestContext.Current.CancellationToken);
+        }
+    }
+
     public static int FreePort()
     {
         using var listener = new TcpListener(System.Net.IPAddress.Loopback, 0);

@@ -30,6 +30,26 @@ public sealed class MfaFaceTests(MfaFaceTests.Server server) : IClassFixture<Mfa
     private static byte[] APng() => Convert.FromBase64String(QrCodes.ToPngDataUrl("a face, honestly")["data:image/png;base64,".Length..]);
 
     [Fact]
+    public async Task APhotoOfExactlyTheCap_IsTakenAsARawBody_AndAsAMultipartFile()
+    {
+        using var client = server.Client();
+        await SignUpAndSignInAsync(client);
+        var photo = APng();
+        Array.Resize(ref photo, 65536); // the fixture's Portcullis:Face:MaxPhotoBytes; decoders stop at the PNG's end
+
+        AssertOk(await client.UploadFacePhotoAsync(photo, "image/png", Ct));
+        using var http = server.RawHttp();
+        using var upload = new HttpRequestMessage(HttpMethod.Post, "api/v2/upload?folder=face-photo&private=true");
+        upload.Headers.Add("authorization", client.AccessToken);
+        upload.Headers.Add("x-authing-app-id", client.AppId);
+        upload.Content = new MultipartFormDataContent { { new ByteArrayContent(photo), "file", "personal.png" } };
+        using var uploaded = await http.SendAsync(upload, Ct);
+        var answer = System.Text.Json.JsonDocument.Parse(await uploaded.Content.ReadAsStringAsync(Ct)).RootElement;
+
+        Assert.True(answer.GetProperty("code").GetInt32() == 200, answer.ToString());
+    }
+
+    [Fact]
     public async Task Face_WithAMatcher_IsOffered_AndAnUploadedPhotoBindsIt()
     {
         using var client = server.Client();

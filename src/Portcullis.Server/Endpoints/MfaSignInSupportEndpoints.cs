@@ -150,7 +150,7 @@ public static class MfaSignInSupportEndpoints
             return Envelope.FailV2(context, userId.Error!);
         }
 
-        FacePhotoUploads.AllowPhotoBody(context, options.Value);
+        FacePhotoUploads.AllowPhotoBody(context, options.Value, multipart: true);
         if (await UploadedFileAsync(context) is not { } file)
         {
             return Envelope.FailV2(context, new Error(ErrorKind.InvalidArgument, "file"));

@@ -6,12 +6,18 @@ namespace Portcullis.Server.Adapters.Face;
 /// <summary>An uploaded face photo, from whichever route it came: capped, decoded (metadata dropped), stored encrypted for its user.</summary>
 public static class FacePhotoUploads
 {
-    /// <summary>Photos are bigger than API bodies: the upload's own cap replaces the server-wide body limit.</summary>
-    public static void AllowPhotoBody(HttpContext context, FaceOptions options)
+    /// <summary>Room for a multipart body's boundaries, part headers and small fields (<c>folder</c>) around the photo.</summary>
+    public const int MultipartFramingBytes = 16 * 1024;
+
+    /// <summary>
+    /// Photos are bigger than API bodies: the upload's own cap replaces the server-wide body limit. A multipart body carries
+    /// its framing besides the photo, which <see cref="SaveAsync"/> then holds to the photo cap by itself.
+    /// </summary>
+    public static void AllowPhotoBody(HttpContext context, FaceOptions options, bool multipart = false)
     {
         if (context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
         {
-            limit.MaxRequestBodySize = options.MaxPhotoBytes + 1;
+            limit.MaxRequestBodySize = options.MaxPhotoBytes + 1 + (multipart ? MultipartFramingBytes : 0);
         }
     }
 

@@ -36,10 +36,9 @@ public sealed partial class PackagingTests(PackagingTests.Published published) :
         public async ValueTask InitializeAsync()
         {
             var clock = Stopwatch.StartNew();
-            var (exit, output) = await Commands.RunAsync("dotnet",
-                ["publish", RepoPath("src/Portcullis.Server/Portcullis.Server.csproj"), "-p:PublishProfile=linux-x64",
-                    "--artifacts-path", Path.Combine(root, "artifacts"), "-o", App, "--disable-build-servers"],
-                TimeSpan.FromMinutes(10));
+            var (exit, output) = await Commands.RunAsync(RepoPath("deploy/publish"),
+                [App, "--artifacts-path", Path.Combine(root, "artifacts"), "--disable-build-servers"],
+                TimeSpan.FromMinutes(15));
             Took = clock.Elapsed;
             if (exit != 0)
             {
@@ -66,10 +65,30 @@ public sealed partial class PackagingTests(PackagingTests.Published published) :
         TestContext.Current.SendDiagnosticMessage($"linux-x64 publish: {megabytes:0} MB in {files.Length} files, published in {published.Took.TotalSeconds:0} s");
 
         Assert.True(File.GetUnixFileMode(Path.Combine(published.App, "Portcullis.Server")).HasFlag(UnixFileMode.UserExecute));
+        Assert.True(File.GetUnixFileMode(Path.Combine(published.App, "portcullis")).HasFlag(UnixFileMode.UserExecute), "the CLI is not in the output");
         Assert.True(File.Exists(Path.Combine(published.App, "libcoreclr.so")), "the .NET runtime is not in the output: not self-contained");
         Assert.True(File.Exists(Path.Combine(published.App, "appsettings.json")));
         Assert.False(Directory.Exists(Path.Combine(published.App, "runtimes")), "native libraries for other platforms were published");
         Assert.InRange(megabytes, 50, 200);
+    }
+
+    [Fact]
+    public async Task ThePublishedCli_RunsFromTheSameFolder_OnTheServersRuntime()
+    {
+        var folder = Directory.CreateTempSubdirectory("portcullis-published-cli-");
+        try
+        {
+            var (exit, output, errors) = await Commands.RunSeparatelyAsync(Path.Combine(published.App, "portcullis"),
+                ["apps", "create", "--name", "Published CLI", "--json", "--connection-string", $"Data Source={Path.Combine(folder.FullName, "portcullis.db")}"],
+                TimeSpan.FromMinutes(2), new() { ["Portcullis__DataProtection__Certificate__Path"] = Portcullis.Testing.TestKeyRing.SharedCertificatePath });
+
+            Assert.True(exit == 0, $"portcullis exited with {exit}:\n{output}\n{errors}");
+            Assert.False(string.IsNullOrEmpty(JsonDocument.Parse(output).RootElement.GetProperty("appId").GetString()));
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
     }
 
     [Fact]
@@ -332,6 +351,9 @@ public sealed partial class PackagingTests(PackagingTests.Published published) :
                 Assert.True(signUp.GetProperty("statusCode").GetInt32() == 200, signUp.ToString());
                 Assert.False(string.IsNullOrEmpty(await SignInAsync(http)));
             }
+
+            // The CLI on the PATH, on the container's settings and database, beside the running server.
+            Assert.Contains(AppId, await Podman("exec", first, "portcullis", "apps", "list", "--json"), StringComparison.Ordinal);
 
             // podman stop sends SIGTERM and waits --time seconds: the server stops cleanly, exit code 0.
             await Podman("stop", "--time", "90", first);

@@ -153,6 +153,9 @@ public class TokenBenchmarks
 
         public Task RevokeAccessTokenAsync(RevokedAccessToken revoked, CancellationToken ct) => Task.CompletedTask;
 
+        public Task<IReadOnlyList<string>> ListOtherRefreshFamiliesAsync(string userId, string? exceptAccessTokenJti, CancellationToken ct) =>
+            Task.FromResult<IReadOnlyList<string>>([]);
+
         public Task<IReadOnlyList<RevokedAccessToken>> ListAccessTokenRevocationsAsync(RevocationCursor after, DateTimeOffset now, int limit, CancellationToken ct) =>
             Task.FromResult<IReadOnlyList<RevokedAccessToken>>([]);
 

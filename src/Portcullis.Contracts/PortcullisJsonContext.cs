@@ -15,6 +15,7 @@ namespace Portcullis.Contracts;
 [JsonSerializable(typeof(ApiResponse<UserDto>))]
 [JsonSerializable(typeof(ApiResponse<LoginTokenDto>))]
 [JsonSerializable(typeof(SignUpDto))]
+[JsonSerializable(typeof(UpdatePasswordDto))]
 [JsonSerializable(typeof(SignInDto))]
 [JsonSerializable(typeof(SendSmsDto))]
 [JsonSerializable(typeof(SendEmailDto))]

@@ -34,3 +34,25 @@ public sealed class FoundationCompatTests(CompatServer server) : IClassFixture<C
         Assert.Contains("ok ", output, StringComparison.Ordinal);
     }
 }
+
+/// <summary>authing-node-sdk@4.0.1's updatePassword against a live Portcullis (compat/account-password.mjs).</summary>
+public sealed class AccountPasswordCompatTests(CompatServer server) : IClassFixture<CompatServer>
+{
+    [Fact]
+    public async Task OfficialNodeSdk_UpdatePassword_Passes()
+    {
+        var (appId, secret) = server.PostApp;
+
+        var (exit, output) = await NodeSdk.RunAsync("account-password.mjs", new Dictionary<string, string>
+        {
+            ["PORTCULLIS_APP_HOST"] = server.BaseUrl,
+            ["PORTCULLIS_APP_ID"] = appId,
+            ["PORTCULLIS_APP_SECRET"] = secret,
+            ["PORTCULLIS_AUTH_METHOD"] = "client_secret_post",
+        }, TestContext.Current.CancellationToken);
+
+        TestContext.Current.TestOutputHelper?.WriteLine(output);
+        Assert.True(exit == 0, $"account-password.mjs exited {exit}:\n{output}");
+        Assert.DoesNotContain("FAIL", output, StringComparison.Ordinal);
+    }
+}

@@ -170,6 +170,9 @@ public sealed class AccessTokenRevocationsTests : IDisposable
 
         public Task RevokeAccessTokenAsync(RevokedAccessToken revoked, CancellationToken ct) => throw new NotSupportedException();
 
+        public Task<IReadOnlyList<string>> ListOtherRefreshFamiliesAsync(string userId, string? exceptAccessTokenJti, CancellationToken ct) =>
+            throw new NotSupportedException();
+
         public Task<int> PurgeExpiredAsync(DateTimeOffset now, CancellationToken ct) => throw new NotSupportedException();
     }
 }

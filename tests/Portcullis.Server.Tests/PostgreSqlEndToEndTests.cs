@@ -78,6 +78,13 @@ public sealed class PostgreSqlEndToEndTests(PostgreSqlEndToEndTests.Server serve
     }
 
     [Fact]
+    public Task APasswordChange_EndsTheOtherSessionsButNotThisOne_OnPostgreSql()
+    {
+        server.RequireAvailable();
+        return PasswordChangeScenarios.ChangeEndsTheOtherSessionsButNotThisOneAsync(server);
+    }
+
+    [Fact]
     public async Task RefreshTokenReplay_RevokesTheAccessTokensOfTheFamily_OnPostgreSql()
     {
         server.RequireAvailable();

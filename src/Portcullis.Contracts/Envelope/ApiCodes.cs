@@ -29,6 +29,7 @@ public static class ApiCodes
     public const int InvalidArgument = 9401;
     public const int UnsupportedConnection = 9402;
     public const int WeakPassword = 9403;
+    public const int WrongPassword = 2006;
     public const int NotFound = 9404;
     public const int MethodNotAllowed = 9405;
     public const int ClientAuthenticationFailed = 9410;

@@ -48,6 +48,7 @@ public static class AuditTypes
     public const string RecoveryUsed = "mfa.recovery.used";
     public const string PasswordFailed = "password.failed";
     public const string PasswordLockedOut = "password.lockout";
+    public const string PasswordChanged = "password.changed";
 }
 
 public interface IAuditLog

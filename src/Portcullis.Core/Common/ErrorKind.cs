@@ -14,6 +14,9 @@ public enum ErrorKind
     NotLoggedIn,
     WeakPassword,
 
+    /// <summary>The current password given to change it is not the user's.</summary>
+    WrongPassword,
+
     /// <summary>Too many consecutive wrong passwords for this login identifier (GenAuth apiCode 2057).</summary>
     PasswordLocked,
 

@@ -90,6 +90,12 @@ public interface ITokenStore
     Task RevokeAccessTokenAsync(RevokedAccessToken revoked, CancellationToken ct);
 
     /// <summary>
+    /// The live refresh-token families of a user, except the one whose tokens include the access token
+    /// <paramref name="exceptAccessTokenJti"/> (the caller's own session), if any.
+    /// </summary>
+    Task<IReadOnlyList<string>> ListOtherRefreshFamiliesAsync(string userId, string? exceptAccessTokenJti, CancellationToken ct);
+
+    /// <summary>
     /// Revocations after <paramref name="after"/> that have not expired at <paramref name="now"/>, in cursor order, at most
     /// <paramref name="limit"/>: each node keeps the revocation list in memory and reads what is new with this.
     /// </summary>

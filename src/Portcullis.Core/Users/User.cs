@@ -68,5 +68,8 @@ public interface IUserStore
     /// <summary>Records a successful sign-in (and an upgraded password hash when given) in one atomic update.</summary>
     Task RecordSignInAsync(string userId, DateTimeOffset at, string? rehashedPassword, CancellationToken ct);
 
+    /// <summary>Replaces the user's password hash.</summary>
+    Task SetPasswordAsync(string userId, string passwordHash, DateTimeOffset at, CancellationToken ct);
+
     Task<IReadOnlyList<User>> ListAsync(string poolId, int skip, int take, CancellationToken ct);
 }

@@ -36,6 +36,7 @@ public static class PortcullisApp
         app.UseMiddleware<RequestTextMiddleware>();
 
         app.MapAccountEndpoints();
+        app.MapAccountPasswordEndpoints();
         app.MapOidcEndpoints();
         app.MapMfaEndpoints();
         app.MapMfaSignInEndpoints();

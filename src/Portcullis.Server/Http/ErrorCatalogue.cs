@@ -17,6 +17,7 @@ public static class ErrorCatalogue
         ErrorKind.InvalidArgument => new(400, ApiCodes.InvalidArgument, "Invalid argument: {0}", "参数 {0} 格式错误"),
         ErrorKind.UnsupportedConnection => new(400, ApiCodes.UnsupportedConnection, "Unsupported connection: {0}", "不支持的认证方式：{0}"),
         ErrorKind.WeakPassword => new(400, ApiCodes.WeakPassword, "The password must be {0} characters long", "密码长度必须为 {0} 个字符"),
+        ErrorKind.WrongPassword => new(403, ApiCodes.WrongPassword, "The current password is incorrect", "原密码错误"),
         ErrorKind.AppNotFound => new(404, ApiCodes.AppNotFound, "Application not found", "应用不存在"),
         ErrorKind.ClientAuthenticationFailed => new(401, ApiCodes.ClientAuthenticationFailed, "Client authentication failed: {0}", "应用身份认证失败：{0}"),
         ErrorKind.BadCredentials => new(403, ApiCodes.BadCredentials, "Account not exists or password is incorrect.", "账号不存在或密码错误"),

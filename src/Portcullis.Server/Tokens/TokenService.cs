@@ -210,6 +210,24 @@ public sealed class TokenService(SigningKeyRing keys, ITokenStore store, TimePro
         }
     }
 
+    /// <summary>
+    /// Ends every other session of the user: each refresh-token family but the one <paramref name="current"/> came with, and
+    /// the access tokens issued with them (as <see cref="RevokeRefreshFamilyAsync"/>). Returns how many families ended.
+    /// </summary>
+    public async Task<int> RevokeOtherSessionsAsync(AccessTokenInfo current, CancellationToken ct)
+    {
+        var families = await store.ListOtherRefreshFamiliesAsync(current.Subject, current.Jti, ct);
+        foreach (var family in families)
+        {
+            foreach (var revoked in await store.RevokeRefreshFamilyAsync(family, clock.GetUtcNow(), ct))
+            {
+                revocations.Add(revoked.Jti, revoked.ExpiresAt);
+            }
+        }
+
+        return families.Count;
+    }
+
     /// <summary>Stored for every node (they see it at their next poll) and refused on this one at once.</summary>
     public async Task RevokeAccessTokenAsync(AccessTokenInfo info, CancellationToken ct)
     {

@@ -46,6 +46,15 @@ internal sealed class TokenStore(PortcullisDbContext db) : ITokenStore
         return revoked;
     }
 
+    public async Task<IReadOnlyList<string>> ListOtherRefreshFamiliesAsync(string userId, string? exceptAccessTokenJti, CancellationToken ct)
+    {
+        var own = exceptAccessTokenJti is null ? null
+            : await db.RefreshTokens.AsNoTracking().Where(t => t.AccessTokenJti == exceptAccessTokenJti).Select(t => t.FamilyId).FirstOrDefaultAsync(ct);
+        return await db.RefreshTokens.AsNoTracking()
+            .Where(t => t.UserId == userId && t.RevokedAt == null && t.FamilyId != own)
+            .Select(t => t.FamilyId).Distinct().ToListAsync(ct);
+    }
+
     public async Task RevokeAccessTokenAsync(RevokedAccessToken revoked, CancellationToken ct)
     {
         if (await db.RevokedAccessTokens.AnyAsync(t => t.Jti == revoked.Jti, ct))

@@ -29,6 +29,10 @@ internal sealed class UserStore(IHotStatements hot, LazyDbContext db) : IUserSto
         ? hot.ExecuteAsync(HotSql.RecordSignIn, [userId, at], ct)
         : hot.ExecuteAsync(HotSql.RecordSignInWithRehash, [userId, at, rehashedPassword], ct);
 
+    public async Task SetPasswordAsync(string userId, string passwordHash, DateTimeOffset at, CancellationToken ct) =>
+        await db.Value.Users.Where(u => u.Id == userId)
+            .ExecuteUpdateAsync(s => s.SetProperty(u => u.PasswordHash, passwordHash).SetProperty(u => u.UpdatedAt, at), ct);
+
     public async Task<IReadOnlyList<User>> ListAsync(string poolId, int skip, int take, CancellationToken ct) =>
         await db.Value.Users.AsNoTracking().Where(u => u.PoolId == poolId).OrderBy(u => u.CreatedAt).ThenBy(u => u.Id)
             .Skip(skip).Take(take).ToListAsync(ct);

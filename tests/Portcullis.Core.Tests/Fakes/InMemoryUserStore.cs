@@ -81,6 +81,17 @@ public sealed class InMemoryUserStore : IUserStore
         }
     }
 
+    public Task SetPasswordAsync(string userId, string passwordHash, DateTimeOffset at, CancellationToken ct)
+    {
+        lock (_lock)
+        {
+            var user = _users.Single(u => u.Id == userId);
+            user.PasswordHash = passwordHash;
+            user.UpdatedAt = at;
+            return Task.CompletedTask;
+        }
+    }
+
     public Task<IReadOnlyList<User>> ListAsync(string poolId, int skip, int take, CancellationToken ct)
     {
         lock (_lock)

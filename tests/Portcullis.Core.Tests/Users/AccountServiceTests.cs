@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
+using Portcullis.Core.Audit;
 using Portcullis.Core.Common;
 using Portcullis.Core.Passwords;
 using Portcullis.Core.Tests.Fakes;
@@ -281,9 +282,33 @@ public sealed partial class AccountServiceTests : IDisposable
         Assert.Null(_users.SignIns[1].RehashedPassword);
     }
 
+    [Fact]
+    public async Task ChangePassword_OfAUserWithNone_SetsAFirstPasswordWithoutAnOldOne_AndAuditsIt()
+    {
+        var user = new User { Id = Ids.NewId(), PoolId = Pool, Email = "passcode@example.com" };
+        _users.Add(user);
+
+        Assert.Null(await _accounts.ChangePasswordAsync(user, oldPassword: null, "a first password", App, Ct));
+
+        Assert.True((await _accounts.SignInWithPasswordAsync(Pool, App, UserLookup.Email, "passcode@example.com", "a first password", Ct)).Succeeded);
+        Assert.Contains(_audit.Events, e => e.Type == AuditTypes.PasswordChanged && e.UserId == user.Id && e.Outcome == "first password set");
+    }
+
+    [Fact]
+    public async Task ChangePassword_WithAWrongOldOne_LeavesThePassword_AndCountsAFailure()
+    {
+        var user = (await SignUpAsync("alice@example.com")).Value;
+
+        var refused = await _accounts.ChangePasswordAsync(user, "not it at all", "a new password", App, Ct);
+
+        Assert.Equal(ErrorKind.WrongPassword, refused?.Kind);
+        Assert.Contains(_audit.Events, e => e.Type == AuditTypes.PasswordFailed && e.UserId == user.Id);
+        Assert.True((await _accounts.SignInWithPasswordAsync(Pool, App, UserLookup.Email, "alice@example.com", Password, Ct)).Succeeded);
+    }
+
     private AccountService NewService(PasswordHasher hasher)
     {
-        return new(_users, hasher, NewLockout(), _clock, NullLogger<AccountService>.Instance);
+        return new(_users, hasher, NewLockout(), _audit, _clock, NullLogger<AccountService>.Instance);
     }
 
     private PasswordLockout NewLockout() => new(new InMemoryCodeCheckStore(_counters, new InMemoryFactorStore(), _audit),

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Portcullis.Core.Common;
 using Portcullis.Core.Tokens;
 
 namespace Portcullis.Storage.Tests.Conformance;
@@ -289,4 +290,42 @@ public abstract partial class StoreConformanceTests
 
     private async Task<List<string>> RevokedJtisAsync() =>
         [.. (await Tokens(s => s.ListAccessTokenRevocationsAsync(RevocationCursor.From(DateTimeOffset.MinValue), Clock.GetUtcNow(), 1000, Ct))).Select(r => r.Jti)];
+
+    [Fact]
+    public async Task ListOtherRefreshFamilies_NamesTheUsersLiveFamilies_ButTheCallersAndRevokedOnes()
+    {
+        var userId = Ids.NewId();
+        var own = await AddUsersRefreshTokenAsync(userId);
+        var ownRotated = await AddUsersRefreshTokenAsync(userId, own.FamilyId); // the caller's token came from a rotation
+        var other = await AddUsersRefreshTokenAsync(userId);
+        var revoked = await AddUsersRefreshTokenAsync(userId);
+        await Tokens(s => s.RevokeRefreshFamilyAsync(revoked.FamilyId, Clock.GetUtcNow(), Ct));
+        await AddRefreshTokenAsync(); // another user's
+
+        Assert.Equal([other.FamilyId], await Tokens(s => s.ListOtherRefreshFamiliesAsync(userId, ownRotated.AccessTokenJti, Ct)));
+        string[] both = [.. new[] { other.FamilyId, own.FamilyId }.Order()];
+        Assert.Equal(both, (await Tokens(s => s.ListOtherRefreshFamiliesAsync(userId, exceptAccessTokenJti: null, Ct))).Order());
+        Assert.Equal(both, (await Tokens(s => s.ListOtherRefreshFamiliesAsync(userId, "a token with no refresh token", Ct))).Order());
+    }
+
+    private async Task<RefreshToken> AddUsersRefreshTokenAsync(string userId, string? familyId = null)
+    {
+        var template = NewRefreshToken(familyId);
+        var token = new RefreshToken
+        {
+            Id = template.Id,
+            TokenHash = template.TokenHash,
+            FamilyId = template.FamilyId,
+            AppId = template.AppId,
+            UserId = userId,
+            Scope = template.Scope,
+            AuthTime = template.AuthTime,
+            CreatedAt = template.CreatedAt,
+            ExpiresAt = template.ExpiresAt,
+            AccessTokenJti = template.AccessTokenJti,
+            AccessTokenExpiresAt = template.AccessTokenExpiresAt,
+        };
+        await Tokens(s => s.AddRefreshTokenAsync(token, Ct));
+        return token;
+    }
 }

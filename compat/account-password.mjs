@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// updatePassword with the official authing-node-sdk@4.0.1 against a live Portcullis: a wrong current password, an encrypted
+// validatePassword and updatePassword with the official authing-node-sdk@4.0.1 against a live Portcullis: a wrong current password, an encrypted
 // one (refused: the SDK sends it as is), the change, the old password refused and the new one accepted, another session ended.
 // Env: PORTCULLIS_APP_HOST, PORTCULLIS_APP_ID, PORTCULLIS_APP_SECRET, PORTCULLIS_AUTH_METHOD (default client_secret_post)
 // Prints `ok <step>` / `FAIL <step>: …` per step; exit 0 only if all pass.
@@ -28,6 +28,16 @@ await step('signup and two sessions', async () => {
   other.setAccessToken(second.data.access_token);
   otherRefreshToken = second.data.refresh_token;
   signedIn = true;
+});
+
+await step('validatePassword: right, wrong, unknown account', async () => {
+  const right = seen(await client.validatePassword({ email, password }));
+  assertOk(right, 'validatePassword');
+  assert.equal(right.data?.valid, true);
+  const wrong = seen(await client.validatePassword({ email, password: 'not the password' }));
+  assert.equal(wrong.data?.valid, false);
+  const unknown = seen(await client.validatePassword({ email: randomEmail('nobody'), password }));
+  assert.equal(unknown.data?.valid, false);
 });
 
 await step('updatePassword with a wrong current password: 403/2006', async () => {

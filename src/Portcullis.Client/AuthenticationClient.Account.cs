@@ -16,4 +16,14 @@ public sealed partial class AuthenticationClient
         };
         return await SendEnvelopeAsync(message, PortcullisJsonContext.Default.ApiResponse, authenticate: true, ct);
     }
+
+    /// <summary>Whether a password is an account's (GenAuth SDKs' <c>validatePassword</c>); counted like a sign-in.</summary>
+    public async Task<ApiResponse<ValidatePasswordDataDto>> ValidatePasswordAsync(ValidatePasswordDto request, CancellationToken ct = default)
+    {
+        using var message = new HttpRequestMessage(HttpMethod.Post, "api/v3/validate-password")
+        {
+            Content = JsonContent.Create(request, PortcullisJsonContext.Default.ValidatePasswordDto),
+        };
+        return await SendEnvelopeAsync(message, PortcullisJsonContext.Default.ApiResponseValidatePasswordDataDto, authenticate: false, ct);
+    }
 }

@@ -16,6 +16,8 @@ namespace Portcullis.Contracts;
 [JsonSerializable(typeof(ApiResponse<LoginTokenDto>))]
 [JsonSerializable(typeof(SignUpDto))]
 [JsonSerializable(typeof(UpdatePasswordDto))]
+[JsonSerializable(typeof(ValidatePasswordDto))]
+[JsonSerializable(typeof(ApiResponse<ValidatePasswordDataDto>))]
 [JsonSerializable(typeof(SignInDto))]
 [JsonSerializable(typeof(SendSmsDto))]
 [JsonSerializable(typeof(SendEmailDto))]

@@ -35,11 +35,11 @@ public sealed class FoundationCompatTests(CompatServer server) : IClassFixture<C
     }
 }
 
-/// <summary>authing-node-sdk@4.0.1's updatePassword against a live Portcullis (compat/account-password.mjs).</summary>
+/// <summary>authing-node-sdk@4.0.1's validatePassword and updatePassword against a live Portcullis (compat/account-password.mjs).</summary>
 public sealed class AccountPasswordCompatTests(CompatServer server) : IClassFixture<CompatServer>
 {
     [Fact]
-    public async Task OfficialNodeSdk_UpdatePassword_Passes()
+    public async Task OfficialNodeSdk_ValidateAndUpdatePassword_Pass()
     {
         var (appId, secret) = server.PostApp;
 

@@ -41,6 +41,7 @@ public sealed partial class OpenApiDocumentTests(OpenApiDocumentTests.Server ser
         ["POST /api/v3/signin"] = ("ApiResponseOfLoginTokenDto", Client),
         ["GET /api/v3/get-profile"] = ("ApiResponseOfUserDto", SignedInUser),
         ["POST /api/v3/update-password"] = ("ApiResponse", SignedInUser),
+        ["POST /api/v3/validate-password"] = ("ApiResponseOfValidatePasswordDataDto", App),
         ["POST /api/v3/send-sms"] = ("ApiResponse", App),
         ["POST /api/v3/send-email"] = ("ApiResponse", App),
         ["POST /api/v3/send-enroll-factor-request"] = ("ApiResponseOfSendEnrollFactorRequestDataDto", SignedInUser),

@@ -5,7 +5,10 @@ using static Portcullis.Server.Tests.Scenarios;
 
 namespace Portcullis.Server.Tests;
 
-/// <summary><c>POST /api/v3/update-password</c> on SQLite (the PostgreSQL end-to-end tests run the same scenario).</summary>
+/// <summary>
+/// <c>POST /api/v3/update-password</c> and <c>validate-password</c> on SQLite (the PostgreSQL end-to-end tests run the change
+/// scenario too).
+/// </summary>
 [Collection(ServerCollection.Name)]
 public sealed class PasswordChangeTests(ServerFixture server)
 {
@@ -56,5 +59,34 @@ public sealed class PasswordChangeTests(ServerFixture server)
         using var client = server.Client();
 
         AssertError(await client.UpdatePasswordAsync(new UpdatePasswordDto { OldPassword = Password, NewPassword = NewPassword }, Ct), 401, ApiCodes.NotLoggedIn);
+    }
+
+    [Fact]
+    public async Task ValidatePassword_SaysWhetherItIsTheAccountsPassword_ByEmailPhoneOrUsername_AndUnknownAccountsAreJustInvalid()
+    {
+        using var client = server.Client();
+        var (email, _) = await SignUpAsync(client);
+
+        Assert.True((await client.ValidatePasswordAsync(new ValidatePasswordDto { Email = email, Password = Password }, Ct)).Data!.Valid);
+        Assert.False((await client.ValidatePasswordAsync(new ValidatePasswordDto { Email = email, Password = "not the password" }, Ct)).Data!.Valid);
+        Assert.False((await client.ValidatePasswordAsync(new ValidatePasswordDto { Email = NewEmail(), Password = Password }, Ct)).Data!.Valid);
+        // Email first: a username given beside it is not looked at.
+        Assert.True((await client.ValidatePasswordAsync(new ValidatePasswordDto { Email = email, Username = "nobody-at-all", Password = Password }, Ct)).Data!.Valid);
+        AssertError(await client.ValidatePasswordAsync(new ValidatePasswordDto { Password = Password }, Ct), 400, ApiCodes.InvalidArgument);
+    }
+
+    [Fact]
+    public async Task ValidatePassword_CountsWrongPasswordsLikeASignIn_UntilTheIdentifierLocks()
+    {
+        using var client = server.Client();
+        var (email, _) = await SignUpAsync(client);
+
+        for (var i = 0; i < 10; i++)
+        {
+            Assert.False((await client.ValidatePasswordAsync(new ValidatePasswordDto { Email = email, Password = "not the password" }, Ct)).Data!.Valid);
+        }
+
+        AssertError(await client.ValidatePasswordAsync(new ValidatePasswordDto { Email = email, Password = Password }, Ct), 403, ApiCodes.LockedAfterFailedLogins);
+        AssertError(await client.SignInByEmailPasswordAsync(email, Password, ct: Ct), 403, ApiCodes.LockedAfterFailedLogins);
     }
 }

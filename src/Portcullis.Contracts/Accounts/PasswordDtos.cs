@@ -16,3 +16,25 @@ public sealed class UpdatePasswordDto
     /// <summary>GenAuth's signed-in reset path; not served (refused as an invalid argument).</summary>
     [JsonPropertyName("passwordResetToken")] public string? PasswordResetToken { get; set; }
 }
+
+/// <summary><c>POST /api/v3/validate-password</c> (authing-node-sdk's <c>validatePassword</c>): the account by email, else phone, else username.</summary>
+public sealed class ValidatePasswordDto
+{
+    [JsonPropertyName("email")] public string? Email { get; set; }
+
+    [JsonPropertyName("phone")] public string? Phone { get; set; }
+
+    [JsonPropertyName("phoneCountryCode")] public string? PhoneCountryCode { get; set; }
+
+    [JsonPropertyName("username")] public string? Username { get; set; }
+
+    [JsonPropertyName("password")] public string? Password { get; set; }
+
+    /// <summary><c>none</c> (or absent) only, as for <see cref="UpdatePasswordDto"/>.</summary>
+    [JsonPropertyName("passwordEncryptType")] public string? PasswordEncryptType { get; set; }
+}
+
+public sealed class ValidatePasswordDataDto
+{
+    [JsonPropertyName("valid")] public bool Valid { get; set; }
+}

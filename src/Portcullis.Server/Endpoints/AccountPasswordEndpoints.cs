@@ -8,15 +8,18 @@ using Portcullis.Server.Tokens;
 
 namespace Portcullis.Server.Endpoints;
 
-/// <summary>A signed-in user's password (docs/wire-contract.md, "Accounts").</summary>
+/// <summary>Changing and checking passwords (docs/wire-contract.md, "Accounts").</summary>
 public static class AccountPasswordEndpoints
 {
     public static IEndpointRouteBuilder MapAccountPasswordEndpoints(this IEndpointRouteBuilder routes)
     {
-        routes.MapGroup("/api/v3").WithTags("Accounts")
-            .MapPost("/update-password", UpdatePasswordAsync)
+        var group = routes.MapGroup("/api/v3").WithTags("Accounts");
+        group.MapPost("/update-password", UpdatePasswordAsync)
             .WithSummary("Change the signed-in user's password (the current one is required when set); every other session of the user ends.")
             .Requires(CallerCredentials.SignedInUser).Produces<ApiResponse>();
+        group.MapPost("/validate-password", ValidatePasswordAsync)
+            .WithSummary("Whether a password is an account's (by email, else phone, else username), under the sign-in's lockout counter.")
+            .Requires(CallerCredentials.App).Produces<ApiResponse<ValidatePasswordDataDto>>();
         return routes;
     }
 
@@ -34,10 +37,9 @@ public static class AccountPasswordEndpoints
             return Envelope.Fail(context, new Error(ErrorKind.InvalidArgument, "newPassword"));
         }
 
-        // The SDKs send what they are given as is: an encrypted password would be taken for the password itself.
-        if (dto.PasswordEncryptType is not (null or "" or "none"))
+        if (PlainPasswordsOnly(dto.PasswordEncryptType) is { } encrypted)
         {
-            return Envelope.Fail(context, new Error(ErrorKind.InvalidArgument, "passwordEncryptType: only none is served (the password travels inside TLS)"));
+            return Envelope.Fail(context, encrypted);
         }
 
         if (dto.PasswordResetToken is not null)
@@ -58,4 +60,46 @@ public static class AccountPasswordEndpoints
         await tokens.RevokeOtherSessionsAsync(caller.Value, CancellationToken.None);
         return Envelope.Ok(context);
     }
+
+    private static async Task<IResult> ValidatePasswordAsync(HttpContext context, [FromBody] ValidatePasswordDto dto, AppResolver resolver,
+        AccountService accounts)
+    {
+        var app = await resolver.ResolveAsync(context);
+        if (!app.Succeeded)
+        {
+            return Envelope.Fail(context, app.Error!);
+        }
+
+        (UserLookup by, string? identifier) = dto switch
+        {
+            { Email: { Length: > 0 } e } => (UserLookup.Email, e),
+            { Phone: { Length: > 0 } p } => (UserLookup.Phone, p),
+            _ => (UserLookup.Username, dto.Username),
+        };
+        if (string.IsNullOrEmpty(identifier))
+        {
+            return Envelope.Fail(context, new Error(ErrorKind.InvalidArgument, "email, phone or username"));
+        }
+
+        if (string.IsNullOrEmpty(dto.Password))
+        {
+            return Envelope.Fail(context, new Error(ErrorKind.InvalidArgument, "password"));
+        }
+
+        if (PlainPasswordsOnly(dto.PasswordEncryptType) is { } encrypted)
+        {
+            return Envelope.Fail(context, encrypted);
+        }
+
+        var valid = await accounts.ValidatePasswordAsync(app.Value.PoolId, app.Value.Id, by, identifier, dto.Password, context.RequestAborted);
+        return valid.Succeeded ? Envelope.Ok(context, new ValidatePasswordDataDto { Valid = valid.Value }) : Envelope.Fail(context, valid.Error!);
+    }
+
+    /// <summary>
+    /// The SDKs send a password as they are given it, whatever <c>passwordEncryptType</c> says: an RSA- or SM2-encrypted string
+    /// would be taken for the password itself. Only plain passwords (inside TLS) are served.
+    /// </summary>
+    private static Error? PlainPasswordsOnly(string? passwordEncryptType) => passwordEncryptType is null or "" or "none"
+        ? null
+        : new Error(ErrorKind.InvalidArgument, "passwordEncryptType: only none is served (the password travels inside TLS)");
 }

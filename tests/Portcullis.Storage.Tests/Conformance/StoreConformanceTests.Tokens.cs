@@ -310,21 +310,7 @@ public abstract partial class StoreConformanceTests
 
     private async Task<RefreshToken> AddUsersRefreshTokenAsync(string userId, string? familyId = null)
     {
-        var template = NewRefreshToken(familyId);
-        var token = new RefreshToken
-        {
-            Id = template.Id,
-            TokenHash = template.TokenHash,
-            FamilyId = template.FamilyId,
-            AppId = template.AppId,
-            UserId = userId,
-            Scope = template.Scope,
-            AuthTime = template.AuthTime,
-            CreatedAt = template.CreatedAt,
-            ExpiresAt = template.ExpiresAt,
-            AccessTokenJti = template.AccessTokenJti,
-            AccessTokenExpiresAt = template.AccessTokenExpiresAt,
-        };
+        var token = NewRefreshToken(familyId, userId: userId);
         await Tokens(s => s.AddRefreshTokenAsync(token, Ct));
         return token;
     }

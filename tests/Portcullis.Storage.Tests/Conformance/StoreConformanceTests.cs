@@ -168,7 +168,7 @@ public abstract partial class StoreConformanceTests : IAsyncLifetime
 
     /// <summary>A refresh token as sign-in issues one, with the access token issued alongside (two hours unless given).</summary>
     protected RefreshToken NewRefreshToken(string? familyId = null, DateTimeOffset? expiresAt = null, DateTimeOffset? accessTokenExpiresAt = null,
-        string? amr = null)
+        string? amr = null, string? userId = null)
     {
         var value = Ids.NewOpaqueToken();
         return new RefreshToken
@@ -177,7 +177,7 @@ public abstract partial class StoreConformanceTests : IAsyncLifetime
             TokenHash = Ids.HashToken(value),
             FamilyId = familyId ?? Ids.NewId(),
             AppId = Ids.NewId(),
-            UserId = Ids.NewId(),
+            UserId = userId ?? Ids.NewId(),
             Scope = "openid profile offline_access",
             AuthTime = Clock.GetUtcNow().AddMinutes(-5),
             CreatedAt = Clock.GetUtcNow(),

@@ -24,15 +24,15 @@ internal sealed class CliContext(TextReader input)
     /// Wraps a command body: opens the configured database (an empty one is migrated), runs the body, and turns any unexpected failure
     /// (bad configuration, unreachable database) into one line on stderr and exit code 1.
     /// </summary>
-    /// <param name="upgradeSchema">Migrate a schema that is behind this version; otherwise the command refuses to run on it.</param>
+    /// <param name="schema">What the command may do to the schema; by default an empty database is migrated and one behind is refused.</param>
     public Func<ParseResult, CancellationToken, Task<int>> WithServices(Func<ParseResult, IServiceProvider, CancellationToken, Task<int>> body,
-        bool upgradeSchema = false) =>
+        CliSchema schema = CliSchema.MigrateEmpty) =>
         async (parse, ct) =>
         {
             try
             {
                 await using var host = await CliHost.OpenAsync(parse.GetValue(StorageProvider), parse.GetValue(ConnectionString),
-                    parse.InvocationConfiguration.Error, ct, upgradeSchema);
+                    parse.InvocationConfiguration.Error, ct, schema);
                 return await body(parse, host.Services, ct);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)

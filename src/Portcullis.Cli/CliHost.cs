@@ -31,9 +31,9 @@ internal sealed class CliHost : IAsyncDisposable
 
     public IServiceProvider Services => _scope.ServiceProvider;
 
-    /// <param name="upgradeSchema">Migrate a schema that is behind this version (only <c>portcullis migrate</c>); otherwise that is refused.</param>
+    /// <param name="schema">What the command may do to the schema (<see cref="CliSchema"/>).</param>
     public static async Task<CliHost> OpenAsync(StorageProvider? provider, string? connectionString, TextWriter error, CancellationToken ct,
-        bool upgradeSchema = false)
+        CliSchema schema = CliSchema.MigrateEmpty)
     {
         var builder = Host.CreateApplicationBuilder();
         var overrides = new Dictionary<string, string?>();
@@ -74,7 +74,8 @@ internal sealed class CliHost : IAsyncDisposable
         try
         {
             // Validates every setting first (what StartAsync would do for ValidateOnStart): a bad configuration fails with its own message.
-            await cli.Services.GetRequiredService<DatabaseInitializer>().MigrateAsync(ct, upgradeSchema);
+            var database = cli.Services.GetRequiredService<DatabaseInitializer>();
+            await (schema == CliSchema.AsItIs ? database.RequireExistingAsync(ct) : database.MigrateAsync(ct, upgrade: schema == CliSchema.Upgrade));
             return cli;
         }
         catch
@@ -96,4 +97,17 @@ internal sealed class CliHost : IAsyncDisposable
             _host.Dispose();
         }
     }
+}
+
+/// <summary>What a command may do to the database's schema.</summary>
+internal enum CliSchema
+{
+    /// <summary>Migrate an empty database; refuse one whose schema is behind this version.</summary>
+    MigrateEmpty,
+
+    /// <summary>Migrate whatever is behind (<c>portcullis migrate</c>).</summary>
+    Upgrade,
+
+    /// <summary>Touch nothing: the database must exist, at whatever version (<c>portcullis backup</c>, before an upgrade).</summary>
+    AsItIs,
 }

@@ -40,18 +40,40 @@ internal sealed class PostgreSqlDatabase(StorageOptions storage, Func<NpgsqlData
         try
         {
             await connection.OpenAsync(ct);
-            await using (var command = new NpgsqlCommand("SELECT pg_advisory_lock(@key)", connection))
+            // No command timeout: a node waits as long as another node's migration takes (its start is bounded by ct).
+            await using (var command = new NpgsqlCommand("SELECT pg_advisory_lock(@key)", connection) { CommandTimeout = 0 })
             {
                 command.Parameters.AddWithValue("key", MigrationLockKey);
                 await command.ExecuteNonQueryAsync(ct);
             }
 
-            return connection; // closing the connection ends the session and with it the lock
+            return new MigrationLock(connection);
         }
         catch
         {
             await connection.DisposeAsync();
             throw;
+        }
+    }
+
+    /// <summary>
+    /// Unlocks explicitly: a pooled connection's session outlives its closing (the pool resets it only when it is next used),
+    /// and with it a session-level lock.
+    /// </summary>
+    private sealed class MigrationLock(NpgsqlConnection connection) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            try
+            {
+                await using var command = new NpgsqlCommand("SELECT pg_advisory_unlock(@key)", connection);
+                command.Parameters.AddWithValue("key", MigrationLockKey);
+                await command.ExecuteNonQueryAsync();
+            }
+            finally
+            {
+                await connection.DisposeAsync();
+            }
         }
     }
 

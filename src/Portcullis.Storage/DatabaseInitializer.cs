@@ -44,6 +44,19 @@ public sealed class DatabaseInitializer(
         logger.LogInformation("Database ready ({Provider})", storage.Value.Provider);
     }
 
+    /// <summary>
+    /// For tools that must not change the schema at all (a backup before an upgrade): validates the settings and requires a
+    /// Portcullis database to be there, at whatever version, rather than creating an empty one.
+    /// </summary>
+    public async Task RequireExistingAsync(CancellationToken ct)
+    {
+        settings.Validate();
+        if (!await db.Database.CanConnectAsync(ct) || !(await db.Database.GetAppliedMigrationsAsync(ct)).Any())
+        {
+            throw new InvalidOperationException("No Portcullis database is there: check the connection string.");
+        }
+    }
+
     private async Task RefuseUpgradeAsync(CancellationToken ct)
     {
         var pending = (await db.Database.GetPendingMigrationsAsync(ct)).ToList();
@@ -56,8 +69,8 @@ public sealed class DatabaseInitializer(
 
 /// <summary>The database's schema is older than this build and the caller may not migrate it.</summary>
 public sealed class SchemaUpgradeRequiredException(IReadOnlyList<string> pending) : InvalidOperationException(
-    $"The database schema lacks {pending.Count} migration(s) of this version ({string.Join(", ", pending)}). Run 'portcullis migrate' " +
-    "once no node of an older version is running, or start a server of this version, which migrates at start.")
+    $"The database schema lacks {pending.Count} migration(s) of this version ({string.Join(", ", pending)}). Once no node of an older " +
+    "version is running, run 'portcullis migrate' or start a server of this version, which migrates at start.")
 {
     public IReadOnlyList<string> Pending => pending;
 }

@@ -60,8 +60,8 @@ internal abstract class DatabaseProvider
     public virtual Task<IAsyncDisposable?> LockForMigrationAsync(CancellationToken ct) => Task.FromResult<IAsyncDisposable?>(null);
 
     /// <summary>
-    /// Writes a consistent copy of the live database to <paramref name="path"/>, which must not exist; null when this database
-    /// is backed up with its own tools instead (the reason is returned).
+    /// Writes a consistent copy of the live database to <paramref name="path"/>, which must not exist, and answers null; or,
+    /// for a database backed up with its own tools instead, writes nothing and answers which tools.
     /// </summary>
     public abstract Task<string?> BackupAsync(PortcullisDbContext db, string path, CancellationToken ct);
 

@@ -1,3 +1,7 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
+using Portcullis.Storage;
 using System.Text.Json;
 
 namespace Portcullis.Cli.Tests;
@@ -50,6 +54,16 @@ public sealed class CliRunner : IDisposable
     }
 
     public async Task<JsonElement> CreateAppAsync(params string[] extra) => (await RunAsync(["apps", "create", "--name", "Test app", "--json", .. extra])).Json();
+
+    /// <summary>Undoes the last migration: the database as the previous version left it.</summary>
+    public async Task RollBackLastMigrationAsync()
+    {
+        var options = (DbContextOptions<PortcullisDbContext>)StorageServiceCollectionExtensions.Configure(new DbContextOptionsBuilder<PortcullisDbContext>(),
+            new StorageOptions { Provider = StorageProvider.Sqlite, ConnectionString = $"Data Source={DatabasePath};Pooling=False" }).Options;
+        await using var db = new PortcullisDbContext(options);
+        var migrations = db.Database.GetMigrations().ToList();
+        await db.GetService<IMigrator>().MigrateAsync(migrations[^2], TestContext.Current.CancellationToken);
+    }
 
     public void Dispose()
     {

@@ -47,6 +47,20 @@ public sealed class KeysCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task KeysRetire_RefusesAStagedKeyThatWillSign_AcceptsOneSupersededBeforeItEverSigns()
+    {
+        (await _cli.RunAsync("keys", "rotate", "--now", "--json")).Json();
+        var willSign = Kid((await _cli.RunAsync("keys", "rotate", "--json")).Json()); // signs from its activation…
+        (await _cli.RunAsync("keys", "rotate", "--json")).Json();                    // …until this one activates, later
+
+        (await _cli.RunAsync("keys", "retire", willSign)).AssertFailed("signs now or will sign next");
+
+        var neverSigns = Kid((await _cli.RunAsync("keys", "rotate", "--json")).Json());
+        (await _cli.RunAsync("keys", "rotate", "--now", "--json")).Json();           // supersedes it before it activates
+        Assert.Equal(0, (await _cli.RunAsync("keys", "retire", neverSigns)).ExitCode);
+    }
+
+    [Fact]
     public async Task KeysRotate_WithATooSmallKey_Fails()
     {
         var result = await _cli.RunAsync("keys", "rotate", "--size", "1024");

@@ -1,8 +1,3 @@
-using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Infrastructure;
-using Microsoft.EntityFrameworkCore.Migrations;
-using Portcullis.Storage;
-
 namespace Portcullis.Cli.Tests;
 
 /// <summary>
@@ -19,7 +14,7 @@ public sealed class MigrateCommandTests : IDisposable
     public async Task ACommand_OnASchemaBehindTheCli_IsRefused_UntilMigrate()
     {
         Assert.Equal(0, (await _cli.RunAsync("apps", "list", "--json")).ExitCode); // an empty database: migrated
-        await RollBackLastMigrationAsync();
+        await _cli.RollBackLastMigrationAsync();
 
         (await _cli.RunAsync("apps", "list", "--json")).AssertFailed("portcullis migrate");
         var migrated = await _cli.RunAsync("migrate");
@@ -27,15 +22,5 @@ public sealed class MigrateCommandTests : IDisposable
         Assert.Equal(0, migrated.ExitCode);
         Assert.Contains("schema up to date", migrated.Stdout, StringComparison.Ordinal);
         Assert.Equal(0, (await _cli.RunAsync("apps", "list", "--json")).ExitCode);
-    }
-
-    /// <summary>Undoes the last migration: the database as the previous version left it.</summary>
-    private async Task RollBackLastMigrationAsync()
-    {
-        var options = (DbContextOptions<PortcullisDbContext>)StorageServiceCollectionExtensions.Configure(new DbContextOptionsBuilder<PortcullisDbContext>(),
-            new StorageOptions { Provider = StorageProvider.Sqlite, ConnectionString = $"Data Source={_cli.DatabasePath};Pooling=False" }).Options;
-        await using var db = new PortcullisDbContext(options);
-        var migrations = db.Database.GetMigrations().ToList();
-        await db.GetService<IMigrator>().MigrateAsync(migrations[^2], TestContext.Current.CancellationToken);
     }
 }

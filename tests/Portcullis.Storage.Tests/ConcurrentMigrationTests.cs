@@ -35,6 +35,28 @@ public sealed class ConcurrentMigrationTests(PostgreSqlServer server)
     }
 
     [Fact]
+    public async Task AfterMigrating_NoAdvisoryLockIsLeftHeld()
+    {
+        var database = await server.CreateDatabaseAsync(Ct);
+        try
+        {
+            // A pool that does not reset sessions keeps a session lock for as long as its connection lives, unless unlocked.
+            await using var host = await StorageHost.StartAsync(StorageProvider.PostgreSql, database + ";No Reset On Close=true",
+                new FakeTimeProvider(), Ct);
+
+            await using var connection = new NpgsqlConnection(database);
+            await connection.OpenAsync(Ct);
+            await using var held = new NpgsqlCommand("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted", connection);
+            Assert.Equal(0L, await held.ExecuteScalarAsync(Ct));
+        }
+        finally
+        {
+            NpgsqlConnection.ClearAllPools();
+            await server.DropDatabaseAsync(database);
+        }
+    }
+
+    [Fact]
     public async Task NodesStartingTogetherOnAnEmptySqliteFile_AllStart()
     {
         var folder = Directory.CreateTempSubdirectory("portcullis-migrate-");

@@ -27,7 +27,7 @@ internal static class BackupCommand
             output.WriteLine($"backup written to {Path.GetFullPath(parse.GetValue(file)!)}");
             output.WriteLine($"it does not hold the key-encryption certificate ({certificate ?? "none configured"}): keep that apart from the backups, and safe; without it the backup's secrets cannot be read");
             return CliOutput.Success;
-        }));
+        }, CliSchema.AsItIs)); // before an upgrade too: the schema is copied as it is
         return backup;
     }
 }

@@ -19,7 +19,7 @@ internal static class MigrateCommand
             var applied = await services.GetRequiredService<PortcullisDbContext>().Database.GetAppliedMigrationsAsync(ct);
             CliOutput.Out(parse).WriteLine($"schema up to date: {applied.Count()} migration(s) applied");
             return CliOutput.Success;
-        }, upgradeSchema: true));
+        }, CliSchema.Upgrade));
         return migrate;
     }
 }

@@ -20,7 +20,7 @@ public sealed class AuditEvent
 
     public string? Detail { get; init; }
 
-    /// <summary>The client's address as the trusted proxies give it; filled in when the event is written (<see cref="IClientAddress"/>).</summary>
+    /// <summary>The client's address as the trusted proxies give it; unset, the stored row takes the address of the request being served (<see cref="IClientAddress"/>).</summary>
     public string? ClientIp { get; init; }
 }
 

@@ -57,6 +57,6 @@ public interface ISigningKeyStore
     /// </summary>
     Task RotateToAsync(SigningKey key, CancellationToken ct);
 
-    /// <summary>Withdraws a key by hand; false when no such key exists.</summary>
+    /// <summary>Withdraws a key by hand; false when no such key exists or it is withdrawn already.</summary>
     Task<bool> RetireAsync(string kid, DateTimeOffset at, CancellationToken ct);
 }

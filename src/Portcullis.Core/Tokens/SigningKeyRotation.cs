@@ -41,8 +41,9 @@ public sealed class SigningKeyRotation(ISigningKeyStore store, ISecretProtector 
             return RetireOutcome.NotPublished;
         }
 
-        // A staged key no later key superseded will sign: withdrawing it would leave no key to sign with.
-        if (key.Phase == SigningKeyPhase.Current || (key.Phase == SigningKeyPhase.Staged && key.Key.RotatedAt is null))
+        // A staged key that will sign for any while (its successor activates after it does) must not go: between its
+        // predecessor's end and its successor's start no key would sign. Only one superseded before it ever signed may.
+        if (key.Phase == SigningKeyPhase.Current || (key.Phase == SigningKeyPhase.Staged && !(key.Key.RotatedAt <= key.Key.ActivatesAt)))
         {
             return RetireOutcome.SignsNowOrNext;
         }

@@ -90,8 +90,9 @@ public sealed class AccountService(IUserStore users, PasswordHasher hasher, Pass
     }
 
     /// <summary>
-    /// Sets a signed-in user's password. A user who has one must give it: it is checked like a sign-in, against the same
-    /// lockout counter as the user's login identifier, so a stolen access token guesses no faster than a sign-in form. A user
+    /// Sets a signed-in user's password. A user who has one must give it: it is checked like a sign-in, against the lockout
+    /// counter of sign-ins by the user's email (else username, else phone), so a stolen access token guesses no faster than a
+    /// sign-in form. A user
     /// who signed up with a code sets a first password. The new password meets <see cref="PasswordPolicyError"/>.
     /// </summary>
     public async Task<Error?> ChangePasswordAsync(User user, string? oldPassword, string newPassword, string appId, CancellationToken ct)
@@ -210,9 +211,13 @@ public sealed class AccountService(IUserStore users, PasswordHasher hasher, Pass
     {
         var checkedPassword = await CheckPasswordAsync(poolId, appId, identifier, () => FindByIdentifierAsync(poolId, by, identifier, ct),
             password, ErrorKind.BadCredentials, ct);
-        return checkedPassword.Succeeded ? Result<bool>.Ok(true)
-            : checkedPassword.Error!.Kind == ErrorKind.BadCredentials ? Result<bool>.Ok(false)
-            : checkedPassword.Error!;
+        if (!checkedPassword.Succeeded)
+        {
+            return checkedPassword.Error!.Kind == ErrorKind.BadCredentials ? Result<bool>.Ok(false) : checkedPassword.Error!;
+        }
+
+        // As at sign-in: a suspended account's right password is answered with the suspension.
+        return checkedPassword.Value.User.Status == UserStatus.Activated ? Result<bool>.Ok(true) : Result<bool>.Fail(ErrorKind.UserDisabled);
     }
 
     /// <summary>

@@ -15,7 +15,7 @@ public static class AccountPasswordEndpoints
     {
         var group = routes.MapGroup("/api/v3").WithTags("Accounts");
         group.MapPost("/update-password", UpdatePasswordAsync)
-            .WithSummary("Change the signed-in user's password (the current one is required when set); every other session of the user ends.")
+            .WithSummary("Change the signed-in user's password (the current one is required when set); the user's other refresh-token sessions end.")
             .Requires(CallerCredentials.SignedInUser).Produces<ApiResponse>();
         group.MapPost("/validate-password", ValidatePasswordAsync)
             .WithSummary("Whether a password is an account's (by email, else phone, else username), under the sign-in's lockout counter.")

@@ -37,7 +37,7 @@ public sealed class StartupInitializer(
         {
             if (!channels.IsConfigured(kind))
             {
-                logger.LogWarning("No {Channel} provider is configured: {Channel} codes are refused and the {Channel} factor is not offered", kind, kind, kind);
+                logger.LogWarning("No {Channel} provider is configured: its codes are refused and its factor type is not offered", kind);
             }
         }
     }

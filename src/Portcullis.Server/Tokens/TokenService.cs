@@ -202,27 +202,27 @@ public sealed class TokenService(SigningKeyRing keys, ITokenStore store, TimePro
     /// Revokes every refresh token of the family and the unexpired access tokens issued with them: stored for every node (they
     /// see it at their next poll) and refused on this one at once.
     /// </summary>
-    public async Task RevokeRefreshFamilyAsync(RefreshToken token, CancellationToken ct)
+    public Task RevokeRefreshFamilyAsync(RefreshToken token, CancellationToken ct) => RevokeFamilyAsync(token.FamilyId, ct);
+
+    private async Task RevokeFamilyAsync(string familyId, CancellationToken ct)
     {
-        foreach (var revoked in await store.RevokeRefreshFamilyAsync(token.FamilyId, clock.GetUtcNow(), ct))
+        foreach (var revoked in await store.RevokeRefreshFamilyAsync(familyId, clock.GetUtcNow(), ct))
         {
             revocations.Add(revoked.Jti, revoked.ExpiresAt);
         }
     }
 
     /// <summary>
-    /// Ends every other session of the user: each refresh-token family but the one <paramref name="current"/> came with, and
-    /// the access tokens issued with them (as <see cref="RevokeRefreshFamilyAsync"/>). Returns how many families ended.
+    /// Ends the user's other sessions that hold a refresh token: each refresh-token family but the one <paramref name="current"/>
+    /// came with, and the access tokens issued with them (as <see cref="RevokeRefreshFamilyAsync"/>). An access token issued
+    /// without a refresh token is recorded nowhere and lives until it expires. Returns how many families ended.
     /// </summary>
     public async Task<int> RevokeOtherSessionsAsync(AccessTokenInfo current, CancellationToken ct)
     {
         var families = await store.ListOtherRefreshFamiliesAsync(current.Subject, current.Jti, ct);
         foreach (var family in families)
         {
-            foreach (var revoked in await store.RevokeRefreshFamilyAsync(family, clock.GetUtcNow(), ct))
-            {
-                revocations.Add(revoked.Jti, revoked.ExpiresAt);
-            }
+            await RevokeFamilyAsync(family, ct);
         }
 
         return families.Count;

@@ -295,6 +295,18 @@ public sealed partial class AccountServiceTests : IDisposable
     }
 
     [Fact]
+    public async Task ValidatePassword_OfASuspendedAccount_AnswersTheSuspension_AsSignInDoes()
+    {
+        var user = (await SignUpAsync("alice@example.com")).Value;
+        user.Status = UserStatus.Suspended;
+
+        var answer = await _accounts.ValidatePasswordAsync(Pool, App, UserLookup.Email, "alice@example.com", Password, Ct);
+
+        Assert.Equal(ErrorKind.UserDisabled, answer.Error?.Kind);
+        Assert.False((await _accounts.ValidatePasswordAsync(Pool, App, UserLookup.Email, "alice@example.com", "not it at all", Ct)).Value);
+    }
+
+    [Fact]
     public async Task ChangePassword_WithAWrongOldOne_LeavesThePassword_AndCountsAFailure()
     {
         var user = (await SignUpAsync("alice@example.com")).Value;

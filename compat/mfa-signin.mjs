@@ -197,8 +197,9 @@ let smsUser; // { client, email, userId, sentAt }
 await step('setup: bind an SMS factor with authing-node-sdk (sendEnrollFactorRequest + enrollFactor, code from the outbox)', async () => {
   const user = await signedInUser('mfa-sms');
   const before = await outboxIds(appHost);
-  const sentAt = Date.now();
   const started = seen(await user.client.sendEnrollFactorRequest({ factorType: 'SMS', profile: { phoneNumber: phone, phoneCountryCode: '+86' } }));
+  // After the answer, not before the request: the server started the recipient's interval somewhere in between.
+  const sentAt = Date.now();
   assertOk(started, 'sendEnrollFactorRequest SMS');
   const code = await outboxCode(appHost, `+86${phone}`, before);
   assertOk(seen(await user.client.enrollFactor({ factorType: 'SMS', enrollmentToken: started.data.enrollmentToken, enrollmentData: { passCode: code } })), 'enrollFactor SMS');
@@ -213,8 +214,8 @@ let emailUser; // { client, email, userId, sentAt }
 await step('setup: bind an EMAIL factor with authing-node-sdk (its own address, code from the outbox)', async () => {
   const user = await signedInUser('mfa-email');
   const before = await outboxIds(appHost);
-  const sentAt = Date.now();
   const started = seen(await user.client.sendEnrollFactorRequest({ factorType: 'EMAIL', profile: { email: user.email } }));
+  const sentAt = Date.now();
   assertOk(started, 'sendEnrollFactorRequest EMAIL');
   const code = await outboxCode(appHost, user.email, before);
   assertOk(seen(await user.client.enrollFactor({ factorType: 'EMAIL', enrollmentToken: started.data.enrollmentToken, enrollmentData: { passCode: code } })), 'enrollFactor EMAIL');

@@ -138,6 +138,12 @@ public class TokenBenchmarks
         }
 
         public Task<bool> RetireAsync(string kid, DateTimeOffset at, CancellationToken ct) => Task.FromResult(false);
+
+        public async Task<bool> AddFirstAsync(SigningKey key, CancellationToken ct)
+        {
+            await RotateToAsync(key, ct);
+            return true;
+        }
     }
 
     private sealed class NoRevocations : ITokenStore

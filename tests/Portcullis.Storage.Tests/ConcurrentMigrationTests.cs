@@ -46,7 +46,10 @@ public sealed class ConcurrentMigrationTests(PostgreSqlServer server)
 
             await using var connection = new NpgsqlConnection(database);
             await connection.OpenAsync(Ct);
-            await using var held = new NpgsqlCommand("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted", connection);
+            // Advisory locks belong to a database; other tests migrate other databases of the same server meanwhile.
+            await using var held = new NpgsqlCommand(
+                "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted AND database = (SELECT oid FROM pg_database WHERE datname = current_database())",
+                connection);
             Assert.Equal(0L, await held.ExecuteScalarAsync(Ct));
         }
         finally

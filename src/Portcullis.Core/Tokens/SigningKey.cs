@@ -57,6 +57,13 @@ public interface ISigningKeyStore
     /// </summary>
     Task RotateToAsync(SigningKey key, CancellationToken ct);
 
+    /// <summary>
+    /// Adds <paramref name="key"/> as <see cref="RotateToAsync"/> does, unless some key signs at its
+    /// <see cref="SigningKey.ActivatesAt"/> already: the first key of a deployment, which several nodes starting together must
+    /// not each create (each would sign with its own until the others reloaded). False when one was there.
+    /// </summary>
+    Task<bool> AddFirstAsync(SigningKey key, CancellationToken ct);
+
     /// <summary>Withdraws a key by hand; false when no such key exists or it is withdrawn already.</summary>
     Task<bool> RetireAsync(string kid, DateTimeOffset at, CancellationToken ct);
 }

@@ -20,6 +20,18 @@ public sealed class SigningKeyRotation(ISigningKeyStore store, ISecretProtector 
         return key;
     }
 
+    /// <summary>
+    /// At a deployment's first start: a key that signs at once, unless one signs already (several nodes starting together on
+    /// an empty database create one key between them). Null when one was there.
+    /// </summary>
+    public async Task<SigningKey?> EnsureOneSignsAsync(CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var key = SigningKeyFactory.Create(options.Value.RsaKeySize, protector, now);
+        key.ActivatesAt = now;
+        return await store.AddFirstAsync(key, ct) ? key : null;
+    }
+
     /// <summary>Every published key with where it stands now, latest activation first.</summary>
     public async Task<IReadOnlyList<(SigningKey Key, SigningKeyPhase Phase)>> ListAsync(CancellationToken ct)
     {

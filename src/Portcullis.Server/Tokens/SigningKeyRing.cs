@@ -30,11 +30,13 @@ public sealed class SigningKeyRing(IServiceScopeFactory scopes, ISecretProtector
         if (!(await LoadKeysAsync(ct)).Any(k => k.PhaseAt(now, keep) == SigningKeyPhase.Current))
         {
             await using var scope = scopes.CreateAsyncScope();
-            var key = await scope.ServiceProvider.GetRequiredService<SigningKeyRotation>().RotateAsync(immediately: true, keySize: null, ct);
-            logger.LogInformation("Signing key {Kid} created and current", key.Kid);
+            if (await scope.ServiceProvider.GetRequiredService<SigningKeyRotation>().EnsureOneSignsAsync(ct) is { } key)
+            {
+                logger.LogInformation("Signing key {Kid} created and current", key.Kid);
+            }
         }
 
-        await ReloadAsync(ct);
+        await ReloadAsync(ct, force: true);
     }
 
     public async ValueTask<KeySnapshot> GetAsync(CancellationToken ct)
@@ -53,11 +55,18 @@ public sealed class SigningKeyRing(IServiceScopeFactory scopes, ISecretProtector
 
     public void Dispose() => _reload.Dispose();
 
-    private async Task ReloadAsync(CancellationToken ct)
+    /// <param name="force">Read even if another caller has just read (at start); otherwise requests that queued behind one
+    /// read take its result instead of reading again, one after another.</param>
+    private async Task ReloadAsync(CancellationToken ct, bool force = false)
     {
         await _reload.WaitAsync(ct);
         try
         {
+            if (!force && _loaded is { } fresh && clock.GetUtcNow() - fresh.LoadedAt < ReloadInterval)
+            {
+                return;
+            }
+
             var known = _loaded?.Keys.ToDictionary(k => k.Stored.Kid, k => k.Security, StringComparer.Ordinal);
             var keys = await LoadKeysAsync(ct);
             _loaded = new LoadedKeys(

@@ -13,10 +13,19 @@ internal sealed class SigningKeyStore(PortcullisDbContext db) : ISigningKeyStore
         return [.. keys.OrderByDescending(k => k.ActivatesAt).ThenByDescending(k => k.CreatedAt)];
     }
 
-    public async Task RotateToAsync(SigningKey key, CancellationToken ct)
+    public async Task RotateToAsync(SigningKey key, CancellationToken ct) => await AddAsync(key, onlyIfNoneSigns: false, ct);
+
+    public Task<bool> AddFirstAsync(SigningKey key, CancellationToken ct) => AddAsync(key, onlyIfNoneSigns: true, ct);
+
+    private async Task<bool> AddAsync(SigningKey key, bool onlyIfNoneSigns, CancellationToken ct)
     {
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         await db.Provider.SerialiseSigningKeyRotationAsync(db, ct);
+        var at = key.ActivatesAt;
+        if (onlyIfNoneSigns && await db.SigningKeys.AnyAsync(k => k.RetiredAt == null && k.ActivatesAt <= at && (k.RotatedAt == null || k.RotatedAt > at), ct))
+        {
+            return false;
+        }
 
         var signingThen = await db.SigningKeys
             .Where(k => k.RetiredAt == null && (k.RotatedAt == null || k.RotatedAt > key.ActivatesAt))
@@ -31,6 +40,7 @@ internal sealed class SigningKeyStore(PortcullisDbContext db) : ISigningKeyStore
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         db.ChangeTracker.Clear();
+        return true;
     }
 
     public async Task<bool> RetireAsync(string kid, DateTimeOffset at, CancellationToken ct) =>

@@ -116,9 +116,21 @@ public abstract partial class StoreConformanceTests
     }
 
     [Fact]
+    public async Task AddFirst_OnSeveralNodesAtOnce_AddsOneKey_AndNoneWhileOneSigns()
+    {
+        // Several nodes starting together on an empty database each try to create the first key (SigningKeyRing.InitialiseAsync).
+        var added = await Host.InParallelAsync<ISigningKeyStore, bool>(4, (s, i) => s.AddFirstAsync(NewKey(), Ct), Ct);
+
+        Assert.Single(added, a => a);
+        Assert.Single(await PublishedKeysAsync());
+        Clock.Advance(TimeSpan.FromDays(1));
+        Assert.False(await Keys(s => s.AddFirstAsync(NewKey(), Ct)));
+    }
+
+    [Fact]
     public async Task RotateTo_OnSeveralNodesAtOnce_LeavesExactlyOneCurrentKey()
     {
-        // Several nodes starting together on an empty database each create "the first" key (SigningKeyRing.InitialiseAsync).
+        // Several operators rotating at once (keys rotate --now on two machines).
         await Host.InParallelAsync<ISigningKeyStore, bool>(4, async (s, i) =>
         {
             await s.RotateToAsync(NewKey(), Ct);

@@ -36,7 +36,8 @@ public static class CoreServiceCollectionExtensions
         services.AddFactorProvider<FaceFactorProvider>(FactorType.Face, requires: typeof(IFaceMatcher));
         services.AddScoped<EnrollmentService>();
         services.AddScoped<FactorService>();
-        services.AddScoped<FactorChanges>();
+        services.AddScoped<StepUp>();
+        services.AddScoped<AccountTickets>();
         services.AddScoped<MfaSignInService>();
         services.AddScoped<MfaSignInEnrollment>();
         services.AddSingleton<DeliveryChannels>();

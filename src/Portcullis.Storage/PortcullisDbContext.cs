@@ -52,6 +52,8 @@ public sealed class PortcullisDbContext(DbContextOptions<PortcullisDbContext> op
 
     public DbSet<MfaSession> MfaSessions => Set<MfaSession>();
 
+    public DbSet<AccountTicket> AccountTickets => Set<AccountTicket>();
+
     internal DbSet<RateCounter> RateCounters => Set<RateCounter>();
 
     internal DbSet<FacePhotoRecord> FacePhotos => Set<FacePhotoRecord>();

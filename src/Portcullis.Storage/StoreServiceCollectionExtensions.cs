@@ -55,6 +55,7 @@ public static class StoreServiceCollectionExtensions
         services.AddScoped<IOutboxStore, OutboxStore>();
         services.AddScoped<IPassCodeStore, PassCodeStore>();
         services.AddScoped<IMfaSessionStore, MfaSessionStore>();
+        services.AddScoped<IAccountTicketStore, AccountTicketStore>();
         services.AddScoped<IRateCounterStore, RateCounterStore>();
         services.AddScoped<KeyRingCheck>();
         services.AddScoped<KeyRingReencryption>();

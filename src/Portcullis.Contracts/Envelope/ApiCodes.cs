@@ -58,4 +58,12 @@ public static class ApiCodes
     public const int NoFaceMatcher = 9619;
     public const int SecondFactorBound = 9624;
     public const int StepUpRequired = 9625;
+
+    // Account self-service.
+    public const int TicketInvalid = 9630;
+    public const int ContactAlreadyBound = 9631;
+    public const int ContactNotBound = 9632;
+    public const int LastSignInMethod = 9633;
+    public const int PhoneTaken = 1320004;
+    public const int SameContact = 2230;
 }

@@ -45,7 +45,7 @@ public enum ErrorKind
     /// <summary>Binding during sign-in was asked of a user who already has a factor.</summary>
     SecondFactorBound,
 
-    /// <summary>Binding or unbinding a factor of a user who has one needs a session that passed a second factor.</summary>
+    /// <summary>A sensitive change of a user who has a factor needs a session that passed a second factor recently (detail: the minutes).</summary>
     StepUpRequired,
 
     /// <summary>FACE needs a face matcher and this server has none installed.</summary>
@@ -59,4 +59,30 @@ public enum ErrorKind
     RateLimited,
     DeliveryRefused,
     InvalidChannel,
+
+    // Account self-service (docs/account-self-service.md).
+
+    /// <summary>A password on the blocklist of common and breached passwords.</summary>
+    CommonPassword,
+
+    /// <summary>A passwordResetToken, updateEmailToken, updatePhoneToken or deleteAccountToken that is unknown, expired, spent or of another purpose.</summary>
+    TicketInvalid,
+
+    /// <summary>Binding an email or phone (detail) when the account has one: it is changed with update-email or update-phone.</summary>
+    ContactAlreadyBound,
+
+    /// <summary>Unbinding or changing an email or phone (detail) the account does not have.</summary>
+    ContactNotBound,
+
+    /// <summary>Unbinding would leave the account with no way to sign in.</summary>
+    LastSignInMethod,
+
+    /// <summary>The email belongs to another account of the pool (whose is not said).</summary>
+    EmailTaken,
+
+    /// <summary>The phone number belongs to another account of the pool (whose is not said; GenAuth apiCode 1320004).</summary>
+    PhoneTaken,
+
+    /// <summary>The new email or phone (detail) is the one the account has (GenAuth apiCode 2230).</summary>
+    SameContact,
 }

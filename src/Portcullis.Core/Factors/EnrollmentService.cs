@@ -31,6 +31,7 @@ public sealed class EnrollmentService(
     CodeDelivery codeDelivery,
     AttemptGuard guard,
     IAuditLog audit,
+    StepUp stepUpRule,
     IOptions<MfaOptions> options,
     TimeProvider clock,
     ILogger<EnrollmentService> logger)
@@ -48,7 +49,7 @@ public sealed class EnrollmentService(
             return Result<EnrollmentStarted>.Fail(ErrorKind.FactorAlreadyBound, type.ToWire());
         }
 
-        if (FactorChanges.Refusal(caller, existing) is { } stepUp)
+        if (stepUpRule.ForFactorChange(caller.Session, existing) is { } stepUp)
         {
             return stepUp;
         }

@@ -3,13 +3,14 @@ using Portcullis.Core.Applications;
 using Portcullis.Core.Audit;
 using Portcullis.Core.Common;
 using Portcullis.Core.Factors.Limits;
+using Portcullis.Core.Users;
 
 namespace Portcullis.Core.Factors;
 
 /// <summary>Bound factors: list, read, unbind, what is left to bind, challenge and verify (through each type's provider).</summary>
 public sealed class FactorService(
     IFactorStore factors,
-    FactorChanges changes,
+    StepUp stepUpRule,
     FactorProviders providers,
     AttemptGuard guard,
     IAuditLog audit,
@@ -33,7 +34,7 @@ public sealed class FactorService(
         return factor is null ? Result<Factor>.Fail(ErrorKind.FactorNotFound) : Result<Factor>.Ok(factor);
     }
 
-    /// <summary>Unbinds one factor; a caller whose session did not pass MFA may not (<see cref="FactorChanges"/>).</summary>
+    /// <summary>Unbinds one factor; a caller whose session did not pass MFA may not (<see cref="StepUp"/>).</summary>
     public async Task<Result<Factor>> ResetAsync(MfaCaller caller, string? factorId, CancellationToken ct)
     {
         var userId = caller.User.Id;
@@ -43,7 +44,7 @@ public sealed class FactorService(
             return factor;
         }
 
-        if (await changes.RefusalAsync(caller, ct) is { } stepUp)
+        if (await stepUpRule.ForFactorChangeAsync(caller, ct) is { } stepUp)
         {
             return stepUp;
         }

@@ -26,7 +26,7 @@ public interface IFactorStore
 
     /// <summary>
     /// The user's factor of <paramref name="type"/> or, when there is none, their first bound factor (null when they have none):
-    /// what binding a factor must know, in one read (is the type taken; and <see cref="FactorChanges"/>).
+    /// what binding a factor must know, in one read (is the type taken; and <see cref="Users.StepUp"/>).
     /// </summary>
     Task<Factor?> FindOfTypeOrFirstAsync(string userId, FactorType type, CancellationToken ct);
 

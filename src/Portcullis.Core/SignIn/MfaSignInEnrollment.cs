@@ -7,7 +7,7 @@ namespace Portcullis.Core.SignIn;
 /// <summary>
 /// Binding a factor during sign-in, when the policy requires a second factor and the user has none at all: the one case where
 /// an mfaToken (a first factor alone) may bind. A user with any factor must answer one; binding more waits for a sign-in that
-/// passed MFA (<see cref="FactorChanges"/>), or whoever stole a password could bind a factor of their own and pass.
+/// passed MFA (<see cref="Users.StepUp"/>), or whoever stole a password could bind a factor of their own and pass.
 /// </summary>
 public sealed class MfaSignInEnrollment(MfaSignInService signIns, EnrollmentService enrollment, IMfaSessionStore sessions, ISecretProtector protector)
 {

@@ -140,7 +140,7 @@ public sealed class MfaSignInService(
             return invalid;
         }
 
-        // The sign-in has passed only its first factor: as a caller it may change no factor (FactorChanges).
+        // The sign-in has passed only its first factor: as a caller it may change no factor (StepUp).
         return Result<PendingSignIn>.Ok(new PendingSignIn(session,
             new MfaCaller(user, app, pool.Name, language, clientIp, new CallerSession(session.CreatedAt, PassedMfa: false)),
             MfaPolicy.Of(app, pool, providers.OfferedBy(app))));

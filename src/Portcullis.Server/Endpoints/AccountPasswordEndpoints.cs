@@ -14,9 +14,10 @@ public static class AccountPasswordEndpoints
     public static IEndpointRouteBuilder MapAccountPasswordEndpoints(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/api/v3").WithTags("Accounts");
-        group.MapPost("/update-password", UpdatePasswordAsync)
-            .WithSummary("Change the signed-in user's password (the current one is required when set); the user's other refresh-token sessions end.")
-            .Requires(CallerCredentials.SignedInUser).Produces<ApiResponse>();
+        routes.MapGroup("/api/v3").WithTags("Accounts").RequireMfaCaller()
+            .MapPost("/update-password", UpdatePasswordAsync)
+            .WithSummary("Change the signed-in user's password (the current one is required when set; a user with a factor needs a recent second factor); the user's other refresh-token sessions end.")
+            .Produces<ApiResponse>();
         group.MapPost("/validate-password", ValidatePasswordAsync)
             .WithSummary("Whether a password is an account's (by email, else phone, else username), under the sign-in's lockout counter.")
             .Requires(CallerCredentials.App).Produces<ApiResponse<ValidatePasswordDataDto>>();
@@ -24,14 +25,9 @@ public static class AccountPasswordEndpoints
     }
 
     private static async Task<IResult> UpdatePasswordAsync(HttpContext context, [FromBody] UpdatePasswordDto dto, TokenService tokens,
-        IssuerResolver issuer, SignedInUsers signedIn, AccountService accounts)
+        StepUp stepUp, AccountService accounts)
     {
-        var caller = await CallerAuthentication.AuthenticateUserAsync(context, tokens, issuer);
-        if (!caller.Succeeded)
-        {
-            return Envelope.Fail(context, caller.Error!);
-        }
-
+        var caller = context.MfaCaller();
         if (dto.NewPassword is null)
         {
             return Envelope.Fail(context, new Error(ErrorKind.InvalidArgument, "newPassword"));
@@ -47,17 +43,17 @@ public static class AccountPasswordEndpoints
             return Envelope.Fail(context, new Error(ErrorKind.InvalidArgument, "passwordResetToken: not served; give oldPassword"));
         }
 
-        if (await signedIn.FindAsync(caller.Value, context.RequestAborted) is not { } found)
+        if (await stepUp.ForAccountChangeAsync(caller, context.RequestAborted) is { } notRecent)
         {
-            return Envelope.Fail(context, ErrorKind.NotLoggedIn);
+            return Envelope.Fail(context, notRecent);
         }
 
-        if (await accounts.ChangePasswordAsync(found.User, dto.OldPassword, dto.NewPassword, found.App.Id, context.RequestAborted) is { } refused)
+        if (await accounts.ChangePasswordAsync(caller.User, dto.OldPassword, dto.NewPassword, caller.App.Id, context.RequestAborted) is { } refused)
         {
             return Envelope.Fail(context, refused);
         }
 
-        await tokens.RevokeOtherSessionsAsync(caller.Value, CancellationToken.None);
+        await tokens.RevokeOtherSessionsAsync(context.CallerToken(), CancellationToken.None);
         return Envelope.Ok(context);
     }
 

@@ -12,6 +12,13 @@ public sealed class MfaCallers(TokenService tokens, IssuerResolver issuer, Signe
 {
     public async Task<Result<MfaCaller>> ResolveAsync(HttpContext context)
     {
+        var resolved = await ResolveWithTokenAsync(context);
+        return resolved.Succeeded ? Result<MfaCaller>.Ok(resolved.Value.Caller) : resolved.Error!;
+    }
+
+    /// <summary>The caller and the access token it called with (whose session a password change keeps).</summary>
+    public async Task<Result<(MfaCaller Caller, AccessTokenInfo Token)>> ResolveWithTokenAsync(HttpContext context)
+    {
         var access = await CallerAuthentication.AuthenticateUserAsync(context, tokens, issuer);
         if (!access.Succeeded)
         {
@@ -23,13 +30,14 @@ public sealed class MfaCallers(TokenService tokens, IssuerResolver issuer, Signe
         var pool = found is null ? null : await pools.FindAsync(found.App.PoolId, ct);
         if (found is null || pool is null)
         {
-            return Result<MfaCaller>.Fail(ErrorKind.NotLoggedIn);
+            return Result<(MfaCaller, AccessTokenInfo)>.Fail(ErrorKind.NotLoggedIn);
         }
 
         var session = access.Value.Authentication is { } how
             ? new CallerSession(how.AuthTime, how.Amr.Contains(AuthenticationMethods.MultiFactor))
             : new CallerSession(access.Value.IssuedAt, PassedMfa: false);
-        return Result<MfaCaller>.Ok(new MfaCaller(found.User, found.App, pool.Name, context.Language(), context.Connection.RemoteIpAddress?.ToString(), session));
+        return Result<(MfaCaller, AccessTokenInfo)>.Ok((
+            new MfaCaller(found.User, found.App, pool.Name, context.Language(), context.Connection.RemoteIpAddress?.ToString(), session), access.Value));
     }
 }
 
@@ -43,13 +51,13 @@ public sealed class MfaCallerFilter : IEndpointFilter
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         var http = context.HttpContext;
-        var caller = await http.RequestServices.GetRequiredService<MfaCallers>().ResolveAsync(http);
+        var caller = await http.RequestServices.GetRequiredService<MfaCallers>().ResolveWithTokenAsync(http);
         if (!caller.Succeeded)
         {
             return Envelope.Fail(http, caller.Error!);
         }
 
-        http.Features.Set(new MfaCallerAccess.Resolved(caller.Value));
+        http.Features.Set(new MfaCallerAccess.Resolved(caller.Value.Caller, caller.Value.Token));
         return await next(context);
     }
 }
@@ -61,9 +69,14 @@ public static class MfaCallerAccess
         group.AddEndpointFilter<MfaCallerFilter>().Requires(CallerCredentials.SignedInUser);
 
     /// <summary>The caller <see cref="MfaCallerFilter"/> resolved for this request.</summary>
-    public static MfaCaller MfaCaller(this HttpContext context) =>
-        context.Features.Get<Resolved>()?.Caller
-        ?? throw new InvalidOperationException($"{nameof(MfaCallerFilter)} did not run for {context.Request.Path}: map the route in the MFA group.");
+    public static MfaCaller MfaCaller(this HttpContext context) => Get(context).Caller;
 
-    internal sealed record Resolved(MfaCaller Caller);
+    /// <summary>The access token the caller <see cref="MfaCallerFilter"/> resolved called with.</summary>
+    public static AccessTokenInfo CallerToken(this HttpContext context) => Get(context).Token;
+
+    private static Resolved Get(HttpContext context) =>
+        context.Features.Get<Resolved>()
+        ?? throw new InvalidOperationException($"{nameof(MfaCallerFilter)} did not run for {context.Request.Path}: map the route in a group that requires the caller.");
+
+    internal sealed record Resolved(MfaCaller Caller, AccessTokenInfo Token);
 }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
+using Portcullis.Core.Users;
 using Portcullis.Core.Delivery;
 using Portcullis.Core.Factors;
 using Portcullis.Core.Factors.Limits;
@@ -28,6 +29,7 @@ public sealed class ExpiredTokenPurger(IServiceScopeFactory scopes, TimeProvider
                     + await scope.ServiceProvider.GetRequiredService<IEnrollmentStore>().PurgeExpiredAsync(now.AddHours(-1), stoppingToken)
                     + await scope.ServiceProvider.GetRequiredService<IPassCodeStore>().PurgeAsync(now.AddHours(-1), stoppingToken)
                     + await scope.ServiceProvider.GetRequiredService<IMfaSessionStore>().PurgeExpiredAsync(now, stoppingToken)
+                    + await scope.ServiceProvider.GetRequiredService<IAccountTicketStore>().PurgeExpiredAsync(now, stoppingToken)
                     + await scope.ServiceProvider.GetRequiredService<IRateCounterStore>().PurgeAsync(now.AddHours(-1), stoppingToken)
                     + await scope.ServiceProvider.GetRequiredService<IOutboxStore>().PurgeAsync(now.AddMinutes(-15), now.AddDays(-7), stoppingToken)
                     + await scope.ServiceProvider.GetRequiredService<IAttemptCounterStore>().PurgeIdleAsync(now - AttemptCounter.IdleRetention, stoppingToken);

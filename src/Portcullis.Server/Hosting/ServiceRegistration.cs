@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http.Json;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
 using Portcullis.Contracts;
+using Portcullis.Core.Users;
 using Portcullis.Core;
 using Portcullis.Core.Audit;
 using Portcullis.Core.Factors;
@@ -56,6 +57,7 @@ public static class ServiceRegistration
 
         services.AddOptions<MfaOptions>().BindConfiguration(MfaOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<PasswordLockoutOptions>().BindConfiguration(PasswordLockoutOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<AccountOptions>().BindConfiguration(AccountOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<FaceOptions>().BindConfiguration(FaceOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<RecordingMessageSender>();
         if (RecordingSender.Serves(configuration[$"{SmsOptions.Section}:Provider"], builder.Environment))

@@ -49,9 +49,17 @@ public static class ErrorCatalogue
         ErrorKind.DeliveryRefused => new(602, ApiCodes.DeliveryRefused, "The message provider refused the message", "消息服务商拒绝发送该消息"),
         ErrorKind.MfaTokenInvalid => new(401, ApiCodes.MfaTokenInvalid, "The mfaToken is invalid, expired or already used: sign in again", "mfaToken 无效或已过期，请重新登录"),
         ErrorKind.SecondFactorBound => new(403, ApiCodes.SecondFactorBound, "A factor is already bound: answer it to sign in, and bind more once signed in", "已绑定认证因素，请先完成二次认证，登录后再绑定其他因素"),
-        ErrorKind.StepUpRequired => new(403, ApiCodes.StepUpRequired, "Changing factors needs a sign-in that passed a second factor: sign in again with one", "更改认证因素需要通过二次认证的登录，请重新登录并完成二次认证"),
+        ErrorKind.StepUpRequired => new(403, ApiCodes.StepUpRequired, "This change needs a sign-in that passed a second factor within the last {0} minutes: sign in again with one", "此操作需要 {0} 分钟内通过二次认证的登录，请重新登录并完成二次认证"),
         ErrorKind.NoFaceMatcher => new(400, ApiCodes.NoFaceMatcher, "No face matcher is configured on this server: FACE cannot be used", "服务器未配置人脸比对，无法使用人脸认证"),
         ErrorKind.InvalidChannel => new(400, ApiCodes.InvalidChannel, "Unknown channel: {0}", "不支持的验证码场景：{0}"),
+        ErrorKind.CommonPassword => new(400, ApiCodes.WeakPassword, "This password is too common or has appeared in a data breach: choose another", "该密码过于常见或已在数据泄露中出现，请更换"),
+        ErrorKind.TicketInvalid => new(400, ApiCodes.TicketInvalid, "The token is invalid, expired or already used: verify again", "令牌无效、已过期或已被使用，请重新验证"),
+        ErrorKind.ContactAlreadyBound => new(422, ApiCodes.ContactAlreadyBound, "An {0} is already bound: change it with update-{0}", "已绑定{0}，请通过 update-{0} 修改"),
+        ErrorKind.ContactNotBound => new(422, ApiCodes.ContactNotBound, "No {0} is bound to this account", "该账号未绑定{0}"),
+        ErrorKind.LastSignInMethod => new(422, ApiCodes.LastSignInMethod, "This is the account's last way to sign in: bind another first", "这是账号唯一的登录方式，请先绑定其他登录方式"),
+        ErrorKind.EmailTaken => new(409, ApiCodes.UserAlreadyExists, "This email is already used by another account", "该邮箱已被其他账号使用"),
+        ErrorKind.PhoneTaken => new(409, ApiCodes.PhoneTaken, "This phone number is already used by another account", "该手机号已被其他账号绑定"),
+        ErrorKind.SameContact => new(400, ApiCodes.SameContact, "The new {0} is the one already bound", "新{0}与当前绑定的相同"),
     };
 
     public static readonly CatalogueEntry MalformedJson = new(400, ApiCodes.MalformedRequest, "The request body is not valid JSON of the expected shape", "请求体不是合法的 JSON 或字段类型错误");

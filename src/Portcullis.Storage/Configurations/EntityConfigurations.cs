@@ -134,3 +134,21 @@ internal sealed class DeploymentSecretConfiguration : IEntityTypeConfiguration<D
         b.Property(s => s.ProtectedValue).HasMaxLength(2000);
     }
 }
+
+internal sealed class AccountTicketConfiguration : IEntityTypeConfiguration<AccountTicket>
+{
+    public void Configure(EntityTypeBuilder<AccountTicket> b)
+    {
+        b.ToTable("account_tickets");
+        b.HasKey(t => t.Id);
+        b.Property(t => t.Id).HasMaxLength(64);
+        b.Property(t => t.TokenHash).HasMaxLength(64);
+        b.Property(t => t.PoolId).HasMaxLength(64);
+        b.Property(t => t.UserId).HasMaxLength(64);
+        b.Property(t => t.Purpose).HasMaxLength(32);
+        b.Property(t => t.NewValue).HasMaxLength(254);
+        b.HasIndex(t => t.TokenHash).IsUnique();
+        b.HasIndex(t => t.ExpiresAt);
+        b.HasOne<User>().WithMany().HasForeignKey(t => t.UserId).OnDelete(DeleteBehavior.Cascade);
+    }
+}

@@ -26,7 +26,7 @@ public sealed class MfaHarness
             .AddSingleton<FactorTypeCatalog>()
             .AddFactorProvider<OtpFactorProvider>(FactorType.Otp)
             .BuildServiceProvider();
-        FactorService = new FactorService(Factors, new FactorChanges(Factors), new FactorProviders(services.GetRequiredService<FactorTypeCatalog>(), services), Guard, Audit, Clock,
+        FactorService = new FactorService(Factors, new StepUp(Factors, Options.Create(new AccountOptions()), Clock), new FactorProviders(services.GetRequiredService<FactorTypeCatalog>(), services), Guard, Audit, Clock,
             NullLogger<FactorService>.Instance);
     }
 

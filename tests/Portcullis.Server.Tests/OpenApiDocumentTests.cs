@@ -42,6 +42,8 @@ public sealed partial class OpenApiDocumentTests(OpenApiDocumentTests.Server ser
         ["GET /api/v3/get-profile"] = ("ApiResponseOfUserDto", SignedInUser),
         ["POST /api/v3/update-password"] = ("ApiResponse", SignedInUser),
         ["POST /api/v3/validate-password"] = ("ApiResponseOfValidatePasswordDataDto", App),
+        ["POST /api/v3/verify-reset-password-request"] = ("ApiResponseOfPasswordResetTokenDto", App),
+        ["POST /api/v3/reset-password"] = ("ApiResponseOfSuccessDataDto", Public),
         ["POST /api/v3/send-sms"] = ("ApiResponse", App),
         ["POST /api/v3/send-email"] = ("ApiResponse", App),
         ["POST /api/v3/send-enroll-factor-request"] = ("ApiResponseOfSendEnrollFactorRequestDataDto", SignedInUser),

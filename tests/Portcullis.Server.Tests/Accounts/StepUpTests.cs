@@ -33,6 +33,19 @@ public sealed class StepUpTests(StepUpTests.Server server) : IClassFixture<StepU
         return (client, email, completed.Data!);
     }
 
+    /// <summary>
+    /// A user with an OTP factor, bound through an application that asks for it, signed in where nothing more is asked: a client
+    /// of that lenient application holding a password-only session, and the user's email.
+    /// </summary>
+    private static async Task<(AuthenticationClient Lenient, string Email)> PasswordOnlySessionAsync(TestServer server)
+    {
+        using var guarded = await AppClientAsync(server, MfaMode.Optional);
+        var (email, _, _) = await UserWithOtpAsync(guarded, server);
+        var lenient = await AppClientAsync(server, MfaMode.Off);
+        await SignInAsync(lenient, email);
+        return (lenient, email);
+    }
+
     [Fact]
     public async Task ASessionThatPassedMfa_ChangesThePassword()
     {
@@ -63,10 +76,8 @@ public sealed class StepUpTests(StepUpTests.Server server) : IClassFixture<StepU
     [Fact]
     public async Task APasswordOnlySession_OfAUserWithAFactor_Is9625_AndThePasswordStays()
     {
-        using var lenient = await AppClientAsync(server, MfaMode.Off);
-        using var guarded = await AppClientAsync(server, MfaMode.Optional);
-        var (email, _, _) = await UserWithOtpAsync(guarded, server);
-        await SignInAsync(lenient, email);
+        var (lenient, email) = await PasswordOnlySessionAsync(server);
+        using var _ = lenient;
 
         AssertError(await lenient.UpdatePasswordAsync(Change, Ct), 403, ApiCodes.StepUpRequired);
         AssertOk(await lenient.SignInByEmailPasswordAsync(email, Password, ct: Ct));
@@ -94,10 +105,8 @@ public sealed class StepUpTests(StepUpTests.Server server) : IClassFixture<StepU
         [Fact]
         public async Task APasswordOnlySession_ChangesThePassword_ButNotTheFactors()
         {
-            using var lenient = await AppClientAsync(server, MfaMode.Off);
-            using var guarded = await AppClientAsync(server, MfaMode.Optional);
-            var (email, _, _) = await UserWithOtpAsync(guarded, server);
-            await SignInAsync(lenient, email);
+            var (lenient, _) = await PasswordOnlySessionAsync(server);
+            using var _ = lenient;
 
             AssertOk(await lenient.UpdatePasswordAsync(Change, Ct));
             var factorId = Assert.Single((await lenient.ListEnrolledFactorsAsync(Ct)).Data!).FactorId;

@@ -49,6 +49,8 @@ public static class AuditTypes
     public const string PasswordFailed = "password.failed";
     public const string PasswordLockedOut = "password.lockout";
     public const string PasswordChanged = "password.changed";
+    public const string EmailChanged = "account.email.changed";
+    public const string PhoneChanged = "account.phone.changed";
 }
 
 public interface IAuditLog

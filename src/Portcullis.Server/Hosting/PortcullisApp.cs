@@ -37,11 +37,13 @@ public static class PortcullisApp
 
         app.MapAccountEndpoints();
         app.MapAccountPasswordEndpoints();
+        app.MapAccountContactEndpoints();
         app.MapOidcEndpoints();
         app.MapMfaEndpoints();
         app.MapMfaSignInEndpoints();
         app.MapMfaSignInSupportEndpoints();
         app.MapCodeEndpoints();
+        app.MapCodeCheckEndpoints();
         app.MapDevEndpoints();
 
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });

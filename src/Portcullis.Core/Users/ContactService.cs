@@ -442,14 +442,18 @@ public sealed class ContactService(
         return newest?.Channel ?? channels[0];
     }
 
-    /// <summary>Why the account may not drop its email or phone (<paramref name="contact"/>), or null when it may.</summary>
+    /// <summary>
+    /// Why the account may not drop its email or phone (<paramref name="contact"/>), or null when it may: what remains must still
+    /// sign in, by a code to the other contact (verified) or by a password with an identifier (the other contact or a username).
+    /// </summary>
     private static Error? UnbindRefusal(User user, string contact)
     {
-        var (has, otherVerified) = contact == Email
-            ? (user.Email is not null, user.Phone is not null && user.PhoneVerified)
-            : (user.Phone is not null, user.Email is not null && user.EmailVerified);
+        var (has, other, otherVerified) = contact == Email
+            ? (user.Email is not null, user.Phone is not null, user.PhoneVerified)
+            : (user.Phone is not null, user.Email is not null, user.EmailVerified);
+        var password = user.PasswordHash is not null;
         return !has ? new Error(ErrorKind.ContactNotBound, contact)
-            : user.PasswordHash is null && !otherVerified ? new Error(ErrorKind.LastSignInMethod)
+            : !(other && (otherVerified || password)) && !(password && user.Username is not null) ? new Error(ErrorKind.LastSignInMethod)
             : null;
     }
 

@@ -75,14 +75,15 @@ public interface IUserStore
 
     /// <summary>
     /// Sets the user's email to <paramref name="email"/> (verified), or removes it (null), if it is still
-    /// <paramref name="expected"/>; a removal also needs the account to keep a password or a verified phone. One conditional
+    /// <paramref name="expected"/>; a removal also needs the account to keep a way to sign in (a verified phone, or a password
+    /// with a phone or username to sign in by). One conditional
     /// update, so parallel changes cannot both pass a check made before either wrote; the unique index decides "taken".
     /// </summary>
     Task<ContactWrite> TrySetEmailAsync(string userId, string? expected, string? email, DateTimeOffset at, CancellationToken ct);
 
     /// <summary>
     /// The same for the phone, expected as stored (<see cref="User.Phone"/>, <see cref="User.PhoneCountryCode"/>); a removal
-    /// needs a password or a verified email.
+    /// needs a verified email, or a password with an email or username.
     /// </summary>
     Task<ContactWrite> TrySetPhoneAsync(string userId, string? expectedPhone, string? expectedCountryCode, PhoneNumber? phone, DateTimeOffset at,
         CancellationToken ct);

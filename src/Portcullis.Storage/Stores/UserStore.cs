@@ -43,7 +43,7 @@ internal sealed class UserStore(IHotStatements hot, LazyDbContext db) : IUserSto
         var target = db.Value.Users.Where(u => u.Id == userId && u.Email == expected);
         if (email is null)
         {
-            target = target.Where(u => u.PasswordHash != null || (u.Phone != null && u.PhoneVerified));
+            target = target.Where(u => (u.Phone != null && (u.PhoneVerified || u.PasswordHash != null)) || (u.PasswordHash != null && u.Username != null));
         }
 
         var verified = email is not null;
@@ -57,7 +57,7 @@ internal sealed class UserStore(IHotStatements hot, LazyDbContext db) : IUserSto
         var target = db.Value.Users.Where(u => u.Id == userId && u.Phone == expectedPhone && u.PhoneCountryCode == expectedCountryCode);
         if (phone is null)
         {
-            target = target.Where(u => u.PasswordHash != null || (u.Email != null && u.EmailVerified));
+            target = target.Where(u => (u.Email != null && (u.EmailVerified || u.PasswordHash != null)) || (u.PasswordHash != null && u.Username != null));
         }
 
         var (national, countryCode, verified) = (phone?.National, phone?.CountryCode, phone is not null);

@@ -105,7 +105,7 @@ public sealed class InMemoryUserStore : IUserStore
         lock (_lock)
         {
             var user = _users.Single(u => u.Id == userId);
-            if (user.Email != expected || (email is null && user.PasswordHash is null && !(user.Phone is not null && user.PhoneVerified)))
+            if (user.Email != expected || (email is null && !SignsInWithout(user.Phone, user.PhoneVerified, user)))
             {
                 return Task.FromResult(ContactWrite.Stale);
             }
@@ -127,7 +127,7 @@ public sealed class InMemoryUserStore : IUserStore
         {
             var user = _users.Single(u => u.Id == userId);
             if (user.Phone != expectedPhone || user.PhoneCountryCode != expectedCountryCode
-                || (phone is null && user.PasswordHash is null && !(user.Email is not null && user.EmailVerified)))
+                || (phone is null && !SignsInWithout(user.Email, user.EmailVerified, user)))
             {
                 return Task.FromResult(ContactWrite.Stale);
             }
@@ -141,6 +141,9 @@ public sealed class InMemoryUserStore : IUserStore
             return Task.FromResult(ContactWrite.Written);
         }
     }
+
+    private static bool SignsInWithout(string? other, bool otherVerified, User user) =>
+        (other is not null && (otherVerified || user.PasswordHash is not null)) || (user.PasswordHash is not null && user.Username is not null);
 
     private static string? Key(User user, UserLookup by) => by switch
     {

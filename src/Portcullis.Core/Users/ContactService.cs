@@ -381,7 +381,7 @@ public sealed class ContactService(
     }
 
     /// <summary>The account's phone as a recipient (the configured calling code when none was stored); null when it has none.</summary>
-    public PhoneNumber? CurrentPhone(User user)
+    private PhoneNumber? CurrentPhone(User user)
     {
         if (user.Phone is null)
         {

@@ -46,6 +46,9 @@ public sealed class BenchRun(BenchSettings s, Log log)
 
     public List<string> Notes { get; } = [];
 
+    /// <summary>The account-timing pairs (known and unknown account), by server.</summary>
+    public List<TimingPair> Timings { get; } = [];
+
     private string D(string file) => Path.Combine(s.DataDir, file);
 
     private static string Port(int port) => $"http://127.0.0.1:{port}";
@@ -110,6 +113,13 @@ public sealed class BenchRun(BenchSettings s, Log log)
 
         await TargetAsync(label, "mfa-signin", "mfa-signin (password + TOTP, tokens)", Port(port), "mfasignin.lua",
             MfaSignInEnv($"codes-{key}-mfa.tsv", key), s.SignInTimeoutSeconds, Cpu, db, server.Pid, null, ct);
+
+        if (s.Wants("account-timing"))
+        {
+            log.Line($"{label} · account timing: known and unknown accounts, {s.TimingPairs} pairs");
+            await QuiesceAsync(Cpu, ct);
+            Timings.AddRange(await AccountTiming.MeasureAsync(s, label, Port(port), s.TimingPairs, log, ct));
+        }
     }
 
     public async Task PeerAsync(CancellationToken ct)

@@ -26,7 +26,7 @@ public sealed class BenchSettings
     public static IReadOnlyList<string> KnownTargets { get; } =
     [
         "verify-valid", "verify-wrong", "profile", "introspect", "enroll", "signin", "mfa-signin",
-        "bare-static", "bare-verify", "peer-verify", "peer-session",
+        "account-timing", "bare-static", "bare-verify", "peer-verify", "peer-session",
     ];
 
     public int Users { get; set; } = 10_000;
@@ -36,6 +36,9 @@ public sealed class BenchSettings
     public int PeerUsers { get; set; } = -1;
 
     public int Connections { get; set; } = 64;
+
+    /// <summary>Known/unknown request pairs the account-timing target times (each pair sends two reset codes).</summary>
+    public int TimingPairs { get; set; } = 400;
 
     public int Threads { get; set; } = 2;
 
@@ -104,6 +107,7 @@ public sealed class BenchSettings
                 case "--server-env" when value.Split('=', 2) is [{ Length: > 0 } variable, { } setting]: s.ServerEnvironment[variable] = setting; break;
                 case "--enroll-users": s.EnrollUsers = Int(); break;
                 case "--peer-users": s.PeerUsers = Int(); break;
+                case "--timing-pairs": s.TimingPairs = Int(); break;
                 case "--connections": s.Connections = Int(); break;
                 case "--threads": s.Threads = Int(); break;
                 case "--duration": s.DurationSeconds = Int(); break;

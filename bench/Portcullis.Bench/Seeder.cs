@@ -69,6 +69,9 @@ public static class Seeder
         "--Portcullis:PublicUrl", BenchSettings.PublicUrl,
         // Wrong-code rounds spread over every user; raised from 10 so no user locks mid-run (the lockout path is cheaper).
         "--Portcullis:Mfa:MaxConsecutiveFailures", "100",
+        // The account-timing target sends a reset code to two new addresses per pair, all from this machine's address.
+        "--Portcullis:Email:Provider", "outbox",
+        "--Portcullis:Delivery:PerIpPerHour", "1000000",
         "--Logging:LogLevel:Default", "Warning",
         "--Logging:LogLevel:Microsoft.EntityFrameworkCore", "Warning",
     ];

@@ -34,18 +34,18 @@ public sealed partial class AuthenticationClient
         SignedInPostAsync("api/v3/verify-update-email-request", request, PortcullisJsonContext.Default.VerifyUpdateEmailRequestDto,
             PortcullisJsonContext.Default.ApiResponseVerifyUpdateEmailRequestDataDto, ct);
 
-    public Task<ApiResponse<ContactChangedDto>> UpdateEmailAsync(string updateEmailToken, CancellationToken ct = default) =>
+    public Task<ApiResponse<SuccessDataDto>> UpdateEmailAsync(string updateEmailToken, CancellationToken ct = default) =>
         SignedInPostAsync("api/v3/update-email", new UpdateEmailDto { UpdateEmailToken = updateEmailToken }, PortcullisJsonContext.Default.UpdateEmailDto,
-            PortcullisJsonContext.Default.ApiResponseContactChangedDto, ct);
+            PortcullisJsonContext.Default.ApiResponseSuccessDataDto, ct);
 
     /// <summary>The first step of a phone change: the codes of both numbers, for the <c>updatePhoneToken</c>.</summary>
     public Task<ApiResponse<VerifyUpdatePhoneRequestDataDto>> VerifyUpdatePhoneRequestAsync(VerifyUpdatePhoneRequestDto request, CancellationToken ct = default) =>
         SignedInPostAsync("api/v3/verify-update-phone-request", request, PortcullisJsonContext.Default.VerifyUpdatePhoneRequestDto,
             PortcullisJsonContext.Default.ApiResponseVerifyUpdatePhoneRequestDataDto, ct);
 
-    public Task<ApiResponse<ContactChangedDto>> UpdatePhoneAsync(string updatePhoneToken, CancellationToken ct = default) =>
+    public Task<ApiResponse<SuccessDataDto>> UpdatePhoneAsync(string updatePhoneToken, CancellationToken ct = default) =>
         SignedInPostAsync("api/v3/update-phone", new UpdatePhoneDto { UpdatePhoneToken = updatePhoneToken }, PortcullisJsonContext.Default.UpdatePhoneDto,
-            PortcullisJsonContext.Default.ApiResponseContactChangedDto, ct);
+            PortcullisJsonContext.Default.ApiResponseSuccessDataDto, ct);
 
     /// <summary>Whether a code is right, without spending it (a wrong one counts like a real check); needs no signed-in user.</summary>
     public async Task<ApiResponse<PreCheckCodeDataDto>> PreCheckCodeAsync(PreCheckCodeDto request, CancellationToken ct = default)

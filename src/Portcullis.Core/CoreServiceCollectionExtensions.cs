@@ -38,6 +38,7 @@ public static class CoreServiceCollectionExtensions
         services.AddScoped<FactorService>();
         services.AddScoped<StepUp>();
         services.AddScoped<AccountTickets>();
+        services.AddScoped<PasswordReset>();
         services.AddScoped<ContactService>();
         services.AddScoped<MfaSignInService>();
         services.AddScoped<MfaSignInEnrollment>();

@@ -1,5 +1,8 @@
+using Microsoft.Extensions.DependencyInjection;
 using OtpNet;
+using Portcullis.Core.Applications;
 using Portcullis.Client;
+using Portcullis.Contracts.Accounts;
 using Portcullis.Contracts.Mfa;
 using Portcullis.Core.Factors.Otp;
 using Portcullis.Testing;
@@ -69,6 +72,46 @@ public static class MfaScenarios
 
     public static Task<Contracts.Envelope.ApiResponse> EnrollAsync(AuthenticationClient client, string type, string token, string? code) =>
         client.EnrollFactorAsync(new EnrollFactorDto { FactorType = type, EnrollmentToken = token, EnrollmentData = new() { PassCode = code } }, Ct);
+
+    /// <summary>A fresh application with the given MFA mode (null: the pool's), and a client of it.</summary>
+    public static async Task<AuthenticationClient> AppClientAsync(TestServer server, MfaMode? mode)
+    {
+        var (appId, secret) = await server.CreateAppAsync(Core.Applications.TokenEndpointAuthMethod.ClientSecretPost);
+        await SetModeAsync(server, appId, mode);
+        return server.Client(appId, secret, TokenEndPointAuthMethod.ClientSecretPost);
+    }
+
+    public static async Task SetModeAsync(TestServer server, string appId, MfaMode? mode)
+    {
+        await using var scope = server.Services.CreateAsyncScope();
+        var changed = await scope.ServiceProvider.GetRequiredService<ApplicationService>().SetMfaAsync(appId, mode, followPool: mode is null, null, null, Ct);
+        Assert.True(changed.Succeeded, changed.Error?.ToString());
+    }
+
+    /// <summary>A user with a bound OTP factor, signed out: their email, seed and recovery code. The binding step is spent.</summary>
+    public static async Task<(string Email, byte[] Seed, string RecoveryCode)> UserWithOtpAsync(AuthenticationClient client, TestServer server)
+    {
+        var (email, _) = await SignUpAsync(client);
+        var signedIn = await client.SignInByEmailPasswordAsync(email, Password, new SignInOptions { Scope = "openid profile email offline_access" }, Ct);
+        AssertOk(signedIn);
+        var (seed, recovery) = await EnrollOtpAsync(client, server);
+        server.Clock.Advance(TimeSpan.FromSeconds(30));
+        return (email, seed, recovery);
+    }
+
+    /// <summary>A password sign-in that the application's policy answers with the 1636 challenge.</summary>
+    public static async Task<MfaChallengeDataDto> ChallengedAsync(AuthenticationClient client, string email, string scope = "openid profile email offline_access")
+    {
+        var answer = await client.SignInByEmailPasswordAsync(email, Password, new SignInOptions { Scope = scope }, Ct);
+        Assert.True(answer.IsMfaRequired, "expected the 1636 challenge, got: " + Describe(answer));
+        Assert.Equal(301, answer.StatusCode);
+        Assert.Equal(Contracts.Envelope.ApiCodes.MfaRequired, answer.ApiCode);
+        Assert.Equal(Contracts.Envelope.ApiCodes.MfaRequired, answer.Code);
+        Assert.Null(answer.Data);
+        return answer.MfaChallenge!;
+    }
+
+    public static string Totp(TestServer server, byte[] seed) => TotpVerifier.Compute(seed, server.Clock.GetUtcNow());
 
     /// <summary>A code that is certainly not <paramref name="right"/>.</summary>
     public static string Wrong(string right) => right == "000000" ? "111111" : "000000";

@@ -108,12 +108,6 @@ public sealed class UpdatePhoneDto
     [JsonPropertyName("updatePhoneToken")] public string? UpdatePhoneToken { get; set; }
 }
 
-/// <summary>The <c>data</c> of update-email and update-phone (GenAuth's <c>IsSuccessRespDto</c>): always <c>{"success": true}</c> on success.</summary>
-public sealed class ContactChangedDto
-{
-    [JsonPropertyName("success")] public bool Success { get; set; }
-}
-
 /// <summary><c>POST /api/v3/pre-check-code</c> (<c>preCheckCode</c>): whether a code is right, without spending it.</summary>
 public sealed class PreCheckCodeDto
 {

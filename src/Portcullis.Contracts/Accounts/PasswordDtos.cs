@@ -13,7 +13,7 @@ public sealed class UpdatePasswordDto
     /// <summary><c>none</c> (or absent) only: the password travels as typed, inside TLS.</summary>
     [JsonPropertyName("passwordEncryptType")] public string? PasswordEncryptType { get; set; }
 
-    /// <summary>GenAuth's signed-in reset path; not served (refused as an invalid argument).</summary>
+    /// <summary>In place of <see cref="OldPassword"/>: a token from <c>verify-reset-password-request</c> for this user.</summary>
     [JsonPropertyName("passwordResetToken")] public string? PasswordResetToken { get; set; }
 }
 

@@ -25,6 +25,7 @@ public static class Channels
 {
     public const string Login = "CHANNEL_LOGIN";
     public const string Register = "CHANNEL_REGISTER";
+    public const string ResetPassword = "CHANNEL_RESET_PASSWORD";
 
     public static readonly IReadOnlySet<string> Sms = new HashSet<string>(StringComparer.Ordinal)
     {

@@ -11,9 +11,6 @@ public sealed record PasswordSignUp(string Password, string? Email, string? User
 public sealed class AccountService(IUserStore users, PasswordHasher hasher, PasswordLockout lockout, IAuditLog audit, TimeProvider clock,
     ILogger<AccountService> logger)
 {
-    public const int MinPasswordLength = 8;
-    public const int MaxPasswordLength = 128;
-
     public async Task<Result<User>> SignUpWithPasswordAsync(string poolId, PasswordSignUp request, CancellationToken ct)
     {
         var email = Normalise.Email(request.Email);
@@ -33,7 +30,7 @@ public sealed class AccountService(IUserStore users, PasswordHasher hasher, Pass
             return Result<User>.Fail(ErrorKind.InvalidArgument, "passwordPayload.username");
         }
 
-        if (PasswordPolicyError(request.Password) is { } weak)
+        if (PasswordPolicy.Check(request.Password, email, username) is { } weak)
         {
             return weak;
         }
@@ -55,12 +52,6 @@ public sealed class AccountService(IUserStore users, PasswordHasher hasher, Pass
 
         return await CreateAsync(user, "password", ct);
     }
-
-    /// <summary>The password policy every password that is set must meet; null when it does.</summary>
-    public static Error? PasswordPolicyError(string password) =>
-        password.Length is < MinPasswordLength or > MaxPasswordLength
-            ? new Error(ErrorKind.WeakPassword, $"{MinPasswordLength}-{MaxPasswordLength}")
-            : null;
 
     /// <summary>
     /// Signs in with a password (<see cref="CheckPasswordAsync"/>), then records the sign-in (and a rehash the parameters ask for).
@@ -93,11 +84,11 @@ public sealed class AccountService(IUserStore users, PasswordHasher hasher, Pass
     /// Sets a signed-in user's password. A user who has one must give it: it is checked like a sign-in, against the lockout
     /// counter of sign-ins by the user's email (else username, else phone), so a stolen access token guesses no faster than a
     /// sign-in form. A user
-    /// who signed up with a code sets a first password. The new password meets <see cref="PasswordPolicyError"/>.
+    /// who signed up with a code sets a first password. The new password meets <see cref="PasswordPolicy"/>.
     /// </summary>
     public async Task<Error?> ChangePasswordAsync(User user, string? oldPassword, string newPassword, string appId, CancellationToken ct)
     {
-        if (PasswordPolicyError(newPassword) is { } weak)
+        if (PasswordPolicy.Check(newPassword, user.Email, user.Username, user.Phone) is { } weak)
         {
             return weak;
         }
@@ -118,17 +109,7 @@ public sealed class AccountService(IUserStore users, PasswordHasher hasher, Pass
             }
         }
 
-        var now = clock.GetUtcNow();
-        await users.SetPasswordAsync(user.Id, await hasher.HashAsync(newPassword, ct), now, CancellationToken.None);
-        await audit.WriteAsync(new AuditEvent
-        {
-            At = now,
-            Type = AuditTypes.PasswordChanged,
-            UserId = user.Id,
-            AppId = appId,
-            Outcome = first ? "first password set" : "changed",
-        }, CancellationToken.None);
-        logger.LogInformation("User {UserId} changed their password", user.Id);
+        await StorePasswordAsync(user, newPassword, appId, AuditTypes.PasswordChanged, first ? "first password set" : "changed", ct);
         return null;
     }
 
@@ -141,12 +122,12 @@ public sealed class AccountService(IUserStore users, PasswordHasher hasher, Pass
 
     /// <summary>
     /// Creates a user whose email or phone was just proven with a code (PASSCODE sign-up), with a password when one is given
-    /// (held to <see cref="PasswordPolicyError"/>, which the caller checks before spending the code).
+    /// (held to <see cref="PasswordPolicy"/>, which the caller checks before spending the code).
     /// </summary>
     public async Task<Result<User>> SignUpWithVerifiedRecipientAsync(string poolId, string? email, string? phone, string? phoneCountryCode,
         string? nickname, string? password, CancellationToken ct)
     {
-        if (password is not null && PasswordPolicyError(password) is { } weak)
+        if (password is not null && PasswordPolicy.Check(password, email, phone) is { } weak)
         {
             return weak;
         }
@@ -184,8 +165,7 @@ public sealed class AccountService(IUserStore users, PasswordHasher hasher, Pass
     /// <summary>After a pass code proved the caller holds this email or phone: the user it belongs to, signed in.</summary>
     public async Task<Result<User>> SignInWithVerifiedRecipientAsync(string poolId, UserLookup by, string value, string? phoneCountryCode, CancellationToken ct)
     {
-        var user = await users.FindAsync(poolId, by, value, ct);
-        if (user is null || (by == UserLookup.Phone && user.PhoneCountryCode is { } cc && phoneCountryCode is not null && cc != phoneCountryCode))
+        if (await FindByRecipientAsync(poolId, by, value, phoneCountryCode, ct) is not { } user)
         {
             return Result<User>.Fail(ErrorKind.BadCredentials);
         }
@@ -239,9 +219,9 @@ public sealed class AccountService(IUserStore users, PasswordHasher hasher, Pass
         // The outcome is recorded even if the caller has gone (CancellationToken.None); a request that ends before its outcome
         // is known leaves its reservation counted as a failure.
         var user = await find();
-        if (user?.PasswordHash is null || password.Length > MaxPasswordLength)
+        if (user?.PasswordHash is null || password.Length > PasswordPolicy.MaxLength)
         {
-            await hasher.BurnAsync(password.Length > MaxPasswordLength ? password[..MaxPasswordLength] : password, ct);
+            await hasher.BurnAsync(password.Length > PasswordPolicy.MaxLength ? password[..PasswordPolicy.MaxLength] : password, ct);
             await lockout.FailAsync(lockoutKey, user?.Id, appId, CancellationToken.None);
             logger.LogInformation("Password check failed in pool {PoolId}: unknown account or no password", poolId);
             return new Error(wrong);
@@ -282,4 +262,38 @@ public sealed class AccountService(IUserStore users, PasswordHasher hasher, Pass
 
     private static string? Trim(string? value, int max) =>
         string.IsNullOrWhiteSpace(value) ? null : value.Trim() is var t && t.Length <= max ? t : t[..max];
+
+    /// <summary>The account an email or phone (national number and country code) belongs to, if any.</summary>
+    public async Task<User?> FindByRecipientAsync(string poolId, UserLookup by, string value, string? phoneCountryCode, CancellationToken ct) =>
+        await users.FindAsync(poolId, by, value, ct) is { } user
+        && !(by == UserLookup.Phone && user.PhoneCountryCode is { } cc && phoneCountryCode is not null && cc != phoneCountryCode)
+            ? user
+            : null;
+
+    /// <summary>
+    /// Sets a password the caller proved the right to set without the current one (a reset), after
+    /// <see cref="PasswordPolicy"/> was checked. The lockout counters of the account's identifiers start again: whoever
+    /// guessed at the old password gains nothing on the new one, and the owner is not kept out by them.
+    /// </summary>
+    public async Task ResetPasswordAsync(User user, string newPassword, string? appId, CancellationToken ct)
+    {
+        await StorePasswordAsync(user, newPassword, appId, AuditTypes.PasswordReset, "reset with a code", ct);
+        foreach (var identifier in new[] { user.Email, user.Username, user.Phone })
+        {
+            if (identifier is not null)
+            {
+                await lockout.SucceedAsync(await lockout.KeyForAsync(user.PoolId, identifier, CancellationToken.None), CancellationToken.None);
+            }
+        }
+    }
+
+    /// <summary>Hashes and stores a new password and audits it; once started it finishes even if the caller has gone.</summary>
+    private async Task StorePasswordAsync(User user, string newPassword, string? appId, string auditType, string outcome, CancellationToken ct)
+    {
+        var hash = await hasher.HashAsync(newPassword, ct);
+        var now = clock.GetUtcNow();
+        await users.SetPasswordAsync(user.Id, hash, now, CancellationToken.None);
+        await audit.WriteAsync(new AuditEvent { At = now, Type = auditType, UserId = user.Id, AppId = appId, Outcome = outcome }, CancellationToken.None);
+        logger.LogInformation("User {UserId}: password {Outcome}", user.Id, outcome);
+    }
 }

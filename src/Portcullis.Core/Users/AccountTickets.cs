@@ -34,7 +34,15 @@ public sealed class AccountTickets(IAccountTicketStore tickets, IOptions<Account
     /// Spends the ticket <paramref name="token"/> names if it is live, of <paramref name="purpose"/> and (when given) of
     /// <paramref name="poolId"/>; unknown, expired, spent and other tickets all answer <see cref="ErrorKind.TicketInvalid"/>.
     /// </summary>
-    public async Task<Result<AccountTicket>> SpendAsync(string? token, string purpose, string? poolId, CancellationToken ct)
+    public Task<Result<AccountTicket>> SpendAsync(string? token, string purpose, string? poolId, CancellationToken ct) =>
+        SpendAsync(token, purpose, poolId, static _ => Task.FromResult<Error?>(null), ct);
+
+    /// <summary>
+    /// As <see cref="SpendAsync(string?, string, string?, CancellationToken)"/>, but first asks <paramref name="refusal"/> about
+    /// the live ticket: a change it refuses (a new password the policy refuses, say) leaves the ticket unspent.
+    /// </summary>
+    public async Task<Result<AccountTicket>> SpendAsync(string? token, string purpose, string? poolId, Func<AccountTicket, Task<Error?>> refusal,
+        CancellationToken ct)
     {
         if (string.IsNullOrEmpty(token) || token.Length > 100)
         {
@@ -44,8 +52,17 @@ public sealed class AccountTickets(IAccountTicketStore tickets, IOptions<Account
         var ticket = await tickets.FindAsync(Ids.HashToken(token), ct);
         var now = clock.GetUtcNow();
         if (ticket is null || ticket.Purpose != purpose || (poolId is not null && ticket.PoolId != poolId)
-            || ticket.ConsumedAt is not null || ticket.ExpiresAt <= now
-            || !await tickets.TryConsumeAsync(ticket.Id, now, CancellationToken.None))
+            || ticket.ConsumedAt is not null || ticket.ExpiresAt <= now)
+        {
+            return Result<AccountTicket>.Fail(ErrorKind.TicketInvalid);
+        }
+
+        if (await refusal(ticket) is { } refused)
+        {
+            return refused;
+        }
+
+        if (!await tickets.TryConsumeAsync(ticket.Id, now, CancellationToken.None))
         {
             return Result<AccountTicket>.Fail(ErrorKind.TicketInvalid);
         }

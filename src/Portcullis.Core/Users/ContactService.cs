@@ -256,8 +256,8 @@ public sealed class ContactService(
         }
 
         var user = caller.User;
-        var ticket = await tickets.SpendAsync(updateEmailToken, AccountTicketPurposes.UpdateEmail, user.PoolId, ct);
-        if (!ticket.Succeeded || ticket.Value.UserId != user.Id || ticket.Value.NewValue is not { } newEmail)
+        var ticket = await tickets.SpendAsync(updateEmailToken, AccountTicketPurposes.UpdateEmail, user.PoolId, OfCaller(user), ct);
+        if (!ticket.Succeeded || ticket.Value.NewValue is not { } newEmail)
         {
             return new Error(ErrorKind.TicketInvalid);
         }
@@ -355,8 +355,8 @@ public sealed class ContactService(
         }
 
         var user = caller.User;
-        var ticket = await tickets.SpendAsync(updatePhoneToken, AccountTicketPurposes.UpdatePhone, user.PoolId, ct);
-        if (!ticket.Succeeded || ticket.Value.UserId != user.Id || ticket.Value.NewValue?.Split(' ') is not [var countryCode, var national])
+        var ticket = await tickets.SpendAsync(updatePhoneToken, AccountTicketPurposes.UpdatePhone, user.PoolId, OfCaller(user), ct);
+        if (!ticket.Succeeded || ticket.Value.NewValue?.Split(' ') is not [var countryCode, var national])
         {
             return new Error(ErrorKind.TicketInvalid);
         }
@@ -488,6 +488,10 @@ public sealed class ContactService(
         logger.LogInformation("User {UserId}: {AuditType} {Outcome}", caller.User.Id, type, outcome);
         return null;
     }
+
+    /// <summary>Another user's ticket is refused and left unspent: presenting it takes nothing from its owner.</summary>
+    private static Func<AccountTicket, Task<Error?>> OfCaller(User user) =>
+        ticket => Task.FromResult(ticket.UserId == user.Id ? null : new Error(ErrorKind.TicketInvalid));
 
     private static Error? Missing(string? value, string field) => string.IsNullOrEmpty(value) ? new Error(ErrorKind.InvalidArgument, field) : null;
 

@@ -33,13 +33,13 @@ public static class AccountContactEndpoints
             .Produces<ApiResponse<VerifyUpdateEmailRequestDataDto>>();
         group.MapPost("/update-email", UpdateEmailAsync)
             .WithSummary("Change the email to the one an updateEmailToken proved (single use).")
-            .Produces<ApiResponse<ContactChangedDto>>();
+            .Produces<ApiResponse<SuccessDataDto>>();
         group.MapPost("/verify-update-phone-request", VerifyUpdatePhoneRequestAsync)
             .WithSummary("Prove a change of phone with the codes sent on CHANNEL_BIND_PHONE or CHANNEL_UNBIND_PHONE to the new and the current number; answers the updatePhoneToken.")
             .Produces<ApiResponse<VerifyUpdatePhoneRequestDataDto>>();
         group.MapPost("/update-phone", UpdatePhoneAsync)
             .WithSummary("Change the phone to the one an updatePhoneToken proved (single use).")
-            .Produces<ApiResponse<ContactChangedDto>>();
+            .Produces<ApiResponse<SuccessDataDto>>();
         return routes;
     }
 
@@ -103,5 +103,5 @@ public static class AccountContactEndpoints
 
     /// <summary>GenAuth's SDK types the answer <c>IsSuccessRespDto</c> and its spec <c>CommonResponseDto</c>: <c>data.success</c> satisfies both.</summary>
     private static IResult Changed(HttpContext context, Error? refused) =>
-        refused is null ? Envelope.Ok(context, new ContactChangedDto { Success = true }) : Envelope.Fail(context, refused);
+        refused is null ? Envelope.Ok(context, new SuccessDataDto()) : Envelope.Fail(context, refused);
 }

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Mvc;
+using Portcullis.Core.Passwords;
 using Portcullis.Core.Delivery;
 using Portcullis.Core.Factors;
 using Portcullis.Contracts.Accounts;
@@ -57,7 +58,7 @@ public static class AccountEndpoints
 
                 // Checked before the code is spent, so a refused password leaves the code usable.
                 var chosenPassword = dto.Options?.PasswordForPhonePassCode is { Length: > 0 } p ? p : null;
-                if (chosenPassword is not null && AccountService.PasswordPolicyError(chosenPassword) is { } weak)
+                if (chosenPassword is not null && PasswordPolicy.Check(chosenPassword, value) is { } weak)
                 {
                     return Envelope.Fail(context, weak);
                 }

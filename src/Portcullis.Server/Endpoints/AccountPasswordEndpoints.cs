@@ -25,7 +25,7 @@ public static class AccountPasswordEndpoints
     }
 
     private static async Task<IResult> UpdatePasswordAsync(HttpContext context, [FromBody] UpdatePasswordDto dto, TokenService tokens,
-        StepUp stepUp, AccountService accounts)
+        StepUp stepUp, AccountService accounts, PasswordReset reset)
     {
         var caller = context.MfaCaller();
         if (dto.NewPassword is null)
@@ -38,17 +38,16 @@ public static class AccountPasswordEndpoints
             return Envelope.Fail(context, encrypted);
         }
 
-        if (dto.PasswordResetToken is not null)
-        {
-            return Envelope.Fail(context, new Error(ErrorKind.InvalidArgument, "passwordResetToken: not served; give oldPassword"));
-        }
-
         if (await stepUp.ForAccountChangeAsync(caller, context.RequestAborted) is { } notRecent)
         {
             return Envelope.Fail(context, notRecent);
         }
 
-        if (await accounts.ChangePasswordAsync(caller.User, dto.OldPassword, dto.NewPassword, caller.App.Id, context.RequestAborted) is { } refused)
+        // A reset token stands in for the current password (GenAuth's signed-in reset); it must be this user's.
+        var refused = dto.PasswordResetToken is { } resetToken && string.IsNullOrEmpty(dto.OldPassword)
+            ? (await reset.ResetAsync(resetToken, dto.NewPassword, caller.User.Id, caller.App.Id, context.RequestAborted)).Error
+            : await accounts.ChangePasswordAsync(caller.User, dto.OldPassword, dto.NewPassword, caller.App.Id, context.RequestAborted);
+        if (refused is not null)
         {
             return Envelope.Fail(context, refused);
         }
@@ -95,7 +94,7 @@ public static class AccountPasswordEndpoints
     /// The SDKs send a password as they are given it, whatever <c>passwordEncryptType</c> says: an RSA- or SM2-encrypted string
     /// would be taken for the password itself. Only plain passwords (inside TLS) are served.
     /// </summary>
-    private static Error? PlainPasswordsOnly(string? passwordEncryptType) => passwordEncryptType is null or "" or "none"
+    internal static Error? PlainPasswordsOnly(string? passwordEncryptType) => passwordEncryptType is null or "" or "none"
         ? null
         : new Error(ErrorKind.InvalidArgument, "passwordEncryptType: only none is served (the password travels inside TLS)");
 }

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Options;
+using Portcullis.Core.Passwords;
 using Portcullis.Server.Endpoints;
 using Portcullis.Server.Http;
 using Scalar.AspNetCore;
@@ -37,6 +38,7 @@ public static class PortcullisApp
 
         app.MapAccountEndpoints();
         app.MapAccountPasswordEndpoints();
+        app.MapPasswordResetEndpoints();
         app.MapAccountContactEndpoints();
         app.MapOidcEndpoints();
         app.MapMfaEndpoints();
@@ -78,6 +80,9 @@ public static class PortcullisApp
         {
             await scope.ServiceProvider.GetRequiredService<StartupInitializer>().RunAsync(ct);
         }
+
+        // Loaded before the first request, which would otherwise wait for it (and fail at start, not then, if it is missing).
+        PasswordPolicy.Preload();
 
         await app.StartAsync(ct);
         await using (var scope = app.Services.CreateAsyncScope())

@@ -6,6 +6,7 @@ using Portcullis.Contracts.Accounts;
 using Portcullis.Contracts.Envelope;
 using Portcullis.Contracts.Mfa;
 using Portcullis.Contracts.Oidc;
+using Portcullis.Core.Passwords;
 using Portcullis.Core.Applications;
 using Portcullis.Core.Factors;
 using Portcullis.Core.Factors.Otp;
@@ -61,7 +62,7 @@ public sealed class WireSchemas : IOpenApiSchemaTransformer
         string[] connections = [Connections.Password, Connections.PassCode];
         var factorTypes = factorCatalog.Types.Select(t => t.ToWire()).ToArray();
         var factorType = new FactorRule(factorTypes);
-        var password = new FieldRule(MinLength: AccountService.MinPasswordLength, MaxLength: AccountService.MaxPasswordLength);
+        var password = new FieldRule(MinLength: PasswordPolicy.MinLength, MaxLength: PasswordPolicy.MaxLength);
         var passCode = new FieldRule($"The {PassCodeDigits}-digit code that was sent (valid {options.CodeLifetimeMinutes} minutes, single use).",
             Pattern: Digits(PassCodeDigits));
         var countryCode = new FieldRule($"The country calling code, such as +86 (the default: {options.DefaultPhoneCountryCode}).");

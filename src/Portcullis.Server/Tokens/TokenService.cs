@@ -217,9 +217,14 @@ public sealed class TokenService(SigningKeyRing keys, ITokenStore store, TimePro
     /// came with, and the access tokens issued with them (as <see cref="RevokeRefreshFamilyAsync"/>). An access token issued
     /// without a refresh token is recorded nowhere and lives until it expires. Returns how many families ended.
     /// </summary>
-    public async Task<int> RevokeOtherSessionsAsync(AccessTokenInfo current, CancellationToken ct)
+    public Task<int> RevokeOtherSessionsAsync(AccessTokenInfo current, CancellationToken ct) => RevokeSessionsAsync(current.Subject, current.Jti, ct);
+
+    /// <summary>Ends every refresh-token session of the user (a reset: no session is the caller's), as <see cref="RevokeOtherSessionsAsync"/>.</summary>
+    public Task<int> RevokeAllSessionsAsync(string userId, CancellationToken ct) => RevokeSessionsAsync(userId, null, ct);
+
+    private async Task<int> RevokeSessionsAsync(string userId, string? exceptAccessTokenJti, CancellationToken ct)
     {
-        var families = await store.ListOtherRefreshFamiliesAsync(current.Subject, current.Jti, ct);
+        var families = await store.ListOtherRefreshFamiliesAsync(userId, exceptAccessTokenJti, ct);
         foreach (var family in families)
         {
             await RevokeFamilyAsync(family, ct);

@@ -242,13 +242,17 @@ public abstract class ContactTests(TestServer server)
         server.Clock.Advance(TimeSpan.FromSeconds(61));
         AssertError(await client.UpdateEmailAsync(expiring, Ct), 400, ApiCodes.TicketInvalid);
 
-        var othersToken = (await _flows.VerifyEmailChangeAsync(other, otherEmail, NewEmail())).Data!.UpdateEmailToken;
+        var othersNext = NewEmail();
+        var othersToken = (await _flows.VerifyEmailChangeAsync(other, otherEmail, othersNext)).Data!.UpdateEmailToken;
         AssertError(await client.UpdateEmailAsync(othersToken, Ct), 400, ApiCodes.TicketInvalid);
         AssertError(await client.UpdatePhoneAsync(othersToken, Ct), 400, ApiCodes.TicketInvalid);
         AssertError(await client.UpdateEmailAsync("not-a-token", Ct), 400, ApiCodes.TicketInvalid);
         AssertError(await client.UpdateEmailAsync("", Ct), 400, ApiCodes.InvalidArgument);
         Assert.Equal(email, (await client.GetProfileAsync(Ct)).Data!.Email);
-        Assert.Equal(otherEmail, (await other.GetProfileAsync(Ct)).Data!.Email);
+
+        // Presenting another user's token took nothing from its owner.
+        AssertOk(await other.UpdateEmailAsync(othersToken, Ct));
+        Assert.Equal(othersNext, (await other.GetProfileAsync(Ct)).Data!.Email);
     }
 
     [Theory]

@@ -26,31 +26,11 @@ public abstract class MfaSignInTests(TestServer server)
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    /// <summary>A fresh application with the given mode, and a client of it.</summary>
-    private async Task<AuthenticationClient> AppClientAsync(MfaMode? mode)
-    {
-        var (appId, secret) = await server.CreateAppAsync(AuthMethod.ClientSecretPost);
-        await SetModeAsync(appId, mode);
-        return server.Client(appId, secret, Client.TokenEndPointAuthMethod.ClientSecretPost);
-    }
+    private Task<AuthenticationClient> AppClientAsync(MfaMode? mode) => MfaScenarios.AppClientAsync(server, mode);
 
-    private async Task SetModeAsync(string appId, MfaMode? mode)
-    {
-        await using var scope = server.Services.CreateAsyncScope();
-        var changed = await scope.ServiceProvider.GetRequiredService<ApplicationService>().SetMfaAsync(appId, mode, followPool: mode is null, null, null, Ct);
-        Assert.True(changed.Succeeded, changed.Error?.ToString());
-    }
+    private Task SetModeAsync(string appId, MfaMode? mode) => MfaScenarios.SetModeAsync(server, appId, mode);
 
-    /// <summary>A user with a bound OTP factor, signed out: their email, seed and recovery code. The binding step is spent.</summary>
-    private async Task<(string Email, byte[] Seed, string RecoveryCode)> UserWithOtpAsync(AuthenticationClient client)
-    {
-        var (email, _) = await SignUpAsync(client);
-        var signedIn = await client.SignInByEmailPasswordAsync(email, Password, new SignInOptions { Scope = "openid profile email offline_access" }, Ct);
-        AssertOk(signedIn);
-        var (seed, recovery) = await EnrollOtpAsync(client, server);
-        server.Clock.Advance(TimeSpan.FromSeconds(30));
-        return (email, seed, recovery);
-    }
+    private Task<(string Email, byte[] Seed, string RecoveryCode)> UserWithOtpAsync(AuthenticationClient client) => MfaScenarios.UserWithOtpAsync(client, server);
 
     /// <summary>A user whose EMAIL factor is their own address, signed out; the minute between two codes has passed.</summary>
     private async Task<string> UserWithEmailFactorAsync(AuthenticationClient client)
@@ -63,18 +43,10 @@ public abstract class MfaSignInTests(TestServer server)
         return email;
     }
 
-    private async Task<MfaChallengeDataDto> ChallengedAsync(AuthenticationClient client, string email, string scope = "openid profile email offline_access")
-    {
-        var answer = await client.SignInByEmailPasswordAsync(email, Password, new SignInOptions { Scope = scope }, Ct);
-        Assert.True(answer.IsMfaRequired, "expected the 1636 challenge, got: " + Describe(answer));
-        Assert.Equal(301, answer.StatusCode);
-        Assert.Equal(ApiCodes.MfaRequired, answer.ApiCode);
-        Assert.Equal(ApiCodes.MfaRequired, answer.Code);
-        Assert.Null(answer.Data);
-        return answer.MfaChallenge!;
-    }
+    private static Task<MfaChallengeDataDto> ChallengedAsync(AuthenticationClient client, string email, string scope = "openid profile email offline_access") =>
+        MfaScenarios.ChallengedAsync(client, email, scope);
 
-    private string Totp(byte[] seed) => TotpVerifier.Compute(seed, server.Clock.GetUtcNow());
+    private string Totp(byte[] seed) => MfaScenarios.Totp(server, seed);
 
     private static JsonWebToken Jwt(string token) => new(token);
 

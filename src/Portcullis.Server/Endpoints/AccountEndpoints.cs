@@ -58,9 +58,9 @@ public static class AccountEndpoints
 
                 // Checked before the code is spent, so a refused password leaves the code usable.
                 var chosenPassword = dto.Options?.PasswordForPhonePassCode is { Length: > 0 } p ? p : null;
-                if (chosenPassword is not null && PasswordPolicy.Check(chosenPassword, value) is { } weak)
+                if (chosenPassword is not null && (PlainPasswords.Refusal(dto.Options?.PasswordEncryptType) ?? PasswordPolicy.Check(chosenPassword, value)) is { } refused)
                 {
-                    return Envelope.Fail(context, weak);
+                    return Envelope.Fail(context, refused);
                 }
 
                 var wrong = await passCodes.VerifyAsync(app.Value.PoolId, Channels.Register, recipient, dto.PassCodePayload!.PassCode, context.RequestAborted);
@@ -81,6 +81,11 @@ public static class AccountEndpoints
         if (dto.PasswordPayload is not { Password: { } password } payload)
         {
             return Envelope.Fail(context, ErrorKind.InvalidArgument, "passwordPayload.password");
+        }
+
+        if (PlainPasswords.Refusal(dto.Options?.PasswordEncryptType) is { } encrypted)
+        {
+            return Envelope.Fail(context, encrypted);
         }
 
         var created = await accounts.SignUpWithPasswordAsync(app.Value.PoolId, new PasswordSignUp(
@@ -149,6 +154,11 @@ public static class AccountEndpoints
         if (dto.PasswordPayload is not { Password: { Length: > 0 } password } payload)
         {
             return Envelope.Fail(context, ErrorKind.InvalidArgument, "passwordPayload.password");
+        }
+
+        if (PlainPasswords.Refusal(dto.Options?.PasswordEncryptType) is { } encrypted)
+        {
+            return Envelope.Fail(context, encrypted);
         }
 
         (UserLookup? by, string? identifier) = payload switch

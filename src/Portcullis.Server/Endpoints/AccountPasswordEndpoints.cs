@@ -33,7 +33,7 @@ public static class AccountPasswordEndpoints
             return Envelope.Fail(context, new Error(ErrorKind.InvalidArgument, "newPassword"));
         }
 
-        if (PlainPasswordsOnly(dto.PasswordEncryptType) is { } encrypted)
+        if (PlainPasswords.Refusal(dto.PasswordEncryptType) is { } encrypted)
         {
             return Envelope.Fail(context, encrypted);
         }
@@ -81,7 +81,7 @@ public static class AccountPasswordEndpoints
             return Envelope.Fail(context, new Error(ErrorKind.InvalidArgument, "password"));
         }
 
-        if (PlainPasswordsOnly(dto.PasswordEncryptType) is { } encrypted)
+        if (PlainPasswords.Refusal(dto.PasswordEncryptType) is { } encrypted)
         {
             return Envelope.Fail(context, encrypted);
         }
@@ -89,12 +89,4 @@ public static class AccountPasswordEndpoints
         var valid = await accounts.ValidatePasswordAsync(app.Value.PoolId, app.Value.Id, by, identifier, dto.Password, context.RequestAborted);
         return valid.Succeeded ? Envelope.Ok(context, new ValidatePasswordDataDto { Valid = valid.Value }) : Envelope.Fail(context, valid.Error!);
     }
-
-    /// <summary>
-    /// The SDKs send a password as they are given it, whatever <c>passwordEncryptType</c> says: an RSA- or SM2-encrypted string
-    /// would be taken for the password itself. Only plain passwords (inside TLS) are served.
-    /// </summary>
-    internal static Error? PlainPasswordsOnly(string? passwordEncryptType) => passwordEncryptType is null or "" or "none"
-        ? null
-        : new Error(ErrorKind.InvalidArgument, "passwordEncryptType: only none is served (the password travels inside TLS)");
 }

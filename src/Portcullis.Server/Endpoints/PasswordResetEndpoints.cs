@@ -70,7 +70,7 @@ public static class PasswordResetEndpoints
             return Envelope.Fail(context, new Error(ErrorKind.InvalidArgument, "password"));
         }
 
-        if (AccountPasswordEndpoints.PlainPasswordsOnly(dto.PasswordEncryptType) is { } encrypted)
+        if (PlainPasswords.Refusal(dto.PasswordEncryptType) is { } encrypted)
         {
             return Envelope.Fail(context, encrypted);
         }

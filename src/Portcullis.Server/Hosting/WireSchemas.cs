@@ -91,6 +91,17 @@ public sealed class WireSchemas : IOpenApiSchemaTransformer
             [(typeof(SendSmsDto), nameof(SendSmsDto.Channel))] = new("What the code is for; it is good for that channel only.", [.. Channels.Sms], Required: true),
             [(typeof(SendEmailDto), nameof(SendEmailDto.Email))] = new(Required: true),
             [(typeof(SendEmailDto), nameof(SendEmailDto.Channel))] = new("What the code is for; it is good for that channel only.", [.. Channels.Email], Required: true),
+            [(typeof(VerifyResetPasswordRequestDto), nameof(VerifyResetPasswordRequestDto.VerifyMethod))] = new(
+                "EMAIL_PASSCODE: `emailPassCodePayload`. PHONE_PASSCODE: `phonePassCodePayload`. The code was sent on CHANNEL_RESET_PASSWORD.",
+                [ResetVerifyMethods.EmailPassCode, ResetVerifyMethods.PhonePassCode], Required: true),
+            [(typeof(ResetEmailPassCodePayload), nameof(ResetEmailPassCodePayload.PassCode))] = passCode with { Required = true },
+            [(typeof(ResetEmailPassCodePayload), nameof(ResetEmailPassCodePayload.Email))] = new(Required: true),
+            [(typeof(ResetPhonePassCodePayload), nameof(ResetPhonePassCodePayload.PassCode))] = passCode with { Required = true },
+            [(typeof(ResetPhonePassCodePayload), nameof(ResetPhonePassCodePayload.PhoneNumber))] = new(Required: true),
+            [(typeof(ResetPhonePassCodePayload), nameof(ResetPhonePassCodePayload.PhoneCountryCode))] = countryCode,
+            [(typeof(ResetPasswordDto), nameof(ResetPasswordDto.Password))] = password with { Required = true },
+            [(typeof(ResetPasswordDto), nameof(ResetPasswordDto.PasswordResetToken))] = new(
+                "From verify-reset-password-request: single use, valid the seconds it said.", Required: true),
             [(typeof(BindEmailDto), nameof(BindEmailDto.PassCode))] = passCode with { Required = true },
             [(typeof(BindEmailDto), nameof(BindEmailDto.Email))] = new(Required: true),
             [(typeof(UnbindEmailDto), nameof(UnbindEmailDto.PassCode))] = passCode with { Required = true },

@@ -39,6 +39,7 @@ public static class CoreServiceCollectionExtensions
         services.AddScoped<StepUp>();
         services.AddScoped<AccountTickets>();
         services.AddScoped<PasswordReset>();
+        services.AddScoped<ContactService>();
         services.AddScoped<MfaSignInService>();
         services.AddScoped<MfaSignInEnrollment>();
         services.AddSingleton<DeliveryChannels>();

@@ -50,6 +50,8 @@ public static class AuditTypes
     public const string PasswordLockedOut = "password.lockout";
     public const string PasswordChanged = "password.changed";
     public const string PasswordReset = "password.reset";
+    public const string EmailChanged = "account.email.changed";
+    public const string PhoneChanged = "account.phone.changed";
 }
 
 public interface IAuditLog

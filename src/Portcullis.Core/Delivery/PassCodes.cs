@@ -69,12 +69,13 @@ public sealed class PassCodeService(
 
     /// <summary>
     /// PASSCODE sign-up and sign-in: checks and spends the latest code. Wrong codes count per code (five) and per recipient (the
-    /// lockout, keyed by a hash so the key fits the counter's 64 characters for any address).
+    /// lockout, keyed by a hash so the key fits the counter's 64 characters for any address). With <paramref name="spend"/>
+    /// false (pre-check-code) a right code stays usable, but the check counts exactly as a spending one does.
     /// </summary>
-    public async Task<Error?> VerifyAsync(string poolId, string channel, string recipient, string? code, CancellationToken ct)
+    public async Task<Error?> VerifyAsync(string poolId, string channel, string recipient, string? code, CancellationToken ct, bool spend = true)
     {
         var subject = "to:" + Ids.HashToken(recipient);
-        var checkedCode = await CheckAsync(poolId, channel, recipient, code, ct);
+        var checkedCode = await CheckAsync(poolId, channel, recipient, code, ct, spend);
         var outcome = await guard.CheckAnswerAsync(subject, null, Scope, checkedCode, static (_, _) => ValueTask.CompletedTask, ct);
         return outcome.Error;
     }
@@ -83,7 +84,8 @@ public sealed class PassCodeService(
     /// Checks <paramref name="code"/> against the latest code for (pool, channel, recipient), before the transaction: no live code
     /// is refused without counting; inside the transaction the code's own attempt is taken first and the code is spent once.
     /// </summary>
-    public async Task<AnswerCheck<PassCode>> CheckAsync(string poolId, string channel, string recipient, string? code, CancellationToken ct)
+    public async Task<AnswerCheck<PassCode>> CheckAsync(string poolId, string channel, string recipient, string? code, CancellationToken ct,
+        bool spend = true)
     {
         var wrong = new Error(ErrorKind.WrongCode);
         var latest = await codes.FindLatestAsync(poolId, channel, recipient, ct);
@@ -93,9 +95,9 @@ public sealed class PassCodeService(
             return AnswerCheck<PassCode>.Refused(wrong);
         }
 
-        var check = Codes.IsNumericCode(code) && SecretHash.Verify(code!, latest.CodeHash)
-            ? AnswerCheck<PassCode>.Right(latest, async tx => await tx.TryConsumePassCodeAsync(latest.Id, now), replayed: wrong)
-            : AnswerCheck<PassCode>.Wrong(wrong);
+        var check = !(Codes.IsNumericCode(code) && SecretHash.Verify(code!, latest.CodeHash)) ? AnswerCheck<PassCode>.Wrong(wrong)
+            : spend ? AnswerCheck<PassCode>.Right(latest, async tx => await tx.TryConsumePassCodeAsync(latest.Id, now), replayed: wrong)
+            : AnswerCheck<PassCode>.Right(latest);
         return check.WithPrecondition(async tx => await tx.TryReservePassCodeAttemptAsync(latest.Id, MaxAttemptsPerCode) ? null : wrong);
     }
 }

@@ -72,4 +72,31 @@ public interface IUserStore
     Task SetPasswordAsync(string userId, string passwordHash, DateTimeOffset at, CancellationToken ct);
 
     Task<IReadOnlyList<User>> ListAsync(string poolId, int skip, int take, CancellationToken ct);
+
+    /// <summary>
+    /// Sets the user's email to <paramref name="email"/> (verified), or removes it (null), if it is still
+    /// <paramref name="expected"/>; a removal also needs the account to keep a way to sign in (a verified phone, or a password
+    /// with a phone or username to sign in by). One conditional
+    /// update, so parallel changes cannot both pass a check made before either wrote; the unique index decides "taken".
+    /// </summary>
+    Task<ContactWrite> TrySetEmailAsync(string userId, string? expected, string? email, DateTimeOffset at, CancellationToken ct);
+
+    /// <summary>
+    /// The same for the phone, expected as stored (<see cref="User.Phone"/>, <see cref="User.PhoneCountryCode"/>); a removal
+    /// needs a verified email, or a password with an email or username.
+    /// </summary>
+    Task<ContactWrite> TrySetPhoneAsync(string userId, string? expectedPhone, string? expectedCountryCode, PhoneNumber? phone, DateTimeOffset at,
+        CancellationToken ct);
+}
+
+/// <summary>How a conditional write of a user's email or phone ended.</summary>
+public enum ContactWrite
+{
+    Written,
+
+    /// <summary>Another account of the pool has the value (the unique index refused it); nothing was written.</summary>
+    Taken,
+
+    /// <summary>The account no longer matched what the change was decided on; nothing was written.</summary>
+    Stale,
 }

@@ -39,11 +39,13 @@ public static class PortcullisApp
         app.MapAccountEndpoints();
         app.MapAccountPasswordEndpoints();
         app.MapPasswordResetEndpoints();
+        app.MapAccountContactEndpoints();
         app.MapOidcEndpoints();
         app.MapMfaEndpoints();
         app.MapMfaSignInEndpoints();
         app.MapMfaSignInSupportEndpoints();
         app.MapCodeEndpoints();
+        app.MapCodeCheckEndpoints();
         app.MapDevEndpoints();
 
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });

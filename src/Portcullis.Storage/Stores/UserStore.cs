@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
 using Portcullis.Core.Users;
 using Portcullis.Storage.HotPaths;
@@ -36,4 +37,45 @@ internal sealed class UserStore(IHotStatements hot, LazyDbContext db) : IUserSto
     public async Task<IReadOnlyList<User>> ListAsync(string poolId, int skip, int take, CancellationToken ct) =>
         await db.Value.Users.AsNoTracking().Where(u => u.PoolId == poolId).OrderBy(u => u.CreatedAt).ThenBy(u => u.Id)
             .Skip(skip).Take(take).ToListAsync(ct);
+
+    public async Task<ContactWrite> TrySetEmailAsync(string userId, string? expected, string? email, DateTimeOffset at, CancellationToken ct)
+    {
+        var target = db.Value.Users.Where(u => u.Id == userId && u.Email == expected);
+        if (email is null)
+        {
+            target = target.Where(u => (u.Phone != null && (u.PhoneVerified || u.PasswordHash != null)) || (u.PasswordHash != null && u.Username != null));
+        }
+
+        var verified = email is not null;
+        return await WriteContactAsync(() => target.ExecuteUpdateAsync(s => s
+            .SetProperty(u => u.Email, email).SetProperty(u => u.EmailVerified, verified).SetProperty(u => u.UpdatedAt, at), ct));
+    }
+
+    public async Task<ContactWrite> TrySetPhoneAsync(string userId, string? expectedPhone, string? expectedCountryCode, PhoneNumber? phone,
+        DateTimeOffset at, CancellationToken ct)
+    {
+        var target = db.Value.Users.Where(u => u.Id == userId && u.Phone == expectedPhone && u.PhoneCountryCode == expectedCountryCode);
+        if (phone is null)
+        {
+            target = target.Where(u => (u.Email != null && (u.EmailVerified || u.PasswordHash != null)) || (u.PasswordHash != null && u.Username != null));
+        }
+
+        var (national, countryCode, verified) = (phone?.National, phone?.CountryCode, phone is not null);
+        return await WriteContactAsync(() => target.ExecuteUpdateAsync(s => s
+            .SetProperty(u => u.Phone, national).SetProperty(u => u.PhoneCountryCode, countryCode)
+            .SetProperty(u => u.PhoneVerified, verified).SetProperty(u => u.UpdatedAt, at), ct));
+    }
+
+    /// <summary>A bulk update reports the database's refusal as it is (not wrapped in a DbUpdateException): a unique index's is "taken".</summary>
+    private async Task<ContactWrite> WriteContactAsync(Func<Task<int>> update)
+    {
+        try
+        {
+            return await update() == 1 ? ContactWrite.Written : ContactWrite.Stale;
+        }
+        catch (Exception ex) when ((ex as DbException ?? ex.InnerException as DbException) is { } refusal && db.Value.Provider.IsUniqueViolation(refusal))
+        {
+            return ContactWrite.Taken;
+        }
+    }
 }

@@ -100,6 +100,51 @@ public sealed class InMemoryUserStore : IUserStore
         }
     }
 
+    public Task<ContactWrite> TrySetEmailAsync(string userId, string? expected, string? email, DateTimeOffset at, CancellationToken ct)
+    {
+        lock (_lock)
+        {
+            var user = _users.Single(u => u.Id == userId);
+            if (user.Email != expected || (email is null && !SignsInWithout(user.Phone, user.PhoneVerified, user)))
+            {
+                return Task.FromResult(ContactWrite.Stale);
+            }
+
+            if (email is not null && _users.Any(u => u.PoolId == user.PoolId && u.Id != userId && u.Email == email))
+            {
+                return Task.FromResult(ContactWrite.Taken);
+            }
+
+            (user.Email, user.EmailVerified, user.UpdatedAt) = (email, email is not null, at);
+            return Task.FromResult(ContactWrite.Written);
+        }
+    }
+
+    public Task<ContactWrite> TrySetPhoneAsync(string userId, string? expectedPhone, string? expectedCountryCode, PhoneNumber? phone, DateTimeOffset at,
+        CancellationToken ct)
+    {
+        lock (_lock)
+        {
+            var user = _users.Single(u => u.Id == userId);
+            if (user.Phone != expectedPhone || user.PhoneCountryCode != expectedCountryCode
+                || (phone is null && !SignsInWithout(user.Email, user.EmailVerified, user)))
+            {
+                return Task.FromResult(ContactWrite.Stale);
+            }
+
+            if (phone is not null && _users.Any(u => u.PoolId == user.PoolId && u.Id != userId && u.Phone == phone.National))
+            {
+                return Task.FromResult(ContactWrite.Taken);
+            }
+
+            (user.Phone, user.PhoneCountryCode, user.PhoneVerified, user.UpdatedAt) = (phone?.National, phone?.CountryCode, phone is not null, at);
+            return Task.FromResult(ContactWrite.Written);
+        }
+    }
+
+    private static bool SignsInWithout(string? other, bool otherVerified, User user) =>
+        (other is not null && (otherVerified || user.PasswordHash is not null)) || (user.PasswordHash is not null && user.Username is not null);
+
     private static string? Key(User user, UserLookup by) => by switch
     {
         UserLookup.Email => user.Email,

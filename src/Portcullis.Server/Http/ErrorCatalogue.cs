@@ -54,7 +54,7 @@ public static class ErrorCatalogue
         ErrorKind.InvalidChannel => new(400, ApiCodes.InvalidChannel, "Unknown channel: {0}", "不支持的验证码场景：{0}"),
         ErrorKind.CommonPassword => new(400, ApiCodes.WeakPassword, "This password is too common or has appeared in a data breach: choose another", "该密码过于常见或已在数据泄露中出现，请更换"),
         ErrorKind.TicketInvalid => new(400, ApiCodes.TicketInvalid, "The token is invalid, expired or already used: verify again", "令牌无效、已过期或已被使用，请重新验证"),
-        ErrorKind.ContactAlreadyBound => new(422, ApiCodes.ContactAlreadyBound, "An {0} is already bound: change it with update-{0}", "已绑定{0}，请通过 update-{0} 修改"),
+        ErrorKind.ContactAlreadyBound => new(422, ApiCodes.ContactAlreadyBound, "The account already has its {0} bound: change it with update-{0}", "已绑定{0}，请通过 update-{0} 修改"),
         ErrorKind.ContactNotBound => new(422, ApiCodes.ContactNotBound, "No {0} is bound to this account", "该账号未绑定{0}"),
         ErrorKind.LastSignInMethod => new(422, ApiCodes.LastSignInMethod, "This is the account's last way to sign in: bind another first", "这是账号唯一的登录方式，请先绑定其他登录方式"),
         ErrorKind.EmailTaken => new(409, ApiCodes.UserAlreadyExists, "This email is already used by another account", "该邮箱已被其他账号使用"),

@@ -40,6 +40,8 @@ public static class CoreServiceCollectionExtensions
         services.AddScoped<AccountTickets>();
         services.AddScoped<PasswordReset>();
         services.AddScoped<ContactService>();
+        services.AddScoped<ProfileService>();
+        services.AddScoped<AccountDeletion>();
         services.AddScoped<MfaSignInService>();
         services.AddScoped<MfaSignInEnrollment>();
         services.AddSingleton<DeliveryChannels>();

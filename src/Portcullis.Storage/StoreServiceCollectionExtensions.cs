@@ -56,6 +56,7 @@ public static class StoreServiceCollectionExtensions
         services.AddScoped<IPassCodeStore, PassCodeStore>();
         services.AddScoped<IMfaSessionStore, MfaSessionStore>();
         services.AddScoped<IAccountTicketStore, AccountTicketStore>();
+        services.AddScoped<IAccountEraser, AccountEraser>();
         services.AddScoped<IRateCounterStore, RateCounterStore>();
         services.AddScoped<KeyRingCheck>();
         services.AddScoped<KeyRingReencryption>();

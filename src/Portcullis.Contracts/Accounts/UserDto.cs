@@ -58,4 +58,42 @@ public sealed class UserDto
 
     [JsonPropertyName("lastLogin")]
     public DateTimeOffset? LastLogin { get; set; }
+
+    [JsonPropertyName("name")]
+    public string? Name { get; set; }
+
+    [JsonPropertyName("photo")]
+    public string? Photo { get; set; }
+
+    [JsonPropertyName("externalId")]
+    public string? ExternalId { get; set; }
+
+    /// <summary><c>yyyy-MM-dd</c>.</summary>
+    [JsonPropertyName("birthdate")]
+    public string? Birthdate { get; set; }
+
+    [JsonPropertyName("country")]
+    public string? Country { get; set; }
+
+    [JsonPropertyName("province")]
+    public string? Province { get; set; }
+
+    [JsonPropertyName("city")]
+    public string? City { get; set; }
+
+    [JsonPropertyName("address")]
+    public string? Address { get; set; }
+
+    [JsonPropertyName("streetAddress")]
+    public string? StreetAddress { get; set; }
+
+    [JsonPropertyName("postalCode")]
+    public string? PostalCode { get; set; }
+
+    [JsonPropertyName("company")]
+    public string? Company { get; set; }
+
+    /// <summary>0 no password, 1 weak, 2 medium, 3 strong (docs/account-self-service.md).</summary>
+    [JsonPropertyName("passwordSecurityLevel")]
+    public int PasswordSecurityLevel { get; set; }
 }

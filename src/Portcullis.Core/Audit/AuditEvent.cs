@@ -52,6 +52,10 @@ public static class AuditTypes
     public const string PasswordReset = "password.reset";
     public const string EmailChanged = "account.email.changed";
     public const string PhoneChanged = "account.phone.changed";
+    public const string ProfileUpdated = "account.profile.updated";
+
+    /// <summary>The one row an account deletion leaves: the user id, the application, no personal data.</summary>
+    public const string AccountDeleted = "account.deleted";
 }
 
 public interface IAuditLog

@@ -85,4 +85,7 @@ public enum ErrorKind
 
     /// <summary>The new email or phone (detail) is the one the account has (GenAuth apiCode 2230).</summary>
     SameContact,
+
+    /// <summary>update-profile's new username belongs to another account of the pool (whose is not said).</summary>
+    UsernameTaken,
 }

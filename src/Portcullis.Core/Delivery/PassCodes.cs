@@ -74,11 +74,14 @@ public sealed class PassCodeService(
     /// </summary>
     public async Task<Error?> VerifyAsync(string poolId, string channel, string recipient, string? code, CancellationToken ct, bool spend = true)
     {
-        var subject = "to:" + Ids.HashToken(recipient);
+        var subject = CounterSubjectOf(recipient);
         var checkedCode = await CheckAsync(poolId, channel, recipient, code, ct, spend);
         var outcome = await guard.CheckAnswerAsync(subject, null, Scope, checkedCode, static (_, _) => ValueTask.CompletedTask, ct);
         return outcome.Error;
     }
+
+    /// <summary>The key of a recipient's lockout counter: hashed, so it fits the counter's 64 characters for any address.</summary>
+    public static string CounterSubjectOf(string recipient) => "to:" + Ids.HashToken(recipient);
 
     /// <summary>
     /// Checks <paramref name="code"/> against the latest code for (pool, channel, recipient), before the transaction: no live code

@@ -46,6 +46,7 @@ public sealed class AccountService(IUserStore users, PasswordHasher hasher, Pass
             GivenName = Trim(request.GivenName, 100),
             FamilyName = Trim(request.FamilyName, 100),
             PasswordHash = await hasher.HashAsync(request.Password, ct),
+            PasswordSecurityLevel = PasswordStrength.Estimate(request.Password),
             CreatedAt = now,
             UpdatedAt = now,
         };
@@ -101,16 +102,26 @@ public sealed class AccountService(IUserStore users, PasswordHasher hasher, Pass
                 return new Error(ErrorKind.InvalidArgument, "oldPassword");
             }
 
-            var checkedPassword = await CheckPasswordAsync(user.PoolId, appId, user.Email ?? user.Username ?? user.Phone ?? user.Id,
-                () => Task.FromResult<User?>(user), oldPassword, ErrorKind.WrongPassword, ct);
-            if (!checkedPassword.Succeeded)
+            if (await CheckCurrentPasswordAsync(user, oldPassword, appId, ct) is { } wrong)
             {
-                return checkedPassword.Error;
+                return wrong;
             }
         }
 
         await StorePasswordAsync(user, newPassword, appId, AuditTypes.PasswordChanged, first ? "first password set" : "changed", ct);
         return null;
+    }
+
+    /// <summary>
+    /// Checks a signed-in user's own password, as update-password checks the current one: like a sign-in, against the lockout
+    /// counter of sign-ins by the user's email (else username, else phone). Null when it is theirs; else
+    /// <see cref="ErrorKind.WrongPassword"/> (also for a user without a password) or <see cref="ErrorKind.PasswordLocked"/>.
+    /// </summary>
+    public async Task<Error?> CheckCurrentPasswordAsync(User user, string password, string appId, CancellationToken ct)
+    {
+        var checkedPassword = await CheckPasswordAsync(user.PoolId, appId, user.Email ?? user.Username ?? user.Phone ?? user.Id,
+            () => Task.FromResult<User?>(user), password, ErrorKind.WrongPassword, ct);
+        return checkedPassword.Error;
     }
 
     /// <summary>
@@ -144,6 +155,7 @@ public sealed class AccountService(IUserStore users, PasswordHasher hasher, Pass
             PhoneVerified = phone is not null,
             Nickname = Trim(nickname, 100),
             PasswordHash = password is null ? null : await hasher.HashAsync(password, ct),
+            PasswordSecurityLevel = PasswordStrength.Estimate(password),
             CreatedAt = now,
             UpdatedAt = now,
         };
@@ -292,7 +304,7 @@ public sealed class AccountService(IUserStore users, PasswordHasher hasher, Pass
     {
         var hash = await hasher.HashAsync(newPassword, ct);
         var now = clock.GetUtcNow();
-        await users.SetPasswordAsync(user.Id, hash, now, CancellationToken.None);
+        await users.SetPasswordAsync(user.Id, hash, PasswordStrength.Estimate(newPassword), now, CancellationToken.None);
         await audit.WriteAsync(new AuditEvent { At = now, Type = auditType, UserId = user.Id, AppId = appId, Outcome = outcome }, CancellationToken.None);
         logger.LogInformation("User {UserId}: password {Outcome}", user.Id, outcome);
     }

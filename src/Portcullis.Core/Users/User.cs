@@ -28,6 +28,39 @@ public sealed class User
 
     public string Gender { get; set; } = "U";
 
+    // The profile fields of GenAuth's UserDto that update-profile sets (ProfileService holds their rules).
+
+    public string? Name { get; set; }
+
+    /// <summary>An https URL of the user's picture (Portcullis never fetches it).</summary>
+    public string? Photo { get; set; }
+
+    /// <summary>The user's id in another system, as the application chose it; not unique.</summary>
+    public string? ExternalId { get; set; }
+
+    /// <summary>The date of birth as <c>yyyy-MM-dd</c>.</summary>
+    public string? Birthdate { get; set; }
+
+    public string? Country { get; set; }
+
+    public string? Province { get; set; }
+
+    public string? City { get; set; }
+
+    public string? Address { get; set; }
+
+    public string? StreetAddress { get; set; }
+
+    public string? PostalCode { get; set; }
+
+    public string? Company { get; set; }
+
+    /// <summary>
+    /// How strong the password was judged when it was set (<see cref="Passwords.PasswordStrength"/>): 0 without a password,
+    /// 1 weak, 2 medium, 3 strong. The password itself is never kept, so the level is computed then and stored.
+    /// </summary>
+    public int PasswordSecurityLevel { get; set; }
+
     /// <summary>PHC-format password hash (<see cref="Passwords.PasswordHasher"/>), or null for passwordless users.</summary>
     public string? PasswordHash { get; set; }
 
@@ -68,8 +101,14 @@ public interface IUserStore
     /// <summary>Records a successful sign-in (and an upgraded password hash when given) in one atomic update.</summary>
     Task RecordSignInAsync(string userId, DateTimeOffset at, string? rehashedPassword, CancellationToken ct);
 
-    /// <summary>Replaces the user's password hash.</summary>
-    Task SetPasswordAsync(string userId, string passwordHash, DateTimeOffset at, CancellationToken ct);
+    /// <summary>Replaces the user's password hash, with the strength the new password was judged (<see cref="Passwords.PasswordStrength"/>).</summary>
+    Task SetPasswordAsync(string userId, string passwordHash, int passwordSecurityLevel, DateTimeOffset at, CancellationToken ct);
+
+    /// <summary>
+    /// Writes the profile fields of <paramref name="user"/> (<see cref="ProfileService"/>: names, photo, address, username…,
+    /// never the email, phone or password) and its UpdatedAt; false, and nothing written, when the username is taken in the pool.
+    /// </summary>
+    Task<bool> TryUpdateProfileAsync(User user, CancellationToken ct);
 
     Task<IReadOnlyList<User>> ListAsync(string poolId, int skip, int take, CancellationToken ct);
 

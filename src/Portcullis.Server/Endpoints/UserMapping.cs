@@ -23,5 +23,17 @@ internal static class UserMapping
         Gender = user.Gender,
         LoginsCount = user.LoginsCount,
         LastLogin = user.LastLogin,
+        Name = user.Name,
+        Photo = user.Photo,
+        ExternalId = user.ExternalId,
+        Birthdate = user.Birthdate,
+        Country = user.Country,
+        Province = user.Province,
+        City = user.City,
+        Address = user.Address,
+        StreetAddress = user.StreetAddress,
+        PostalCode = user.PostalCode,
+        Company = user.Company,
+        PasswordSecurityLevel = ProfileService.PasswordLevelOf(user),
     };
 }

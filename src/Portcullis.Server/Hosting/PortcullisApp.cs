@@ -40,6 +40,8 @@ public static class PortcullisApp
         app.MapAccountPasswordEndpoints();
         app.MapPasswordResetEndpoints();
         app.MapAccountContactEndpoints();
+        app.MapAccountProfileEndpoints();
+        app.MapAccountDeletionEndpoints();
         app.MapOidcEndpoints();
         app.MapMfaEndpoints();
         app.MapMfaSignInEndpoints();

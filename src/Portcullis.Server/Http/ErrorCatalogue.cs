@@ -60,6 +60,7 @@ public static class ErrorCatalogue
         ErrorKind.EmailTaken => new(409, ApiCodes.UserAlreadyExists, "This email is already used by another account", "该邮箱已被其他账号使用"),
         ErrorKind.PhoneTaken => new(409, ApiCodes.PhoneTaken, "This phone number is already used by another account", "该手机号已被其他账号绑定"),
         ErrorKind.SameContact => new(400, ApiCodes.SameContact, "The new {0} is the one already bound", "新{0}与当前绑定的相同"),
+        ErrorKind.UsernameTaken => new(409, ApiCodes.UserAlreadyExists, "This username is already used by another account", "该用户名已被其他账号使用"),
     };
 
     public static readonly CatalogueEntry MalformedJson = new(400, ApiCodes.MalformedRequest, "The request body is not valid JSON of the expected shape", "请求体不是合法的 JSON 或字段类型错误");

@@ -67,6 +67,17 @@ internal sealed class UserConfiguration : IEntityTypeConfiguration<User>
         b.Property(u => u.GivenName).HasMaxLength(100);
         b.Property(u => u.FamilyName).HasMaxLength(100);
         b.Property(u => u.Gender).HasMaxLength(8);
+        b.Property(u => u.Name).HasMaxLength(ProfileService.MaxNameLength);
+        b.Property(u => u.Photo).HasMaxLength(ProfileService.MaxPhotoLength);
+        b.Property(u => u.ExternalId).HasMaxLength(ProfileService.MaxExternalIdLength);
+        b.Property(u => u.Birthdate).HasMaxLength(10);
+        b.Property(u => u.Country).HasMaxLength(ProfileService.MaxNameLength);
+        b.Property(u => u.Province).HasMaxLength(ProfileService.MaxNameLength);
+        b.Property(u => u.City).HasMaxLength(ProfileService.MaxNameLength);
+        b.Property(u => u.Address).HasMaxLength(ProfileService.MaxAddressLength);
+        b.Property(u => u.StreetAddress).HasMaxLength(ProfileService.MaxAddressLength);
+        b.Property(u => u.PostalCode).HasMaxLength(ProfileService.MaxPostalCodeLength);
+        b.Property(u => u.Company).HasMaxLength(ProfileService.MaxNameLength);
         b.Property(u => u.PasswordHash).HasMaxLength(200);
         b.Property(u => u.Status).HasConversion<string>().HasMaxLength(16);
 

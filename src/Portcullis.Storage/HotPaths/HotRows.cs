@@ -15,7 +15,9 @@ internal abstract class HotRows
     public const string UserColumns =
         """
         "Id", "PoolId", "Email", "EmailVerified", "Username", "Phone", "PhoneCountryCode", "PhoneVerified", "Nickname", "GivenName",
-        "FamilyName", "Gender", "PasswordHash", "Status", "LoginsCount", "LastLogin", "CreatedAt", "UpdatedAt"
+        "FamilyName", "Gender", "PasswordHash", "Status", "LoginsCount", "LastLogin", "CreatedAt", "UpdatedAt", "Name", "Photo",
+        "ExternalId", "Birthdate", "Country", "Province", "City", "Address", "StreetAddress", "PostalCode", "Company",
+        "PasswordSecurityLevel"
         """;
 
     public const string FactorColumns =
@@ -55,6 +57,18 @@ internal abstract class HotRows
         LastLogin = Instant(r, 15),
         CreatedAt = Instant(r, 16)!.Value,
         UpdatedAt = Instant(r, 17)!.Value,
+        Name = Text(r, 18),
+        Photo = Text(r, 19),
+        ExternalId = Text(r, 20),
+        Birthdate = Text(r, 21),
+        Country = Text(r, 22),
+        Province = Text(r, 23),
+        City = Text(r, 24),
+        Address = Text(r, 25),
+        StreetAddress = Text(r, 26),
+        PostalCode = Text(r, 27),
+        Company = Text(r, 28),
+        PasswordSecurityLevel = r.GetInt32(29),
     };
 
     public Factor Factor(DbDataReader r) => new()

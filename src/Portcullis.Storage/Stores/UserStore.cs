@@ -30,9 +30,42 @@ internal sealed class UserStore(IHotStatements hot, LazyDbContext db) : IUserSto
         ? hot.ExecuteAsync(HotSql.RecordSignIn, [userId, at], ct)
         : hot.ExecuteAsync(HotSql.RecordSignInWithRehash, [userId, at, rehashedPassword], ct);
 
-    public async Task SetPasswordAsync(string userId, string passwordHash, DateTimeOffset at, CancellationToken ct) =>
+    public async Task SetPasswordAsync(string userId, string passwordHash, int passwordSecurityLevel, DateTimeOffset at, CancellationToken ct) =>
         await db.Value.Users.Where(u => u.Id == userId)
-            .ExecuteUpdateAsync(s => s.SetProperty(u => u.PasswordHash, passwordHash).SetProperty(u => u.UpdatedAt, at), ct);
+            .ExecuteUpdateAsync(s => s.SetProperty(u => u.PasswordHash, passwordHash)
+                .SetProperty(u => u.PasswordSecurityLevel, passwordSecurityLevel).SetProperty(u => u.UpdatedAt, at), ct);
+
+    /// <summary>One UPDATE of the profile columns; the (pool, username) unique index decides a taken username.</summary>
+    public async Task<bool> TryUpdateProfileAsync(User user, CancellationToken ct)
+    {
+        var context = db.Value;
+        try
+        {
+            await context.Users.Where(u => u.Id == user.Id).ExecuteUpdateAsync(s => s
+                .SetProperty(u => u.Name, user.Name)
+                .SetProperty(u => u.Nickname, user.Nickname)
+                .SetProperty(u => u.GivenName, user.GivenName)
+                .SetProperty(u => u.FamilyName, user.FamilyName)
+                .SetProperty(u => u.Photo, user.Photo)
+                .SetProperty(u => u.ExternalId, user.ExternalId)
+                .SetProperty(u => u.Birthdate, user.Birthdate)
+                .SetProperty(u => u.Country, user.Country)
+                .SetProperty(u => u.Province, user.Province)
+                .SetProperty(u => u.City, user.City)
+                .SetProperty(u => u.Address, user.Address)
+                .SetProperty(u => u.StreetAddress, user.StreetAddress)
+                .SetProperty(u => u.PostalCode, user.PostalCode)
+                .SetProperty(u => u.Company, user.Company)
+                .SetProperty(u => u.Gender, user.Gender)
+                .SetProperty(u => u.Username, user.Username)
+                .SetProperty(u => u.UpdatedAt, user.UpdatedAt), ct);
+            return true;
+        }
+        catch (Exception ex) when ((ex as DbException ?? ex.InnerException as DbException) is { } refusal && context.Provider.IsUniqueViolation(refusal))
+        {
+            return false;
+        }
+    }
 
     public async Task<IReadOnlyList<User>> ListAsync(string poolId, int skip, int take, CancellationToken ct) =>
         await db.Value.Users.AsNoTracking().Where(u => u.PoolId == poolId).OrderBy(u => u.CreatedAt).ThenBy(u => u.Id)

@@ -81,14 +81,24 @@ public sealed class InMemoryUserStore : IUserStore
         }
     }
 
-    public Task SetPasswordAsync(string userId, string passwordHash, DateTimeOffset at, CancellationToken ct)
+    public Task SetPasswordAsync(string userId, string passwordHash, int passwordSecurityLevel, DateTimeOffset at, CancellationToken ct)
     {
         lock (_lock)
         {
             var user = _users.Single(u => u.Id == userId);
             user.PasswordHash = passwordHash;
+            user.PasswordSecurityLevel = passwordSecurityLevel;
             user.UpdatedAt = at;
             return Task.CompletedTask;
+        }
+    }
+
+    /// <summary>The store keeps the caller's object itself, so its fields are already written: only the username is checked.</summary>
+    public Task<bool> TryUpdateProfileAsync(User user, CancellationToken ct)
+    {
+        lock (_lock)
+        {
+            return Task.FromResult(user.Username is null || !_users.Any(u => u.PoolId == user.PoolId && u.Id != user.Id && u.Username == user.Username));
         }
     }
 

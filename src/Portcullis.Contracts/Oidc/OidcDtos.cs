@@ -155,6 +155,37 @@ public sealed class UserInfoResponse
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? Nickname { get; set; }
 
+    [JsonPropertyName("name")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Name { get; set; }
+
+    [JsonPropertyName("given_name")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? GivenName { get; set; }
+
+    [JsonPropertyName("family_name")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? FamilyName { get; set; }
+
+    [JsonPropertyName("picture")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Picture { get; set; }
+
+    /// <summary><c>female</c> or <c>male</c>.</summary>
+    [JsonPropertyName("gender")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Gender { get; set; }
+
+    /// <summary><c>yyyy-MM-dd</c>.</summary>
+    [JsonPropertyName("birthdate")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Birthdate { get; set; }
+
+    /// <summary>OIDC's address claim (<c>formatted</c>, <c>street_address</c>, <c>locality</c>, <c>region</c>, <c>postal_code</c>, <c>country</c>).</summary>
+    [JsonPropertyName("address")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public Dictionary<string, string>? Address { get; set; }
+
     [JsonPropertyName("updated_at")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public long? UpdatedAt { get; set; }

@@ -53,7 +53,7 @@ public static class OidcEndpoints
             JwksUri = iss + "/.well-known/jwks.json",
             IntrospectionEndpoint = iss + "/token/introspection",
             RevocationEndpoint = iss + "/token/revocation",
-            ScopesSupported = ["openid", "profile", "email", "phone", "offline_access"],
+            ScopesSupported = ["openid", "profile", "email", "phone", "address", "offline_access"],
             // No authorization endpoint is served, so no response type is.
             ResponseTypesSupported = [],
             GrantTypesSupported = [.. GrantTypes.All],
@@ -63,7 +63,8 @@ public static class OidcEndpoints
             IntrospectionEndpointAuthMethodsSupported = [.. authMethods],
             RevocationEndpointAuthMethodsSupported = [.. authMethods],
             ClaimsSupported = ["sub", "iss", "aud", "exp", "iat", "auth_time", "amr", "nonce", "email", "email_verified",
-                "phone_number", "phone_number_verified", "preferred_username", "nickname", "name", "given_name", "family_name", "updated_at"],
+                "phone_number", "phone_number_verified", "preferred_username", "nickname", "name", "given_name", "family_name", "picture",
+                "gender", "birthdate", "address", "updated_at"],
         }, PortcullisJsonContext.Default.OpenIdConfiguration);
     }
 
@@ -157,7 +158,7 @@ public static class OidcEndpoints
     }
 
     private static async Task<IResult> IntrospectAsync(HttpContext context, AppResolver resolver, ClientAuthenticator clients,
-        TokenService tokens, IssuerResolver issuer)
+        TokenService tokens, IssuerResolver issuer, SignedInUsers signedIn)
     {
         var (token, app, failure) = await AuthenticateTokenRequestAsync(context, resolver, clients);
         if (token is null)
@@ -167,7 +168,9 @@ public static class OidcEndpoints
 
         var answer = new IntrospectionResponse { Active = false };
         var access = await tokens.ValidateAccessTokenAsync(issuer.Issuer(context), token, context.RequestAborted);
-        if (access.Succeeded && access.Value.AppId == app!.Id)
+        // A user's token is active only while its account is (deleted and suspended accounts' tokens are refused everywhere).
+        if (access.Succeeded && access.Value.AppId == app!.Id
+            && (access.Value.IsClientToken || await signedIn.FindAsync(access.Value, context.RequestAborted) is not null))
         {
             var info = access.Value;
             answer = new IntrospectionResponse
@@ -276,7 +279,18 @@ public static class OidcEndpoints
         {
             info.Nickname = user.Nickname;
             info.PreferredUsername = user.Username;
+            info.Name = ProfileClaims.Name(user);
+            info.GivenName = user.GivenName;
+            info.FamilyName = user.FamilyName;
+            info.Picture = user.Photo;
+            info.Gender = ProfileClaims.Gender(user);
+            info.Birthdate = user.Birthdate;
             info.UpdatedAt = user.UpdatedAt.ToUnixTimeSeconds();
+        }
+
+        if (scopes.Contains("address"))
+        {
+            info.Address = ProfileClaims.Address(user);
         }
 
         if (scopes.Contains("email") && user.Email is not null)

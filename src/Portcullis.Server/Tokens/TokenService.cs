@@ -248,8 +248,16 @@ public sealed class TokenService(SigningKeyRing keys, ITokenStore store, TimePro
             Add(claims, "preferred_username", user.Username);
             Add(claims, "given_name", user.GivenName);
             Add(claims, "family_name", user.FamilyName);
-            Add(claims, "name", user.Nickname ?? user.Username);
+            Add(claims, "name", ProfileClaims.Name(user));
+            Add(claims, "picture", user.Photo);
+            Add(claims, "gender", ProfileClaims.Gender(user));
+            Add(claims, "birthdate", user.Birthdate);
             claims["updated_at"] = user.UpdatedAt.ToUnixTimeSeconds();
+        }
+
+        if (scopes.Contains("address") && ProfileClaims.Address(user) is { } address)
+        {
+            claims["address"] = address.ToDictionary(m => m.Key, m => (object)m.Value, StringComparer.Ordinal);
         }
 
         if (scopes.Contains("email") && user.Email is not null)

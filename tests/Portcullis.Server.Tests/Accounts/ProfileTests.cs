@@ -55,6 +55,26 @@ public static class ProfileScenarios
         AssertOk(await client.SignInByUsernamePasswordAsync(username, Password, ct: Ct));
     }
 
+    /// <summary>The (pool, username) unique index refuses another account's username (in any case): 409/2026, nothing written.</summary>
+    public static async Task AUsernameAnotherAccountHasIsRefusedAsync(TestServer server)
+    {
+        using var other = server.Client();
+        var taken = "taken-" + Guid.NewGuid().ToString("N")[..12];
+        AssertOk(await other.SignUpByUsernamePasswordAsync(taken, Password, ct: Ct));
+        using var client = server.Client();
+        var (email, _) = await SignUpAsync(client);
+        await SignInAsync(client, email);
+        var mine = "mine-" + Guid.NewGuid().ToString("N")[..12];
+        AssertOk(await client.UpdateProfileAsync(new UpdateUserProfileDto { Username = mine }, Ct));
+
+        AssertError(await client.UpdateProfileAsync(new UpdateUserProfileDto { Username = taken.ToUpperInvariant(), Nickname = "Ada" }, Ct), 409, ApiCodes.UserAlreadyExists);
+
+        var profile = (await client.GetProfileAsync(Ct)).Data!;
+        Assert.Equal(mine, profile.Username);
+        Assert.Null(profile.Nickname);
+        AssertOk(await client.UpdateProfileAsync(new UpdateUserProfileDto { Nickname = "Ada" }, Ct));
+    }
+
     public static void AssertEveryField(UserDto profile, string username)
     {
         var expected = EveryField(username);
@@ -197,21 +217,7 @@ public sealed class ProfileTests(ProfileTests.Server server) : IClassFixture<Pro
     }
 
     [Fact]
-    public async Task AUsernameAnotherAccountHas_Is409_2026_AndTheOldOneStays()
-    {
-        using var other = server.Client();
-        var taken = "taken-" + Guid.NewGuid().ToString("N")[..12];
-        AssertOk(await other.SignUpByUsernamePasswordAsync(taken, Password, ct: Ct));
-        using var client = await SignedInAsync();
-        var mine = "mine-" + Guid.NewGuid().ToString("N")[..12];
-        AssertOk(await client.UpdateProfileAsync(new UpdateUserProfileDto { Username = mine }, Ct));
-
-        AssertError(await client.UpdateProfileAsync(new UpdateUserProfileDto { Username = taken.ToUpperInvariant(), Nickname = "Ada" }, Ct), 409, ApiCodes.UserAlreadyExists);
-
-        var profile = (await client.GetProfileAsync(Ct)).Data!;
-        Assert.Equal(mine, profile.Username);
-        Assert.Null(profile.Nickname);
-    }
+    public Task AUsernameAnotherAccountHas_Is409_2026_AndTheOldOneStays() => ProfileScenarios.AUsernameAnotherAccountHasIsRefusedAsync(server);
 
     [Fact]
     public async Task TheUsernameOfAUsernameOnlyAccount_CannotBeCleared()

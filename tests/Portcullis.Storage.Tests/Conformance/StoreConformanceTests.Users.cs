@@ -21,10 +21,83 @@ public abstract partial class StoreConformanceTests
         user.Status = UserStatus.Suspended;
         user.LoginsCount = 3;
         user.LastLogin = Start.AddHours(-1);
+        SetEveryProfileField(user, "ada-profile");
+        user.PasswordSecurityLevel = 3;
 
         Assert.True(await Users(s => s.TryCreateAsync(user, Ct)));
 
         Assert.Equivalent(user, await Users(s => s.FindByIdAsync(pool.Id, user.Id, Ct)), strict: true);
+    }
+
+    [Fact]
+    public async Task TryUpdateProfile_WritesEveryProfileField_AndLeavesTheRestAsTheyAre()
+    {
+        var pool = await CreatePoolAsync();
+        var user = await CreateUserAsync(pool.Id, "ada@example.com", "ada", "13800000000");
+        var stored = (await Users(s => s.FindByIdAsync(pool.Id, user.Id, Ct)))!;
+        SetEveryProfileField(stored, "countess");
+        stored.UpdatedAt = Start.AddMinutes(5);
+
+        // Not profile fields: the store must not write them.
+        var changed = (await Users(s => s.FindByIdAsync(pool.Id, user.Id, Ct)))!;
+        SetEveryProfileField(changed, "countess");
+        changed.UpdatedAt = stored.UpdatedAt;
+        changed.Email = "other@example.com";
+        changed.PasswordHash = "other";
+        changed.LoginsCount = 99;
+
+        Assert.True(await Users(s => s.TryUpdateProfileAsync(changed, Ct)));
+
+        Assert.Equivalent(stored, await Users(s => s.FindByIdAsync(pool.Id, user.Id, Ct)), strict: true);
+    }
+
+    [Fact]
+    public async Task TryUpdateProfile_WithATakenUsername_ReturnsFalseAndWritesNothing()
+    {
+        var pool = await CreatePoolAsync();
+        await CreateUserAsync(pool.Id, "grace@example.com", "grace");
+        var ada = await CreateUserAsync(pool.Id, "ada@example.com", "ada");
+        var changed = (await Users(s => s.FindByIdAsync(pool.Id, ada.Id, Ct)))!;
+        changed.Username = "grace";
+        changed.Nickname = "Ada";
+
+        Assert.False(await Users(s => s.TryUpdateProfileAsync(changed, Ct)));
+
+        var found = await Users(s => s.FindByIdAsync(pool.Id, ada.Id, Ct));
+        Assert.Equal("ada", found?.Username);
+        Assert.Null(found?.Nickname);
+    }
+
+    [Fact]
+    public async Task SetPassword_WritesTheHashAndItsLevel()
+    {
+        var pool = await CreatePoolAsync();
+        var user = await CreateUserAsync(pool.Id, "ada@example.com");
+
+        await Users(s => s.SetPasswordAsync(user.Id, "new-hash", 2, Start.AddMinutes(1), Ct));
+
+        var found = await Users(s => s.FindByIdAsync(pool.Id, user.Id, Ct));
+        Assert.Equal(("new-hash", 2, Start.AddMinutes(1)), (found?.PasswordHash, found?.PasswordSecurityLevel, found?.UpdatedAt));
+    }
+
+    private static void SetEveryProfileField(User user, string username)
+    {
+        user.Username = username;
+        user.Nickname = "Ada";
+        user.GivenName = "Augusta Ada";
+        user.FamilyName = "King";
+        user.Gender = "F";
+        user.Name = "Ada King";
+        user.Photo = "https://example.com/ada.png";
+        user.ExternalId = "crm-1815";
+        user.Birthdate = "1915-12-10";
+        user.Country = "GB";
+        user.Province = "Middlesex";
+        user.City = "London";
+        user.Address = "12 St James's Square, London";
+        user.StreetAddress = "12 St James's Square";
+        user.PostalCode = "SW1Y 4JH";
+        user.Company = "Analytical Engines Ltd";
     }
 
     [Fact]

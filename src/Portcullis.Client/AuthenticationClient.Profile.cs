@@ -24,7 +24,7 @@ public sealed partial class AuthenticationClient
             PortcullisJsonContext.Default.ApiResponseVerifyDeleteAccountRequestDataDto, ct);
 
     /// <summary>Deletes the signed-in user's account (GenAuth SDKs' <c>deleteAccount</c>); every token of the user stops working.</summary>
-    public Task<ApiResponse<DeleteAccountDataDto>> DeleteAccountAsync(string deleteAccountToken, CancellationToken ct = default) =>
+    public Task<ApiResponse<SuccessDataDto>> DeleteAccountAsync(string deleteAccountToken, CancellationToken ct = default) =>
         PostAsync("api/v3/delete-account", new DeleteAccountDto { DeleteAccountToken = deleteAccountToken }, PortcullisJsonContext.Default.DeleteAccountDto,
-            PortcullisJsonContext.Default.ApiResponseDeleteAccountDataDto, ct);
+            PortcullisJsonContext.Default.ApiResponseSuccessDataDto, ct);
 }

@@ -27,7 +27,6 @@ namespace Portcullis.Contracts;
 [JsonSerializable(typeof(VerifyDeleteAccountRequestDto))]
 [JsonSerializable(typeof(ApiResponse<VerifyDeleteAccountRequestDataDto>))]
 [JsonSerializable(typeof(DeleteAccountDto))]
-[JsonSerializable(typeof(ApiResponse<DeleteAccountDataDto>))]
 [JsonSerializable(typeof(SignInDto))]
 [JsonSerializable(typeof(BindEmailDto))]
 [JsonSerializable(typeof(UnbindEmailDto))]

@@ -56,7 +56,7 @@ public sealed partial class OpenApiDocumentTests(OpenApiDocumentTests.Server ser
         ["POST /api/v3/update-profile"] = ("ApiResponseOfUserDto", SignedInUser),
         ["GET /api/v3/get-security-info"] = ("ApiResponseOfGetSecurityInfoDataDto", SignedInUser),
         ["POST /api/v3/verify-delete-account-request"] = ("ApiResponseOfVerifyDeleteAccountRequestDataDto", SignedInUser),
-        ["POST /api/v3/delete-account"] = ("ApiResponseOfDeleteAccountDataDto", SignedInUser),
+        ["POST /api/v3/delete-account"] = ("ApiResponseOfSuccessDataDto", SignedInUser),
         ["POST /api/v3/send-sms"] = ("ApiResponse", App),
         ["POST /api/v3/send-email"] = ("ApiResponse", App),
         ["POST /api/v3/send-enroll-factor-request"] = ("ApiResponseOfSendEnrollFactorRequestDataDto", SignedInUser),

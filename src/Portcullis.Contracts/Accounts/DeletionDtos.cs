@@ -58,9 +58,3 @@ public sealed class DeleteAccountDto
 {
     [JsonPropertyName("deleteAccountToken")] public string? DeleteAccountToken { get; set; }
 }
-
-/// <summary>delete-account's answer <c>{success: true}</c> (GenAuth's <c>IsSuccessRespDto</c> data).</summary>
-public sealed class DeleteAccountDataDto
-{
-    [JsonPropertyName("success")] public bool Success { get; set; }
-}

@@ -18,7 +18,7 @@ public static class AccountDeletionEndpoints
             .Produces<ApiResponse<VerifyDeleteAccountRequestDataDto>>();
         group.MapPost("/delete-account", DeleteAsync)
             .WithSummary("Delete the signed-in user's account with the deleteAccountToken: the user, their factors, sessions and codes go; every token of theirs stops working.")
-            .Produces<ApiResponse<DeleteAccountDataDto>>();
+            .Produces<ApiResponse<SuccessDataDto>>();
         return routes;
     }
 
@@ -41,7 +41,7 @@ public static class AccountDeletionEndpoints
         var caller = context.MfaCaller();
         return await deletion.DeleteAsync(caller.User, caller.App.Id, dto.DeleteAccountToken, context.RequestAborted) is { } refused
             ? Envelope.Fail(context, refused)
-            : Envelope.Ok(context, new DeleteAccountDataDto { Success = true });
+            : Envelope.Ok(context, new SuccessDataDto { Success = true });
     }
 
     /// <summary>The payload <c>verifyMethod</c> names, with the fields it needs; a missing one is named in the refusal.</summary>

@@ -13,11 +13,11 @@ public sealed class SecurityInfoTests(SecurityInfoTests.Server server) : IClassF
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Theory]
-    [InlineData("abcdefgh", 1)]
+    [InlineData("qzvkwmtr", 1)]
     [InlineData("aaaaaaaaaaaaaaaaaaaa", 1)]
-    [InlineData("abcdefghijkl", 2)]
-    [InlineData("Abcdefg1", 2)]
-    [InlineData("Abcdefgh12!x", 3)]
+    [InlineData("qzvkwmtrxjpl", 2)]
+    [InlineData("Qzvkwmt7", 2)]
+    [InlineData("Qzvkwmtr12!x", 3)]
     [InlineData("correct horse battery", 3)]
     public async Task APasswordUser_HasTheLevelOfTheirPassword_AndThePasswordPointsOnly(string password, int level)
     {
@@ -44,7 +44,7 @@ public sealed class SecurityInfoTests(SecurityInfoTests.Server server) : IClassF
         var (email, _) = await SignUpAsync(client);
         await SignInAsync(client, email);
 
-        AssertOk(await client.UpdatePasswordAsync(new UpdatePasswordDto { OldPassword = Password, NewPassword = "abcdefgh" }, Ct));
+        AssertOk(await client.UpdatePasswordAsync(new UpdatePasswordDto { OldPassword = Password, NewPassword = "qzvkwmtr" }, Ct));
 
         Assert.Equal(1, (await client.GetSecurityLevelAsync(Ct)).Data!.PasswordSecurityLevel);
     }

@@ -55,7 +55,7 @@ public static class AccountDeletionEndpoints
             : Result<DeletionProof>.Fail(ErrorKind.InvalidArgument, "phonePassCodePayload.phoneNumber and phonePassCodePayload.passCode"),
         "PASSWORD" when dto.PasswordPayload is not { Password: { Length: > 0 } } =>
             Result<DeletionProof>.Fail(ErrorKind.InvalidArgument, "passwordPayload.password"),
-        "PASSWORD" => AccountPasswordEndpoints.PlainPasswordsOnly(dto.PasswordPayload.PasswordEncryptType) is { } encrypted
+        "PASSWORD" => PlainPasswords.Refusal(dto.PasswordPayload.PasswordEncryptType) is { } encrypted
             ? encrypted
             : Result<DeletionProof>.Ok(new DeletionProof(DeletionProofMethod.Password, dto.PasswordPayload.Password)),
         _ => Result<DeletionProof>.Fail(ErrorKind.InvalidArgument, "verifyMethod (EMAIL_PASSCODE, PHONE_PASSCODE or PASSWORD)"),

@@ -7,7 +7,7 @@ namespace Portcullis.Storage.Stores;
 /// <summary>
 /// Deletes an account and what is keyed to it, in one transaction: when it commits nothing of the user is left but their audit
 /// rows (without client addresses) and the <c>account.deleted</c> row. A table that gains a user id, an email or a phone
-/// column must be added here; AccountDeletionTests scan every table for the deleted user's identifiers to catch one that is not.
+/// column must be added here; AccountDeletionScenarios scan every table for the deleted user's identifiers to catch one that is not.
 /// </summary>
 internal sealed class AccountEraser(PortcullisDbContext db) : IAccountEraser
 {

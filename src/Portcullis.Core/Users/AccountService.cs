@@ -85,9 +85,11 @@ public sealed class AccountService(IUserStore users, PasswordHasher hasher, Pass
     /// Sets a signed-in user's password. A user who has one must give it: it is checked like a sign-in, against the lockout
     /// counter of sign-ins by the user's email (else username, else phone), so a stolen access token guesses no faster than a
     /// sign-in form. A user
-    /// who signed up with a code sets a first password. The new password meets <see cref="PasswordPolicy"/>.
+    /// who signed up with a code sets a first password. The new password meets <see cref="PasswordPolicy"/>. Every access
+    /// token of the user issued before the change is refused from then on, but the caller's (<paramref name="callerTokenJti"/>).
     /// </summary>
-    public async Task<Error?> ChangePasswordAsync(User user, string? oldPassword, string newPassword, string appId, CancellationToken ct)
+    public async Task<Error?> ChangePasswordAsync(User user, string? oldPassword, string newPassword, string appId, string callerTokenJti,
+        CancellationToken ct)
     {
         if (PasswordPolicy.Check(newPassword, user.Email, user.Username, user.Phone) is { } weak)
         {
@@ -108,7 +110,7 @@ public sealed class AccountService(IUserStore users, PasswordHasher hasher, Pass
             }
         }
 
-        await StorePasswordAsync(user, newPassword, appId, AuditTypes.PasswordChanged, first ? "first password set" : "changed", ct);
+        await StorePasswordAsync(user, newPassword, appId, callerTokenJti, AuditTypes.PasswordChanged, first ? "first password set" : "changed", ct);
         return null;
     }
 
@@ -285,11 +287,12 @@ public sealed class AccountService(IUserStore users, PasswordHasher hasher, Pass
     /// <summary>
     /// Sets a password the caller proved the right to set without the current one (a reset), after
     /// <see cref="PasswordPolicy"/> was checked. The lockout counters of the account's identifiers start again: whoever
-    /// guessed at the old password gains nothing on the new one, and the owner is not kept out by them.
+    /// guessed at the old password gains nothing on the new one, and the owner is not kept out by them. Every access token of
+    /// the user issued before is refused, but <paramref name="callerTokenJti"/> (a signed-in reset's own).
     /// </summary>
-    public async Task ResetPasswordAsync(User user, string newPassword, string? appId, CancellationToken ct)
+    public async Task ResetPasswordAsync(User user, string newPassword, string? appId, string? callerTokenJti, CancellationToken ct)
     {
-        await StorePasswordAsync(user, newPassword, appId, AuditTypes.PasswordReset, "reset with a code", ct);
+        await StorePasswordAsync(user, newPassword, appId, callerTokenJti, AuditTypes.PasswordReset, "reset with a code", ct);
         foreach (var identifier in new[] { user.Email, user.Username, user.Phone })
         {
             if (identifier is not null)
@@ -300,11 +303,12 @@ public sealed class AccountService(IUserStore users, PasswordHasher hasher, Pass
     }
 
     /// <summary>Hashes and stores a new password and audits it; once started it finishes even if the caller has gone.</summary>
-    private async Task StorePasswordAsync(User user, string newPassword, string? appId, string auditType, string outcome, CancellationToken ct)
+    private async Task StorePasswordAsync(User user, string newPassword, string? appId, string? keptTokenJti, string auditType, string outcome,
+        CancellationToken ct)
     {
         var hash = await hasher.HashAsync(newPassword, ct);
         var now = clock.GetUtcNow();
-        await users.SetPasswordAsync(user.Id, hash, PasswordStrength.Estimate(newPassword), now, CancellationToken.None);
+        await users.SetPasswordAsync(user.Id, hash, PasswordStrength.Estimate(newPassword), now, keptTokenJti, CancellationToken.None);
         await audit.WriteAsync(new AuditEvent { At = now, Type = auditType, UserId = user.Id, AppId = appId, Outcome = outcome }, CancellationToken.None);
         logger.LogInformation("User {UserId}: password {Outcome}", user.Id, outcome);
     }

@@ -4,6 +4,9 @@ using Portcullis.Core.Passwords;
 
 namespace Portcullis.Core.Users;
 
+/// <summary>A signed-in user making a reset: whose token, through which application, with which access token (its <c>jti</c>).</summary>
+public sealed record SignedInCaller(string UserId, string AppId, string TokenJti);
+
 /// <summary>Where a reset code was sent: the code's recipient, and the account field (and phone country code) it names.</summary>
 public sealed record ResetRecipient(string CodeRecipient, UserLookup By, string Value, string? PhoneCountryCode);
 
@@ -36,16 +39,16 @@ public sealed class PasswordReset(PassCodeService passCodes, AccountTickets tick
     }
 
     /// <summary>
-    /// Sets <paramref name="newPassword"/> for the account the reset token names; with <paramref name="signedInUserId"/>, only
-    /// if the token is that user's. A password the policy refuses leaves the token unspent. Returns the user whose password
-    /// was reset.
+    /// Sets <paramref name="newPassword"/> for the account the reset token names; signed in (<paramref name="caller"/>), only if
+    /// the token is that user's, whose session goes on. A password the policy refuses leaves the token unspent. Returns the
+    /// user whose password was reset.
     /// </summary>
-    public async Task<Result<User>> ResetAsync(string? token, string newPassword, string? signedInUserId, string? appId, CancellationToken ct)
+    public async Task<Result<User>> ResetAsync(string? token, string newPassword, SignedInCaller? caller, CancellationToken ct)
     {
         User? user = null;
         var spent = await tickets.SpendAsync(token, AccountTicketPurposes.ResetPassword, poolId: null, async ticket =>
         {
-            user = signedInUserId is null || ticket.UserId == signedInUserId ? await accounts.FindActiveAsync(ticket.PoolId, ticket.UserId, ct) : null;
+            user = caller is null || ticket.UserId == caller.UserId ? await accounts.FindActiveAsync(ticket.PoolId, ticket.UserId, ct) : null;
             return user is null ? new Error(ErrorKind.TicketInvalid) : PasswordPolicy.Check(newPassword, user.Email, user.Username, user.Phone);
         }, ct);
         if (!spent.Succeeded)
@@ -53,7 +56,7 @@ public sealed class PasswordReset(PassCodeService passCodes, AccountTickets tick
             return spent.Error!;
         }
 
-        await accounts.ResetPasswordAsync(user!, newPassword, appId, ct);
+        await accounts.ResetPasswordAsync(user!, newPassword, caller?.AppId, caller?.TokenJti, ct);
         return Result<User>.Ok(user!);
     }
 }

@@ -64,6 +64,18 @@ public sealed class User
     /// <summary>PHC-format password hash (<see cref="Passwords.PasswordHasher"/>), or null for passwordless users.</summary>
     public string? PasswordHash { get; set; }
 
+    /// <summary>
+    /// Access tokens issued before this instant (whole seconds, like <c>iat</c>) are refused, but for <see cref="TokenKeptJti"/>.
+    /// Set when the password changes or is reset, so every session an attacker may hold ends, with a refresh token or without.
+    /// </summary>
+    public DateTimeOffset? TokensNotBefore { get; set; }
+
+    /// <summary>The <c>jti</c> of the access token that changed the password: the caller's own session goes on.</summary>
+    public string? TokenKeptJti { get; set; }
+
+    /// <summary>Whether an access token issued at <paramref name="issuedAt"/> (its <c>iat</c>) with <paramref name="jti"/> still acts for this user.</summary>
+    public bool Accepts(DateTimeOffset issuedAt, string jti) => TokensNotBefore is not { } from || issuedAt >= from || jti == TokenKeptJti;
+
     public UserStatus Status { get; set; } = UserStatus.Activated;
 
     public int LoginsCount { get; set; }
@@ -101,8 +113,12 @@ public interface IUserStore
     /// <summary>Records a successful sign-in (and an upgraded password hash when given) in one atomic update.</summary>
     Task RecordSignInAsync(string userId, DateTimeOffset at, string? rehashedPassword, CancellationToken ct);
 
-    /// <summary>Replaces the user's password hash, with the strength the new password was judged (<see cref="Passwords.PasswordStrength"/>).</summary>
-    Task SetPasswordAsync(string userId, string passwordHash, int passwordSecurityLevel, DateTimeOffset at, CancellationToken ct);
+    /// <summary>
+    /// Replaces the user's password hash, with the strength the new password was judged (<see cref="Passwords.PasswordStrength"/>),
+    /// and refuses from then on every access token issued before <paramref name="at"/> but <paramref name="keptTokenJti"/>
+    /// (<see cref="User.TokensNotBefore"/>).
+    /// </summary>
+    Task SetPasswordAsync(string userId, string passwordHash, int passwordSecurityLevel, DateTimeOffset at, string? keptTokenJti, CancellationToken ct);
 
     /// <summary>
     /// Writes the profile fields of <paramref name="user"/> (<see cref="ProfileService"/>: names, photo, address, username…,

@@ -43,10 +43,12 @@ public static class AccountPasswordEndpoints
             return Envelope.Fail(context, notRecent);
         }
 
+        var jti = context.CallerToken().Jti;
+
         // A reset token stands in for the current password (GenAuth's signed-in reset); it must be this user's.
         var refused = dto.PasswordResetToken is { } resetToken && string.IsNullOrEmpty(dto.OldPassword)
-            ? (await reset.ResetAsync(resetToken, dto.NewPassword, caller.User.Id, caller.App.Id, context.RequestAborted)).Error
-            : await accounts.ChangePasswordAsync(caller.User, dto.OldPassword, dto.NewPassword, caller.App.Id, context.RequestAborted);
+            ? (await reset.ResetAsync(resetToken, dto.NewPassword, new SignedInCaller(caller.User.Id, caller.App.Id, jti), context.RequestAborted)).Error
+            : await accounts.ChangePasswordAsync(caller.User, dto.OldPassword, dto.NewPassword, caller.App.Id, jti, context.RequestAborted);
         if (refused is not null)
         {
             return Envelope.Fail(context, refused);

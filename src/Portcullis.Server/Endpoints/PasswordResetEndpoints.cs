@@ -75,7 +75,7 @@ public static class PasswordResetEndpoints
             return Envelope.Fail(context, encrypted);
         }
 
-        var done = await reset.ResetAsync(dto.PasswordResetToken, dto.Password, signedInUserId: null, appId: null, context.RequestAborted);
+        var done = await reset.ResetAsync(dto.PasswordResetToken, dto.Password, caller: null, context.RequestAborted);
         if (!done.Succeeded)
         {
             return Envelope.Fail(context, done.Error!);

@@ -9,7 +9,8 @@ public sealed record SignedInUser(Application App, User User);
 
 /// <summary>
 /// Turns a validated access token into its account: the token's application and, in that application's pool, the active user.
-/// None for a client's own token (client_credentials), an application or user that no longer exists, or a suspended account.
+/// None for a client's own token (client_credentials), an application or user that no longer exists, a suspended account, or
+/// a token issued before the user's password last changed (<see cref="User.Accepts"/>), the caller's own excepted.
 /// </summary>
 public sealed class SignedInUsers(IApplicationStore apps, AccountService accounts)
 {
@@ -20,6 +21,8 @@ public sealed class SignedInUsers(IApplicationStore apps, AccountService account
             return null;
         }
 
-        return await accounts.FindActiveAsync(app.PoolId, token.Subject, ct) is { } user ? new SignedInUser(app, user) : null;
+        return await accounts.FindActiveAsync(app.PoolId, token.Subject, ct) is { } user && user.Accepts(token.IssuedAt, token.Jti)
+            ? new SignedInUser(app, user)
+            : null;
     }
 }

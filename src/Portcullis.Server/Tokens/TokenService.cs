@@ -214,8 +214,8 @@ public sealed class TokenService(SigningKeyRing keys, ITokenStore store, TimePro
 
     /// <summary>
     /// Ends the user's other sessions that hold a refresh token: each refresh-token family but the one <paramref name="current"/>
-    /// came with, and the access tokens issued with them (as <see cref="RevokeRefreshFamilyAsync"/>). An access token issued
-    /// without a refresh token is recorded nowhere and lives until it expires. Returns how many families ended.
+    /// came with, and the access tokens issued with them (as <see cref="RevokeRefreshFamilyAsync"/>). Access tokens issued
+    /// without a refresh token are refused through the user (<see cref="Core.Users.User.TokensNotBefore"/>). Returns how many families ended.
     /// </summary>
     public Task<int> RevokeOtherSessionsAsync(AccessTokenInfo current, CancellationToken ct) => RevokeSessionsAsync(current.Subject, current.Jti, ct);
 

@@ -78,6 +78,7 @@ internal sealed class UserConfiguration : IEntityTypeConfiguration<User>
         b.Property(u => u.StreetAddress).HasMaxLength(ProfileService.MaxAddressLength);
         b.Property(u => u.PostalCode).HasMaxLength(ProfileService.MaxPostalCodeLength);
         b.Property(u => u.Company).HasMaxLength(ProfileService.MaxNameLength);
+        b.Property(u => u.TokenKeptJti).HasMaxLength(64);
         b.Property(u => u.PasswordHash).HasMaxLength(200);
         b.Property(u => u.Status).HasConversion<string>().HasMaxLength(16);
 

@@ -17,7 +17,7 @@ internal abstract class HotRows
         "Id", "PoolId", "Email", "EmailVerified", "Username", "Phone", "PhoneCountryCode", "PhoneVerified", "Nickname", "GivenName",
         "FamilyName", "Gender", "PasswordHash", "Status", "LoginsCount", "LastLogin", "CreatedAt", "UpdatedAt", "Name", "Photo",
         "ExternalId", "Birthdate", "Country", "Province", "City", "Address", "StreetAddress", "PostalCode", "Company",
-        "PasswordSecurityLevel"
+        "PasswordSecurityLevel", "TokensNotBefore", "TokenKeptJti"
         """;
 
     public const string FactorColumns =
@@ -69,6 +69,8 @@ internal abstract class HotRows
         PostalCode = Text(r, 27),
         Company = Text(r, 28),
         PasswordSecurityLevel = r.GetInt32(29),
+        TokensNotBefore = Instant(r, 30),
+        TokenKeptJti = Text(r, 31),
     };
 
     public Factor Factor(DbDataReader r) => new()

@@ -30,10 +30,16 @@ internal sealed class UserStore(IHotStatements hot, LazyDbContext db) : IUserSto
         ? hot.ExecuteAsync(HotSql.RecordSignIn, [userId, at], ct)
         : hot.ExecuteAsync(HotSql.RecordSignInWithRehash, [userId, at, rehashedPassword], ct);
 
-    public async Task SetPasswordAsync(string userId, string passwordHash, int passwordSecurityLevel, DateTimeOffset at, CancellationToken ct) =>
+    public async Task SetPasswordAsync(string userId, string passwordHash, int passwordSecurityLevel, DateTimeOffset at, string? keptTokenJti,
+        CancellationToken ct)
+    {
+        // Whole seconds, as a token's iat: a token issued within the same second as the change (a sign-in just after it) is kept.
+        var notBefore = DateTimeOffset.FromUnixTimeSeconds(at.ToUnixTimeSeconds());
         await db.Value.Users.Where(u => u.Id == userId)
             .ExecuteUpdateAsync(s => s.SetProperty(u => u.PasswordHash, passwordHash)
-                .SetProperty(u => u.PasswordSecurityLevel, passwordSecurityLevel).SetProperty(u => u.UpdatedAt, at), ct);
+                .SetProperty(u => u.PasswordSecurityLevel, passwordSecurityLevel).SetProperty(u => u.UpdatedAt, at)
+                .SetProperty(u => u.TokensNotBefore, notBefore).SetProperty(u => u.TokenKeptJti, keptTokenJti), ct);
+    }
 
     /// <summary>One UPDATE of the profile columns; the (pool, username) unique index decides a taken username.</summary>
     public async Task<bool> TryUpdateProfileAsync(User user, CancellationToken ct)

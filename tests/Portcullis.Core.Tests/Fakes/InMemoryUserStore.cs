@@ -81,7 +81,7 @@ public sealed class InMemoryUserStore : IUserStore
         }
     }
 
-    public Task SetPasswordAsync(string userId, string passwordHash, int passwordSecurityLevel, DateTimeOffset at, CancellationToken ct)
+    public Task SetPasswordAsync(string userId, string passwordHash, int passwordSecurityLevel, DateTimeOffset at, string? keptTokenJti, CancellationToken ct)
     {
         lock (_lock)
         {
@@ -89,6 +89,8 @@ public sealed class InMemoryUserStore : IUserStore
             user.PasswordHash = passwordHash;
             user.PasswordSecurityLevel = passwordSecurityLevel;
             user.UpdatedAt = at;
+            user.TokensNotBefore = DateTimeOffset.FromUnixTimeSeconds(at.ToUnixTimeSeconds());
+            user.TokenKeptJti = keptTokenJti;
             return Task.CompletedTask;
         }
     }

@@ -288,7 +288,7 @@ public sealed partial class AccountServiceTests : IDisposable
         var user = new User { Id = Ids.NewId(), PoolId = Pool, Email = "passcode@example.com" };
         _users.Add(user);
 
-        Assert.Null(await _accounts.ChangePasswordAsync(user, oldPassword: null, "a first password", App, Ct));
+        Assert.Null(await _accounts.ChangePasswordAsync(user, oldPassword: null, "a first password", App, "caller-jti", Ct));
 
         Assert.True((await _accounts.SignInWithPasswordAsync(Pool, App, UserLookup.Email, "passcode@example.com", "a first password", Ct)).Succeeded);
         Assert.Contains(_audit.Events, e => e.Type == AuditTypes.PasswordChanged && e.UserId == user.Id && e.Outcome == "first password set");
@@ -311,7 +311,7 @@ public sealed partial class AccountServiceTests : IDisposable
     {
         var user = (await SignUpAsync("alice@example.com")).Value;
 
-        var refused = await _accounts.ChangePasswordAsync(user, "not it at all", "a new password", App, Ct);
+        var refused = await _accounts.ChangePasswordAsync(user, "not it at all", "a new password", App, "caller-jti", Ct);
 
         Assert.Equal(ErrorKind.WrongPassword, refused?.Kind);
         Assert.Contains(_audit.Events, e => e.Type == AuditTypes.PasswordFailed && e.UserId == user.Id);

@@ -48,6 +48,8 @@ public abstract class PasswordResetTests(TestServer server)
         using var client = server.Client();
         var (email, _) = await SignUpAsync(client);
         var session = await SignInAsync(client, email);
+        var withoutRefresh = await SignInAsync(client, email, scope: "openid profile");
+        server.Clock.Advance(TimeSpan.FromSeconds(1));
         using var stranger = server.Client(); // the reset needs no access token: a forgotten password has none
 
         var verified = await VerifyByEmailAsync(stranger, email, await SendResetCodeAsync(stranger, email));
@@ -60,6 +62,7 @@ public abstract class PasswordResetTests(TestServer server)
         AssertError(await client.SignInByEmailPasswordAsync(email, Password, ct: Ct), 403, ApiCodes.BadCredentials);
         AssertOk(await client.SignInByEmailPasswordAsync(email, NewPassword, ct: Ct));
         await AssertAccessTokenRefusedAsync(client, session.AccessToken!);
+        await AssertAccessTokenRefusedAsync(client, withoutRefresh.AccessToken!);
         await Assert.ThrowsAsync<PortcullisOAuthException>(() => client.GetNewAccessTokenByRefreshTokenAsync(session.RefreshToken!, Ct));
         AssertError(await ResetAsync(stranger, verified.Data.PasswordResetToken, "yet another passphrase"), 400, ApiCodes.TicketInvalid);
     }

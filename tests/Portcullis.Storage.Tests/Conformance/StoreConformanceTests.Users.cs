@@ -69,15 +69,20 @@ public abstract partial class StoreConformanceTests
     }
 
     [Fact]
-    public async Task SetPassword_WritesTheHashAndItsLevel()
+    public async Task SetPassword_WritesTheHashAndItsLevel_AndRefusesTheTokensIssuedBefore_ButTheKeptOne()
     {
         var pool = await CreatePoolAsync();
         var user = await CreateUserAsync(pool.Id, "ada@example.com");
+        var at = Start.AddMinutes(1).AddMilliseconds(700);
 
-        await Users(s => s.SetPasswordAsync(user.Id, "new-hash", 2, Start.AddMinutes(1), Ct));
+        await Users(s => s.SetPasswordAsync(user.Id, "new-hash", 2, at, "kept-jti", Ct));
 
-        var found = await Users(s => s.FindByIdAsync(pool.Id, user.Id, Ct));
-        Assert.Equal(("new-hash", 2, Start.AddMinutes(1)), (found?.PasswordHash, found?.PasswordSecurityLevel, found?.UpdatedAt));
+        var found = (await Users(s => s.FindByIdAsync(pool.Id, user.Id, Ct)))!;
+        Assert.Equal(("new-hash", 2, at), (found.PasswordHash, found.PasswordSecurityLevel, found.UpdatedAt));
+        Assert.Equal((Start.AddMinutes(1), "kept-jti"), (found.TokensNotBefore, found.TokenKeptJti));
+        Assert.False(found.Accepts(Start.AddMinutes(1).AddSeconds(-1), "another-jti"));
+        Assert.True(found.Accepts(Start.AddMinutes(1).AddSeconds(-1), "kept-jti"));
+        Assert.True(found.Accepts(Start.AddMinutes(1), "another-jti")); // issued within the second of the change: iat cannot tell
     }
 
     private static void SetEveryProfileField(User user, string username)

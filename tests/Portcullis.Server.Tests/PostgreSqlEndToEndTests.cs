@@ -15,50 +15,7 @@ namespace Portcullis.Server.Tests;
 /// </summary>
 public sealed class PostgreSqlEndToEndTests(PostgreSqlEndToEndTests.Server server) : IClassFixture<PostgreSqlEndToEndTests.Server>
 {
-    public sealed class Server(PostgreSqlServer postgres) : TestServer
-    {
-        private string? _connectionString;
-        private Exception? _unavailable;
-
-        public override async ValueTask InitializeAsync()
-        {
-            try
-            {
-                _connectionString = await postgres.CreateDatabaseAsync(CancellationToken.None);
-            }
-            catch (Exception ex) when (ex is Xunit.Sdk.SkipException or Xunit.Sdk.FailException)
-            {
-                // Reported by each test (skip locally, failure under PORTCULLIS_REQUIRE_SERVICES=1), not as a broken fixture.
-                _unavailable = ex;
-                return;
-            }
-
-            await base.InitializeAsync();
-        }
-
-        public override void RequireAvailable()
-        {
-            if (_unavailable is not null)
-            {
-                ServiceRequirement.SkipOrFail("PostgreSQL is not available: " + _unavailable.Message);
-            }
-        }
-
-        protected override IEnumerable<KeyValuePair<string, string?>> Configuration() =>
-        [
-            new("Portcullis:Storage:Provider", "PostgreSql"),
-            new("Portcullis:Storage:ConnectionString", _connectionString),
-        ];
-
-        public override async ValueTask DisposeAsync()
-        {
-            if (_unavailable is null)
-            {
-                await base.DisposeAsync();
-                await postgres.DropDatabaseAsync(_connectionString!);
-            }
-        }
-    }
+    public sealed class Server(PostgreSqlServer postgres) : PostgreSqlTestServer(postgres);
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 

@@ -30,49 +30,9 @@ public sealed class ContactSqliteServer : TestServer
 }
 
 /// <summary>The same server on PostgreSQL (a database of its own on the assembly's throwaway cluster).</summary>
-public sealed class ContactPostgreSqlServer(PostgreSqlServer postgres) : TestServer
+public sealed class ContactPostgreSqlServer(PostgreSqlServer postgres) : PostgreSqlTestServer(postgres)
 {
-    private string? _connectionString;
-    private Exception? _unavailable;
-
-    public override async ValueTask InitializeAsync()
-    {
-        try
-        {
-            _connectionString = await postgres.CreateDatabaseAsync(CancellationToken.None);
-        }
-        catch (Exception ex) when (ex is Xunit.Sdk.SkipException or Xunit.Sdk.FailException)
-        {
-            _unavailable = ex;
-            return;
-        }
-
-        await base.InitializeAsync();
-    }
-
-    public override void RequireAvailable()
-    {
-        if (_unavailable is not null)
-        {
-            ServiceRequirement.SkipOrFail("PostgreSQL is not available: " + _unavailable.Message);
-        }
-    }
-
-    protected override IEnumerable<KeyValuePair<string, string?>> Configuration() =>
-    [
-        .. ContactServerSettings.Configuration,
-        new("Portcullis:Storage:Provider", "PostgreSql"),
-        new("Portcullis:Storage:ConnectionString", _connectionString),
-    ];
-
-    public override async ValueTask DisposeAsync()
-    {
-        if (_unavailable is null)
-        {
-            await base.DisposeAsync();
-            await postgres.DropDatabaseAsync(_connectionString!);
-        }
-    }
+    protected override IEnumerable<KeyValuePair<string, string?>> Settings() => ContactServerSettings.Configuration;
 }
 
 /// <summary>Intent helpers for the email and phone tests: users of each kind, codes as the outbox saw them, the clock.</summary>

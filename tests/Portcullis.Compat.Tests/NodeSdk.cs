@@ -29,6 +29,19 @@ public static class NodeSdk
         return (exit, output);
     }
 
+    /// <summary>
+    /// Runs a script and asserts it passed: exit code 0 and no <c>FAIL</c> step. Shows its output with the test's; answers it
+    /// for the checks a test adds.
+    /// </summary>
+    public static async Task<string> AssertPassesAsync(string script, IDictionary<string, string> environment)
+    {
+        var (exit, output) = await RunAsync(script, environment, TestContext.Current.CancellationToken);
+        TestContext.Current.TestOutputHelper?.WriteLine(output);
+        Assert.True(exit == 0, $"{script} exited {exit}:\n{output}");
+        Assert.DoesNotContain("FAIL", output, StringComparison.Ordinal);
+        return output;
+    }
+
     private static async Task EnsureInstalledAsync(CancellationToken ct)
     {
         await InstallGate.WaitAsync(ct);

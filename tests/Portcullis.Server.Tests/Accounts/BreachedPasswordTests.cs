@@ -13,7 +13,7 @@ public sealed class BreachedPasswordTests(BreachedPasswordTests.Server server) :
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    /// <summary>Every 1,000th password of the shipped list, and each in upper case.</summary>
+    /// <summary>Every 1,000th password of the shipped list, and each in upper case where that differs.</summary>
     public static TheoryData<string> Sample()
     {
         var list = File.ReadAllLines(DocumentationTests.FindRepoFile("src/Portcullis.Core/Passwords/Blocklist/common-passwords.txt"))
@@ -22,7 +22,10 @@ public sealed class BreachedPasswordTests(BreachedPasswordTests.Server server) :
         for (var i = 0; i < list.Length; i += 1000)
         {
             data.Add(list[i]);
-            data.Add(list[i].ToUpperInvariant());
+            if (list[i].ToUpperInvariant() is var upper && upper != list[i])
+            {
+                data.Add(upper);
+            }
         }
 
         return data;

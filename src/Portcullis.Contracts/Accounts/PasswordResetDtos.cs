@@ -2,17 +2,10 @@ using System.Text.Json.Serialization;
 
 namespace Portcullis.Contracts.Accounts;
 
-/// <summary>The two ways <c>verify-reset-password-request</c> proves the account's address.</summary>
-public static class ResetVerifyMethods
-{
-    public const string EmailPassCode = "EMAIL_PASSCODE";
-    public const string PhonePassCode = "PHONE_PASSCODE";
-}
-
 /// <summary><c>POST /api/v3/verify-reset-password-request</c> (authing-node-sdk's <c>verifyResetPasswordRequest</c>).</summary>
 public sealed class VerifyResetPasswordRequestDto
 {
-    /// <summary><see cref="ResetVerifyMethods.EmailPassCode"/> or <see cref="ResetVerifyMethods.PhonePassCode"/>.</summary>
+    /// <summary><see cref="VerifyMethods.EmailPassCode"/> or <see cref="VerifyMethods.PhonePassCode"/>.</summary>
     [JsonPropertyName("verifyMethod")] public string? VerifyMethod { get; set; }
 
     [JsonPropertyName("phonePassCodePayload")] public ResetPhonePassCodePayload? PhonePassCodePayload { get; set; }

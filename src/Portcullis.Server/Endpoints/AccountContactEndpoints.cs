@@ -10,9 +10,6 @@ namespace Portcullis.Server.Endpoints;
 /// <summary>Binding, unbinding and changing the signed-in user's email and phone (docs/wire-contract.md, "Accounts").</summary>
 public static class AccountContactEndpoints
 {
-    public const string EmailPassCode = "EMAIL_PASSCODE";
-    public const string PhonePassCode = "PHONE_PASSCODE";
-
     public static IEndpointRouteBuilder MapAccountContactEndpoints(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/api/v3").WithTags("Accounts").RequireMfaCaller();
@@ -57,9 +54,9 @@ public static class AccountContactEndpoints
 
     private static async Task<IResult> VerifyUpdateEmailRequestAsync(HttpContext context, [FromBody] VerifyUpdateEmailRequestDto dto, ContactService contacts)
     {
-        if (dto.VerifyMethod != EmailPassCode)
+        if (dto.VerifyMethod != VerifyMethods.EmailPassCode)
         {
-            return Envelope.Fail(context, new Error(ErrorKind.InvalidArgument, "verifyMethod: " + EmailPassCode));
+            return Envelope.Fail(context, new Error(ErrorKind.InvalidArgument, "verifyMethod: " + VerifyMethods.EmailPassCode));
         }
 
         if (dto.EmailPassCodePayload is not { } proof)
@@ -79,9 +76,9 @@ public static class AccountContactEndpoints
 
     private static async Task<IResult> VerifyUpdatePhoneRequestAsync(HttpContext context, [FromBody] VerifyUpdatePhoneRequestDto dto, ContactService contacts)
     {
-        if (dto.VerifyMethod != PhonePassCode)
+        if (dto.VerifyMethod != VerifyMethods.PhonePassCode)
         {
-            return Envelope.Fail(context, new Error(ErrorKind.InvalidArgument, "verifyMethod: " + PhonePassCode));
+            return Envelope.Fail(context, new Error(ErrorKind.InvalidArgument, "verifyMethod: " + VerifyMethods.PhonePassCode));
         }
 
         if (dto.PhonePassCodePayload is not { } proof)

@@ -47,15 +47,15 @@ public static class AccountDeletionEndpoints
     /// <summary>The payload <c>verifyMethod</c> names, with the fields it needs; a missing one is named in the refusal.</summary>
     private static Result<DeletionProof> ProofOf(VerifyDeleteAccountRequestDto dto) => dto.VerifyMethod switch
     {
-        "EMAIL_PASSCODE" => dto.EmailPassCodePayload is { PassCode: { Length: > 0 } code } email
+        VerifyMethods.EmailPassCode => dto.EmailPassCodePayload is { PassCode: { Length: > 0 } code } email
             ? Result<DeletionProof>.Ok(new DeletionProof(DeletionProofMethod.EmailPassCode, code, Email: email.Email))
             : Result<DeletionProof>.Fail(ErrorKind.InvalidArgument, "emailPassCodePayload.passCode"),
-        "PHONE_PASSCODE" => dto.PhonePassCodePayload is { PassCode: { Length: > 0 } code, PhoneNumber: { Length: > 0 } number } phone
+        VerifyMethods.PhonePassCode => dto.PhonePassCodePayload is { PassCode: { Length: > 0 } code, PhoneNumber: { Length: > 0 } number } phone
             ? Result<DeletionProof>.Ok(new DeletionProof(DeletionProofMethod.PhonePassCode, code, PhoneCountryCode: phone.PhoneCountryCode, PhoneNumber: number))
             : Result<DeletionProof>.Fail(ErrorKind.InvalidArgument, "phonePassCodePayload.phoneNumber and phonePassCodePayload.passCode"),
-        "PASSWORD" when dto.PasswordPayload is not { Password: { Length: > 0 } } =>
+        VerifyMethods.Password when dto.PasswordPayload is not { Password: { Length: > 0 } } =>
             Result<DeletionProof>.Fail(ErrorKind.InvalidArgument, "passwordPayload.password"),
-        "PASSWORD" => PlainPasswords.Refusal(dto.PasswordPayload.PasswordEncryptType) is { } encrypted
+        VerifyMethods.Password => PlainPasswords.Refusal(dto.PasswordPayload.PasswordEncryptType) is { } encrypted
             ? encrypted
             : Result<DeletionProof>.Ok(new DeletionProof(DeletionProofMethod.Password, dto.PasswordPayload.Password)),
         _ => Result<DeletionProof>.Fail(ErrorKind.InvalidArgument, "verifyMethod (EMAIL_PASSCODE, PHONE_PASSCODE or PASSWORD)"),

@@ -38,7 +38,7 @@ public static class PasswordResetEndpoints
             return Envelope.Fail(context, to.Error!);
         }
 
-        var code = dto.VerifyMethod == ResetVerifyMethods.EmailPassCode ? dto.EmailPassCodePayload?.PassCode : dto.PhonePassCodePayload?.PassCode;
+        var code = dto.VerifyMethod == VerifyMethods.EmailPassCode ? dto.EmailPassCodePayload?.PassCode : dto.PhonePassCodePayload?.PassCode;
         var issued = await reset.VerifyAsync(app.Value.PoolId, Channels.ResetPassword, to.Value, code, context.RequestAborted);
         return issued.Succeeded
             ? Envelope.Ok(context, new PasswordResetTokenDto { PasswordResetToken = issued.Value.Token, TokenExpiresIn = issued.Value.ExpiresIn })
@@ -49,11 +49,11 @@ public static class PasswordResetEndpoints
     {
         switch (dto.VerifyMethod)
         {
-            case ResetVerifyMethods.EmailPassCode:
+            case VerifyMethods.EmailPassCode:
                 return Normalise.Email(dto.EmailPassCodePayload?.Email) is { } email
                     ? Result<ResetRecipient>.Ok(new(email, UserLookup.Email, email, null))
                     : Result<ResetRecipient>.Fail(ErrorKind.InvalidArgument, "emailPassCodePayload.email");
-            case ResetVerifyMethods.PhonePassCode:
+            case VerifyMethods.PhonePassCode:
                 var phone = phones.Normalise(dto.PhonePassCodePayload?.PhoneCountryCode, dto.PhonePassCodePayload?.PhoneNumber);
                 return phone.Succeeded
                     ? Result<ResetRecipient>.Ok(new(phone.Value.E164, UserLookup.Phone, phone.Value.National, phone.Value.CountryCode))

@@ -63,6 +63,7 @@ public sealed class WireSchemas : IOpenApiSchemaTransformer
         var factorTypes = factorCatalog.Types.Select(t => t.ToWire()).ToArray();
         var factorType = new FactorRule(factorTypes);
         var password = new FieldRule(MinLength: PasswordPolicy.MinLength, MaxLength: PasswordPolicy.MaxLength);
+        var profileName = new FieldRule(MaxLength: ProfileService.MaxNameLength);
         var passCode = new FieldRule($"The {PassCodeDigits}-digit code that was sent (valid {options.CodeLifetimeMinutes} minutes, single use).",
             Pattern: Digits(PassCodeDigits));
         var countryCode = new FieldRule($"The country calling code, such as +86 (the default: {options.DefaultPhoneCountryCode}).");
@@ -93,7 +94,7 @@ public sealed class WireSchemas : IOpenApiSchemaTransformer
             [(typeof(SendEmailDto), nameof(SendEmailDto.Channel))] = new("What the code is for; it is good for that channel only.", [.. Channels.Email], Required: true),
             [(typeof(VerifyResetPasswordRequestDto), nameof(VerifyResetPasswordRequestDto.VerifyMethod))] = new(
                 "EMAIL_PASSCODE: `emailPassCodePayload`. PHONE_PASSCODE: `phonePassCodePayload`. The code was sent on CHANNEL_RESET_PASSWORD.",
-                [ResetVerifyMethods.EmailPassCode, ResetVerifyMethods.PhonePassCode], Required: true),
+                [VerifyMethods.EmailPassCode, VerifyMethods.PhonePassCode], Required: true),
             [(typeof(ResetEmailPassCodePayload), nameof(ResetEmailPassCodePayload.PassCode))] = passCode with { Required = true },
             [(typeof(ResetEmailPassCodePayload), nameof(ResetEmailPassCodePayload.Email))] = new(Required: true),
             [(typeof(ResetPhonePassCodePayload), nameof(ResetPhonePassCodePayload.PassCode))] = passCode with { Required = true },
@@ -109,7 +110,7 @@ public sealed class WireSchemas : IOpenApiSchemaTransformer
             [(typeof(BindPhoneDto), nameof(BindPhoneDto.PhoneNumber))] = new(Required: true),
             [(typeof(BindPhoneDto), nameof(BindPhoneDto.PhoneCountryCode))] = countryCode,
             [(typeof(UnbindPhoneDto), nameof(UnbindPhoneDto.PassCode))] = passCode with { Required = true },
-            [(typeof(VerifyUpdateEmailRequestDto), nameof(VerifyUpdateEmailRequestDto.VerifyMethod))] = new(Values: [AccountContactEndpoints.EmailPassCode], Required: true),
+            [(typeof(VerifyUpdateEmailRequestDto), nameof(VerifyUpdateEmailRequestDto.VerifyMethod))] = new(Values: [VerifyMethods.EmailPassCode], Required: true),
             [(typeof(VerifyUpdateEmailRequestDto), nameof(VerifyUpdateEmailRequestDto.EmailPassCodePayload))] = new(Required: true),
             [(typeof(UpdateEmailPassCodePayload), nameof(UpdateEmailPassCodePayload.NewEmail))] = new(Required: true),
             [(typeof(UpdateEmailPassCodePayload), nameof(UpdateEmailPassCodePayload.NewEmailPassCode))] = passCode with { Required = true },
@@ -117,7 +118,7 @@ public sealed class WireSchemas : IOpenApiSchemaTransformer
             {
                 Description = "The code sent to the account's current address: always required by Portcullis.", Required = true,
             },
-            [(typeof(VerifyUpdatePhoneRequestDto), nameof(VerifyUpdatePhoneRequestDto.VerifyMethod))] = new(Values: [AccountContactEndpoints.PhonePassCode], Required: true),
+            [(typeof(VerifyUpdatePhoneRequestDto), nameof(VerifyUpdatePhoneRequestDto.VerifyMethod))] = new(Values: [VerifyMethods.PhonePassCode], Required: true),
             [(typeof(VerifyUpdatePhoneRequestDto), nameof(VerifyUpdatePhoneRequestDto.PhonePassCodePayload))] = new(Required: true),
             [(typeof(UpdatePhonePassCodePayload), nameof(UpdatePhonePassCodePayload.NewPhoneNumber))] = new(Required: true),
             [(typeof(UpdatePhonePassCodePayload), nameof(UpdatePhonePassCodePayload.NewPhonePassCode))] = passCode with { Required = true },
@@ -168,6 +169,38 @@ public sealed class WireSchemas : IOpenApiSchemaTransformer
             [(typeof(OAuthClientForm), nameof(OAuthClientForm.ClientSecret))] = OAuth("client_secret_post: the appSecret (never in the query)."),
             [(typeof(UserInfoForm), nameof(UserInfoForm.AccessToken))] = OAuth("The access token, when it is not in `authorization`."),
             [(typeof(OAuthErrorResponse), nameof(OAuthErrorResponse.Error))] = new("The RFC 6749 §5.2 error code (docs/errors.md).", Required: true),
+            [(typeof(UpdateUserProfileDto), nameof(UpdateUserProfileDto.Name))] = profileName,
+            [(typeof(UpdateUserProfileDto), nameof(UpdateUserProfileDto.Nickname))] = profileName,
+            [(typeof(UpdateUserProfileDto), nameof(UpdateUserProfileDto.GivenName))] = profileName,
+            [(typeof(UpdateUserProfileDto), nameof(UpdateUserProfileDto.FamilyName))] = profileName,
+            [(typeof(UpdateUserProfileDto), nameof(UpdateUserProfileDto.Country))] = profileName,
+            [(typeof(UpdateUserProfileDto), nameof(UpdateUserProfileDto.Province))] = profileName,
+            [(typeof(UpdateUserProfileDto), nameof(UpdateUserProfileDto.City))] = profileName,
+            [(typeof(UpdateUserProfileDto), nameof(UpdateUserProfileDto.Company))] = profileName,
+            [(typeof(UpdateUserProfileDto), nameof(UpdateUserProfileDto.ExternalId))] = new(
+                "The application's id for the user elsewhere (not unique).", MaxLength: ProfileService.MaxExternalIdLength),
+            [(typeof(UpdateUserProfileDto), nameof(UpdateUserProfileDto.Address))] = new(MaxLength: ProfileService.MaxAddressLength),
+            [(typeof(UpdateUserProfileDto), nameof(UpdateUserProfileDto.StreetAddress))] = new(MaxLength: ProfileService.MaxAddressLength),
+            [(typeof(UpdateUserProfileDto), nameof(UpdateUserProfileDto.PostalCode))] = new(MaxLength: ProfileService.MaxPostalCodeLength),
+            [(typeof(UpdateUserProfileDto), nameof(UpdateUserProfileDto.Photo))] = new(
+                "An absolute https URL of the user's picture (never fetched by the server).", MaxLength: ProfileService.MaxPhotoLength),
+            [(typeof(UpdateUserProfileDto), nameof(UpdateUserProfileDto.Birthdate))] = new(
+                $"yyyy-MM-dd, a real date from {ProfileService.MinBirthYear} to today.", Pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"),
+            [(typeof(UpdateUserProfileDto), nameof(UpdateUserProfileDto.Gender))] = new(Values: ["M", "F", "U"]),
+            [(typeof(UpdateUserProfileDto), nameof(UpdateUserProfileDto.Username))] = new(
+                "Unique in the pool; cleared (\"\") only while the account has an email or a phone."),
+            [(typeof(UpdateUserProfileDto), nameof(UpdateUserProfileDto.IdentityNumber))] = new("Refused: Portcullis stores no identity number."),
+            [(typeof(UpdateUserProfileDto), nameof(UpdateUserProfileDto.CustomData))] = new("Only `{}`: Portcullis has no custom fields."),
+            [(typeof(VerifyDeleteAccountRequestDto), nameof(VerifyDeleteAccountRequestDto.VerifyMethod))] = new(
+                "EMAIL_PASSCODE or PHONE_PASSCODE: a CHANNEL_DELETE_ACCOUNT code to the account's own email or phone. PASSWORD: its password "
+                + "(counted like a sign-in).", [VerifyMethods.EmailPassCode, VerifyMethods.PhonePassCode, VerifyMethods.Password], Required: true),
+            [(typeof(DeleteAccountByEmailDto), nameof(DeleteAccountByEmailDto.PassCode))] = passCode with { Required = true },
+            [(typeof(DeleteAccountByPhoneDto), nameof(DeleteAccountByPhoneDto.PassCode))] = passCode with { Required = true },
+            [(typeof(DeleteAccountByPhoneDto), nameof(DeleteAccountByPhoneDto.PhoneNumber))] = new(Required: true),
+            [(typeof(DeleteAccountByPhoneDto), nameof(DeleteAccountByPhoneDto.PhoneCountryCode))] = countryCode,
+            [(typeof(DeleteAccountByPasswordDto), nameof(DeleteAccountByPasswordDto.Password))] = new(Required: true),
+            [(typeof(DeleteAccountDto), nameof(DeleteAccountDto.DeleteAccountToken))] = new(
+                "From verify-delete-account-request: single use, valid the seconds it said, for this user only.", Required: true),
         };
     }
 

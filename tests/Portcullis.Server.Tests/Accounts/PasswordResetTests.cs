@@ -25,7 +25,7 @@ public abstract class PasswordResetTests(TestServer server)
     private static Task<ApiResponse<PasswordResetTokenDto>> VerifyByEmailAsync(AuthenticationClient client, string email, string code) =>
         client.VerifyResetPasswordRequestAsync(new VerifyResetPasswordRequestDto
         {
-            VerifyMethod = ResetVerifyMethods.EmailPassCode,
+            VerifyMethod = VerifyMethods.EmailPassCode,
             EmailPassCodePayload = new() { Email = email, PassCode = code },
         }, Ct);
 
@@ -80,7 +80,7 @@ public abstract class PasswordResetTests(TestServer server)
         AssertOk(await client.SendSmsAsync(phone, Channels.ResetPassword, "+1", Ct));
         var verified = await client.VerifyResetPasswordRequestAsync(new VerifyResetPasswordRequestDto
         {
-            VerifyMethod = ResetVerifyMethods.PhonePassCode,
+            VerifyMethod = VerifyMethods.PhonePassCode,
             PhonePassCodePayload = new() { PhoneNumber = phone, PhoneCountryCode = "+1", PassCode = server.Outbox.LastTo("+1" + phone)!.Code },
         }, Ct);
         AssertOk(verified);

@@ -38,7 +38,7 @@ public static class MfaEndpoints
             .WithSummary("Check a TOTP against the bound OTP factor (issues no token). Each time step is accepted once: the code that bound the factor is refused.")
             .Produces<ApiResponse<MfaOtpVerifyDataDto>>();
         group.MapPost("/upload-face-photo", UploadFacePhotoAsync).WithSummary("Portcullis extension: upload a face photo (raw image body); answers the key to pass as enrollmentData.photo.")
-            .DisableAntiforgery().ReadsRawImage().Produces<ApiResponse<UploadedPhotoDto>>();
+            .DisableAntiforgery().ReadsRawImage().TakesPhoto().Produces<ApiResponse<UploadedPhotoDto>>();
         return routes;
     }
 
@@ -138,7 +138,6 @@ public static class MfaEndpoints
             return Envelope.Fail(context, ErrorKind.InvalidPhoto, $"larger than {options.Value.MaxPhotoBytes} bytes");
         }
 
-        FacePhotoUploads.AllowPhotoBody(context, options.Value);
         var key = await FacePhotoUploads.SaveAsync(caller.User.Id, context.Request.Body, store, options.Value, context.RequestAborted);
         return key.Succeeded ? Envelope.Ok(context, new UploadedPhotoDto { Key = key.Value }) : Envelope.Fail(context, key.Error!);
     }

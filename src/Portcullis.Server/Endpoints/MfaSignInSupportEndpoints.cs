@@ -40,7 +40,7 @@ public static class MfaSignInSupportEndpoints
             .Requires(CallerCredentials.PendingOrSignedIn).Produces<ApiResponse<List<MfaAuthenticatorDto>>>();
         group.MapDelete("/mfa/totp/associate", UnbindTotpAsync).WithSummary("Unbind the OTP factor: a signed-in user's access token only, never an mfaToken.")
             .Requires(CallerCredentials.SignedInUser).Produces<ApiResponse<bool?>>();
-        group.MapPost("/upload", UploadAsync).DisableAntiforgery().Accepts<IFormFile>("multipart/form-data")
+        group.MapPost("/upload", UploadAsync).DisableAntiforgery().TakesPhoto(multipart: true).Accepts<IFormFile>("multipart/form-data")
             .WithSummary("A face photo as multipart field `file` with `folder=face-photo`, for an mfaToken or a signed-in user: `data.key` for `photoA`/`photo` (needs a face matcher).")
             .Requires(CallerCredentials.PendingOrSignedIn).Produces<ApiResponse<UploadedPhotoDto>>();
         routes.MapPost("/mfa/token/introspection", IntrospectAsync).WithTags("MFA at sign-in").DisableAntiforgery()
@@ -150,7 +150,6 @@ public static class MfaSignInSupportEndpoints
             return Envelope.FailV2(context, userId.Error!);
         }
 
-        FacePhotoUploads.AllowPhotoBody(context, options.Value, multipart: true);
         if (await UploadedFileAsync(context) is not { } file)
         {
             return Envelope.FailV2(context, new Error(ErrorKind.InvalidArgument, "file"));

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Options;
 using Portcullis.Core.Passwords;
+using Portcullis.Server.Adapters.Face;
 using Portcullis.Server.Endpoints;
 using Portcullis.Server.Http;
 using Scalar.AspNetCore;
@@ -34,6 +35,7 @@ public static class PortcullisApp
         app.UseMiddleware<SecurityHeadersMiddleware>();
         app.UseExceptionHandler();
         app.UseTransportErrorStatusCodePages();
+        app.UseMiddleware<PhotoBodyLimitMiddleware>();
         app.UseMiddleware<RequestTextMiddleware>();
 
         app.MapAccountEndpoints();

@@ -1,5 +1,7 @@
 using Portcullis.Client;
+using Portcullis.Contracts.Accounts;
 using Portcullis.Testing;
+using static Portcullis.Server.Tests.PasswordChangeScenarios;
 using static Portcullis.Server.Tests.Scenarios;
 
 namespace Portcullis.Server.Tests;
@@ -76,6 +78,30 @@ public sealed class RefreshFamilyAcrossNodesTests : IAsyncLifetime
         Assert.Single(answers, a => a.StatusCode == 200);
         Assert.Contains(answers, a => a.ApiCode == Contracts.Envelope.ApiCodes.MfaTokenInvalid);
         Assert.False((await first.IntrospectMfaTokenAsync(challenge.MfaToken, Ct)).Active);
+    }
+
+    /// <summary>
+    /// A password changed through one node ends, on the other at once (no poll: each signed-in call reads the user), a session
+    /// whose access token came without a refresh token; the session that made the change goes on there too.
+    /// </summary>
+    [Fact]
+    public async Task APasswordChangedOnOneNode_RefusesTheOlderTokens_OnTheOther_AtOnce()
+    {
+        using var changing = First.Client(AppId, AppSecret, TokenEndPointAuthMethod.ClientSecretPost);
+        using var other = Second.Client(AppId, AppSecret, TokenEndPointAuthMethod.ClientSecretPost);
+        First.Clock.SetUtcNow(Second.Clock.GetUtcNow()); // one time on both nodes (each fake clock started when its node did)
+        var (email, _) = await SignUpAsync(changing);
+        var kept = await SignInAsync(changing, email);
+        var withoutRefresh = await SignInAsync(other, email, scope: "openid profile");
+        await AssertAccessTokenAcceptedAsync(other, withoutRefresh.AccessToken!);
+        First.Clock.Advance(TimeSpan.FromSeconds(1));
+        Second.Clock.Advance(TimeSpan.FromSeconds(1));
+
+        changing.SetAccessToken(kept.AccessToken!);
+        AssertOk(await changing.UpdatePasswordAsync(new UpdatePasswordDto { OldPassword = Password, NewPassword = NewPassword }, Ct));
+
+        await AssertAccessTokenRefusedAsync(other, withoutRefresh.AccessToken!);
+        await AssertAccessTokenAcceptedAsync(other, kept.AccessToken!);
     }
 
     public async ValueTask DisposeAsync()

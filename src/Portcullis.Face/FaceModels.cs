@@ -1,0 +1,51 @@
+using Portcullis.Face.Networks;
+using Portcullis.Face.Onnx;
+using Portcullis.Face.Weights;
+
+namespace Portcullis.Face;
+
+/// <summary>
+/// The three networks, built from face-api's weight files and loaded into ONNX Runtime once per process: detector,
+/// landmarks, recognition. Thread-safe (ONNX Runtime sessions may run concurrently).
+/// </summary>
+public sealed class FaceModels : IDisposable
+{
+    public const string DetectorManifest = "ssd_mobilenetv1_model-weights_manifest.json";
+    public const string LandmarkManifest = "face_landmark_68_model-weights_manifest.json";
+    public const string RecognitionManifest = "face_recognition_model-weights_manifest.json";
+
+    private FaceModels(OnnxNetwork detector, float[] anchors, OnnxNetwork landmarks, OnnxNetwork recognition)
+    {
+        Detector = detector;
+        Anchors = anchors;
+        Landmarks = landmarks;
+        Recognition = recognition;
+    }
+
+    /// <summary>Where the build puts the weights: models/face next to the assembly.</summary>
+    public static string DefaultDirectory => Path.Combine(AppContext.BaseDirectory, "models", "face");
+
+    public OnnxNetwork Detector { get; }
+
+    public float[] Anchors { get; }
+
+    public OnnxNetwork Landmarks { get; }
+
+    public OnnxNetwork Recognition { get; }
+
+    public static FaceModels Load(string directory)
+    {
+        var detectorWeights = TfjsWeights.Load(Path.Combine(directory, DetectorManifest));
+        var detector = new OnnxNetwork(DetectorNet.Build(detectorWeights));
+        var landmarks = new OnnxNetwork(LandmarkNet.Build(TfjsWeights.Load(Path.Combine(directory, LandmarkManifest))));
+        var recognition = new OnnxNetwork(RecognitionNet.Build(TfjsWeights.Load(Path.Combine(directory, RecognitionManifest))));
+        return new FaceModels(detector, DetectorNet.Anchors(detectorWeights), landmarks, recognition);
+    }
+
+    public void Dispose()
+    {
+        Detector.Dispose();
+        Landmarks.Dispose();
+        Recognition.Dispose();
+    }
+}

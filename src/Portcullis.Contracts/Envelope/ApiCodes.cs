@@ -55,7 +55,9 @@ public static class ApiCodes
     public const int InvalidPhoto = 9620;
     public const int PhotoRefused = 9621;
     public const int FaceMismatch = 9618;
-    public const int NoFaceMatcher = 9619;
+    public const int NoFaceDescriber = 9619;
+    public const int NoFaceFound = 9627;
+    public const int MoreThanOneFace = 9628;
     public const int SecondFactorBound = 9624;
     public const int StepUpRequired = 9625;
 

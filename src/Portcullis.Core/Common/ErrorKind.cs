@@ -39,6 +39,12 @@ public enum ErrorKind
     FaceMismatch,
     PhotoRefused,
 
+    /// <summary>The face describer found no face in the photo.</summary>
+    NoFaceFound,
+
+    /// <summary>The face describer found more than one face in the photo: which one to enroll or compare is not guessed.</summary>
+    MoreThanOneFace,
+
     /// <summary>The mfaToken is unknown, expired, already used, or its user or application is gone (GenAuth apiCode 2021).</summary>
     MfaTokenInvalid,
 
@@ -48,8 +54,8 @@ public enum ErrorKind
     /// <summary>A sensitive change of a user who has a factor needs a session that passed a second factor recently (detail: the minutes).</summary>
     StepUpRequired,
 
-    /// <summary>FACE needs a face matcher and this server has none installed.</summary>
-    NoFaceMatcher,
+    /// <summary>FACE needs a face describer and this server has none registered.</summary>
+    NoFaceDescriber,
 
     // Delivery.
     SmsCountryRefused,

@@ -59,7 +59,7 @@ public static class MfaSignInEndpoints
     {
         if (!providers.IsAvailable(FactorType.Face))
         {
-            return Envelope.FailV2(context, new Error(ErrorKind.NoFaceMatcher));
+            return Envelope.FailV2(context, new Error(ErrorKind.NoFaceDescriber));
         }
 
         return await tokens.AnswerAsync(context, await mfa.VerifyAsync(context.PendingSignIn(), FactorType.Face, new FactorAnswer(null, dto.Photo), context.RequestAborted));
@@ -126,7 +126,7 @@ public static class MfaSignInEndpoints
     {
         if (!providers.IsAvailable(FactorType.Face))
         {
-            return Envelope.FailV2(context, new Error(ErrorKind.NoFaceMatcher));
+            return Envelope.FailV2(context, new Error(ErrorKind.NoFaceDescriber));
         }
 
         var signIn = context.PendingSignIn();

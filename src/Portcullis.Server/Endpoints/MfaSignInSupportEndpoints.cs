@@ -141,7 +141,7 @@ public static class MfaSignInSupportEndpoints
 
         if (!providers.IsAvailable(FactorType.Face))
         {
-            return Envelope.FailV2(context, new Error(ErrorKind.NoFaceMatcher));
+            return Envelope.FailV2(context, new Error(ErrorKind.NoFaceDescriber));
         }
 
         var userId = await UserOfAsync(context, mfa, callers);

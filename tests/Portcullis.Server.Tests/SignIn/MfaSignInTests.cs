@@ -487,11 +487,11 @@ public abstract class MfaSignInTests(TestServer server)
             .GetProperty("data").GetBoolean());
         Assert.Equal(ApiCodes.InvalidChannel,
             (await V2Async(client, HttpMethod.Post, "api/v2/sms/send", challenge.MfaToken, "{\"scene\":\"login\"}")).GetProperty("code").GetInt32());
-        Assert.Equal(ApiCodes.NoFaceMatcher,
+        Assert.Equal(ApiCodes.NoFaceDescriber,
             (await V2Async(client, HttpMethod.Post, "api/v2/mfa/face/verify", challenge.MfaToken, "{\"photo\":\"key\"}")).GetProperty("code").GetInt32());
-        Assert.Equal(ApiCodes.NoFaceMatcher,
+        Assert.Equal(ApiCodes.NoFaceDescriber,
             (await V2Async(client, HttpMethod.Post, "api/v2/mfa/face/associate", challenge.MfaToken, "{\"photoA\":\"key\"}")).GetProperty("code").GetInt32());
-        Assert.Equal(ApiCodes.NoFaceMatcher,
+        Assert.Equal(ApiCodes.NoFaceDescriber,
             (await V2Async(client, HttpMethod.Post, "api/v2/upload?folder=face-photo&private=true", challenge.MfaToken, null)).GetProperty("code").GetInt32());
 
         // None of it spent the mfaToken.

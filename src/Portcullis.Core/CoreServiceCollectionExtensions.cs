@@ -33,7 +33,10 @@ public static class CoreServiceCollectionExtensions
         services.AddFactorProvider<OtpFactorProvider>(FactorType.Otp);
         services.AddFactorProvider<SmsFactorProvider>(FactorType.Sms, requires: DeliveryChannels.SenderOf(MessageKind.Sms));
         services.AddFactorProvider<EmailFactorProvider>(FactorType.Email, requires: DeliveryChannels.SenderOf(MessageKind.Email));
-        services.AddFactorProvider<FaceFactorProvider>(FactorType.Face, requires: typeof(IFaceMatcher));
+        // FACE is offered exactly where an IFaceDescriber is registered (services.AddSingleton<IFaceDescriber, …>()).
+        services.AddOptions<FaceOptions>();
+        services.AddScoped<FaceSampler>();
+        services.AddFactorProvider<FaceFactorProvider>(FactorType.Face, requires: typeof(IFaceDescriber));
         services.AddScoped<EnrollmentService>();
         services.AddScoped<FactorService>();
         services.AddScoped<StepUp>();

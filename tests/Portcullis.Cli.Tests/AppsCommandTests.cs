@@ -34,7 +34,7 @@ public sealed class AppsCommandTests : IDisposable
         Assert.Equal("Customers", app.GetProperty("poolName").GetString());
         Assert.Equal("none", app.GetProperty("tokenEndpointAuthMethod").GetString());
         Assert.Equal(["http://localhost:3000/cb"], app.GetProperty("redirectUris").EnumerateArray().Select(u => u.GetString()));
-        // Every factor is enabled by default; FACE is offered to users only once a face matcher is installed.
+        // Every factor is enabled by default; FACE is offered to users only where a face describer is registered.
         Assert.Equal(["OTP", "SMS", "EMAIL", "FACE"], app.GetProperty("enabledFactors").EnumerateArray().Select(f => f.GetString()));
         Assert.Matches("^[0-9a-f]{32}$", app.GetProperty("appSecret").GetString());
         // Data Protection payloads start with CfDJ8: the encrypted form must never be printed.

@@ -342,7 +342,7 @@ public sealed class MfaEnrollmentTests(MfaEnrollmentTests.Server server) : IClas
     }
 
     [Fact]
-    public async Task Face_WithoutAMatcher_IsNotOffered()
+    public async Task Face_WithoutADescriber_IsNotOffered()
     {
         using var client = server.Client();
         await SignUpAndSignInAsync(client);

@@ -3,31 +3,32 @@ using Portcullis.Client;
 using Portcullis.Contracts.Envelope;
 using Portcullis.Contracts.Mfa;
 using Portcullis.Core.Factors.Face;
-using Portcullis.Server.Adapters;
+using Portcullis.Server.Tests.Face;
 using Portcullis.Testing;
+using SkiaSharp;
+using static Portcullis.Server.Tests.Face.FaceScenarios;
 using static Portcullis.Server.Tests.Scenarios;
 
 namespace Portcullis.Server.Tests;
 
-/// <summary>FACE binding once a matcher is installed: uploaded photos, and external links refused by the SSRF rules.</summary>
+/// <summary>
+/// FACE where a describer is registered (<see cref="ColourFaceDescriber"/>: a face is a colour): uploaded photos, the refusals
+/// of photos with no face or several, the default threshold, and external links refused by the SSRF rules.
+/// </summary>
 public sealed class MfaFaceTests(MfaFaceTests.Server server) : IClassFixture<MfaFaceTests.Server>
 {
     public sealed class Server : TestServer
     {
-        protected override void ConfigureServices(IServiceCollection services) => services.AddSingleton<IFaceMatcher, EqualPhotoMatcher>();
+        protected override void ConfigureServices(IServiceCollection services) => services.AddSingleton<IFaceDescriber, ColourFaceDescriber>();
 
         protected override IEnumerable<KeyValuePair<string, string?>> Configuration() => [new("Portcullis:Face:MaxPhotoBytes", "65536")];
     }
 
-    /// <summary>A stand-in matcher for tests: same pixels, same face.</summary>
-    private sealed class EqualPhotoMatcher : IFaceMatcher
-    {
-        public Task<bool> MatchAsync(FacePhoto enrolled, FacePhoto candidate, CancellationToken ct) => Task.FromResult(enrolled.Bytes.SequenceEqual(candidate.Bytes));
-    }
-
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private static byte[] APng() => Convert.FromBase64String(QrCodes.ToPngDataUrl("a face, honestly")["data:image/png;base64,".Length..]);
+    private static readonly SKColor AFace = new(200, 150, 120);
+
+    private static byte[] APng() => ColourFaceDescriber.Photo(AFace);
 
     [Fact]
     public async Task APhotoOfExactlyTheCap_IsTakenAsARawBody_AndAsAMultipartFile()
@@ -50,7 +51,7 @@ public sealed class MfaFaceTests(MfaFaceTests.Server server) : IClassFixture<Mfa
     }
 
     [Fact]
-    public async Task Face_WithAMatcher_IsOffered_AndAnUploadedPhotoBindsIt()
+    public async Task Face_WithADescriber_IsOffered_AndAnUploadedPhotoBindsIt()
     {
         using var client = server.Client();
         await SignUpAndSignInAsync(client);
@@ -71,46 +72,25 @@ public sealed class MfaFaceTests(MfaFaceTests.Server server) : IClassFixture<Mfa
         Assert.Equal("FACE", Assert.Single((await client.ListEnrolledFactorsAsync(Ct)).Data!).FactorType);
     }
 
-    [Fact]
-    public async Task Face_AtSignIn_APhotoUploadedWithTheMfaToken_CompletesTheSignInWithFaceMfa()
+    [Theory]
+    [InlineData(false, ApiCodes.NoFaceFound, "No face was found in the photo")]
+    [InlineData(true, ApiCodes.MoreThanOneFace, "The photo shows more than one face: it must show only yours")]
+    public async Task Face_APhotoWithNoFaceOrTwo_IsRefusedAtEnrollment_AndNothingIsBound(bool two, int apiCode, string message)
     {
         using var client = server.Client();
-        var (email, _) = await SignUpAsync(client);
-        await SignInAsync(client, email);
-        var photo = APng();
-        var enrolledKey = (await client.UploadFacePhotoAsync(photo, "image/png", Ct)).Data!.Key;
-        var started = await client.SendEnrollFactorRequestAsync(new SendEnrollFactorRequestDto { FactorType = "FACE", Profile = new() }, Ct);
-        AssertOk(await client.EnrollFactorAsync(new EnrollFactorDto
-        {
-            FactorType = "FACE",
-            EnrollmentToken = started.Data!.EnrollmentToken,
-            EnrollmentData = new() { Photo = enrolledKey, IsExternalPhoto = false },
-        }, Ct));
+        await SignUpAndSignInAsync(client);
+        var photo = await UploadAsync(client, two ? ColourFaceDescriber.TwoFaces : ColourFaceDescriber.NoFace);
 
-        var challenge = await client.SignInByEmailPasswordAsync(email, Password, ct: Ct);
-        Assert.True(challenge.MfaChallenge is { FaceMfaEnabled: true }, Describe(challenge));
-        var mfaToken = challenge.MfaChallenge!.MfaToken;
+        var answer = await EnrollAsync(client, photo);
 
-        // authing-js-sdk's upload: multipart field "file", folder=face-photo; here with the mfaToken it must carry.
-        using var http = server.RawHttp();
-        using var upload = new HttpRequestMessage(HttpMethod.Post, "api/v2/upload?folder=face-photo&private=true");
-        upload.Headers.Authorization = new("Bearer", mfaToken);
-        upload.Headers.Add("x-authing-app-id", client.AppId);
-        upload.Content = new MultipartFormDataContent { { new ByteArrayContent(photo), "file", "personal.jpeg" } };
-        using var uploaded = await http.SendAsync(upload, Ct);
-        var key = System.Text.Json.JsonDocument.Parse(await uploaded.Content.ReadAsStringAsync(Ct)).RootElement.GetProperty("data").GetProperty("key").GetString();
-
-        using var verify = new HttpRequestMessage(HttpMethod.Post, "api/v2/mfa/face/verify");
-        verify.Headers.Authorization = new("Bearer", mfaToken);
-        verify.Headers.Add("x-authing-app-id", client.AppId);
-        verify.Content = new StringContent($"{{\"photo\":\"{key}\"}}", System.Text.Encoding.UTF8, "application/json");
-        using var verified = await http.SendAsync(verify, Ct);
-        var answer = System.Text.Json.JsonDocument.Parse(await verified.Content.ReadAsStringAsync(Ct)).RootElement;
-
-        Assert.Equal(200, answer.GetProperty("code").GetInt32());
-        var accessToken = new Microsoft.IdentityModel.JsonWebTokens.JsonWebToken(answer.GetProperty("data").GetProperty("access_token").GetString());
-        Assert.Equal(["pwd", "face", "mfa"], accessToken.Claims.Where(c => c.Type == "amr").Select(c => c.Value));
+        AssertError(answer, 400, apiCode);
+        Assert.Equal(message, answer.Message);
+        Assert.Empty((await client.ListEnrolledFactorsAsync(Ct)).Data!);
     }
+
+    [Fact]
+    public Task Face_AtTheDefaultThreshold_ADistanceJustOver06IsRefused_AndJustUnderIsAccepted() =>
+        AssertThresholdBetweenAsync(server, new SKColor(100, 100, 100), justOver: new SKColor(161, 100, 100), justUnder: new SKColor(159, 100, 100));
 
     [Fact]
     public async Task Face_BoundDuringSignIn_UnderARequiredPolicy_CompletesTheSignIn()
@@ -126,16 +106,31 @@ public sealed class MfaFaceTests(MfaFaceTests.Server server) : IClassFixture<Mfa
         var (email, _) = await SignUpAsync(client);
         var challenge = await client.SignInByEmailPasswordAsync(email, Password, ct: Ct);
         var mfaToken = challenge.MfaChallenge!.MfaToken;
-        using var http = server.RawHttp();
-        var key = (await V2Async(http, appId, mfaToken, "api/v2/upload?folder=face-photo&private=true",
-            new MultipartFormDataContent { { new ByteArrayContent(APng()), "file", "personal.jpeg" } })).GetProperty("data").GetProperty("key").GetString();
+        var key = await UploadV2Async(server, appId, mfaToken, APng());
 
-        var bound = await V2Async(http, appId, mfaToken, "api/v2/mfa/face/associate",
-            new StringContent($"{{\"photoA\":\"{key}\",\"photoB\":\"{key}\"}}", System.Text.Encoding.UTF8, "application/json"));
+        var bound = await V2Async(server, appId, mfaToken, "api/v2/mfa/face/associate", Json($"{{\"photoA\":\"{key}\",\"photoB\":\"{key}\"}}"));
 
         Assert.True(bound.GetProperty("code").GetInt32() == 200, bound.ToString());
         var accessToken = new Microsoft.IdentityModel.JsonWebTokens.JsonWebToken(bound.GetProperty("data").GetProperty("access_token").GetString());
         Assert.Equal(["pwd", "face", "mfa"], accessToken.Claims.Where(c => c.Type == "amr").Select(c => c.Value));
+    }
+
+    [Fact]
+    public async Task Face_BoundDuringSignIn_WithAPhotoOfTwoFaces_IsRefusedInV2sFormat_AndNothingIsBound()
+    {
+        var (appId, secret) = await server.CreateAppAsync(Core.Applications.TokenEndpointAuthMethod.ClientSecretPost);
+        await MfaScenarios.SetModeAsync(server, appId, Core.Applications.MfaMode.Required);
+        using var client = server.Client(appId, secret, TokenEndPointAuthMethod.ClientSecretPost);
+        var (email, _) = await SignUpAsync(client);
+        var mfaToken = (await client.SignInByEmailPasswordAsync(email, Password, ct: Ct)).MfaChallenge!.MfaToken;
+        var twoFaces = await UploadV2Async(server, appId, mfaToken, ColourFaceDescriber.Photo(ColourFaceDescriber.TwoFaces));
+
+        var refused = await V2Async(server, appId, mfaToken, "api/v2/mfa/face/associate", Json($"{{\"photoA\":\"{twoFaces}\"}}"));
+
+        Assert.Equal(ApiCodes.MoreThanOneFace, Code(refused));
+        Assert.Equal("The photo shows more than one face: it must show only yours", refused.GetProperty("message").GetString());
+        var oneFace = await UploadV2Async(server, appId, mfaToken, APng());
+        Assert.Equal(200, Code(await V2Async(server, appId, mfaToken, "api/v2/mfa/face/associate", Json($"{{\"photoA\":\"{oneFace}\"}}"))));
     }
 
     [Fact]
@@ -156,15 +151,6 @@ public sealed class MfaFaceTests(MfaFaceTests.Server server) : IClassFixture<Mfa
 
         Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
         Assert.Equal(ApiCodes.InvalidArgument, answer.GetProperty("code").GetInt32());
-    }
-
-    private static async Task<System.Text.Json.JsonElement> V2Async(HttpClient http, string appId, string mfaToken, string path, HttpContent content)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = content };
-        request.Headers.Authorization = new("Bearer", mfaToken);
-        request.Headers.Add("x-authing-app-id", appId);
-        using var response = await http.SendAsync(request, Ct);
-        return System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync(Ct)).RootElement.Clone();
     }
 
     [Fact]
@@ -306,12 +292,7 @@ public sealed class MfaFaceUploadLimitTests(MfaFaceUploadLimitTests.Server serve
 {
     public sealed class Server : TestServer
     {
-        protected override void ConfigureServices(IServiceCollection services) => services.AddSingleton<IFaceMatcher, AnyFaceMatcher>();
-    }
-
-    private sealed class AnyFaceMatcher : IFaceMatcher
-    {
-        public Task<bool> MatchAsync(FacePhoto enrolled, FacePhoto candidate, CancellationToken ct) => Task.FromResult(false);
+        protected override void ConfigureServices(IServiceCollection services) => services.AddSingleton<IFaceDescriber, ColourFaceDescriber>();
     }
 
     [Fact]

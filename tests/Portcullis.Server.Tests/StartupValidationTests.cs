@@ -39,6 +39,8 @@ public sealed class StartupValidationTests
     [InlineData("Portcullis:Sms:Provider must be outbox, webhook or twilio", "--Portcullis:Sms:Provider", "carrier-pigeon")]
     [InlineData("Portcullis:Email:Smtp:Host is required when Portcullis:Email:Provider is smtp", "--Portcullis:Email:Provider", "smtp")]
     [InlineData("MaxPhotoBytes", "--Portcullis:Face:MaxPhotoBytes", "10")]
+    [InlineData("MatchThreshold", "--Portcullis:Face:MatchThreshold", "0.29")]
+    [InlineData("MatchThreshold", "--Portcullis:Face:MatchThreshold", "0.91")]
     [InlineData("MaxRequestBodyBytes", "--Portcullis:MaxRequestBodyBytes", "10")]
     [InlineData("AccessTokenLifetimeSeconds", "--Portcullis:Tokens:AccessTokenLifetimeSeconds", "10")]
     public async Task BadSetting_RefusesToStart_NamingIt(string named, params string[] settings)

@@ -43,7 +43,7 @@ public class TestServer : IAsyncLifetime
     /// <summary>The recording SMS/email sender: where tests read the codes that were "sent".</summary>
     public RecordingMessageSender Outbox => Services.GetRequiredService<RecordingMessageSender>();
 
-    /// <summary>Services a derived fixture adds or replaces (a face matcher, a failing sender…).</summary>
+    /// <summary>Services a derived fixture adds or replaces (a face describer, a failing sender…).</summary>
     protected virtual void ConfigureServices(IServiceCollection services)
     {
     }

@@ -51,7 +51,7 @@ public sealed class Application
 
     /// <summary>
     /// Factors users of this application may bind, and the ones that count when sign-in asks for a second factor (all by
-    /// default; FACE is offered only once a face matcher is installed).
+    /// default; FACE is offered only where a face describer is registered).
     /// </summary>
     public List<FactorType> EnabledFactors { get; set; } = [FactorType.Otp, FactorType.Sms, FactorType.Email, FactorType.Face];
 

@@ -2,7 +2,8 @@ namespace Portcullis.Core.Factors;
 
 /// <summary>
 /// A bound MFA factor: at most one per type per user (a unique index decides). OTP keeps its seed encrypted and the last
-/// accepted time step, so a code is accepted once; SMS and EMAIL keep their recipient; FACE the stored photo's key and hash.
+/// accepted time step, so a code is accepted once; SMS and EMAIL keep their recipient; FACE its face descriptor encrypted, and
+/// the photo's key and hash only where photos are kept.
 /// </summary>
 public sealed record Factor
 {
@@ -20,7 +21,10 @@ public sealed record Factor
 
     public string? Email { get; init; }
 
-    /// <summary>OTP: the TOTP seed, encrypted at rest. Never returned after enrollment.</summary>
+    /// <summary>
+    /// Encrypted at rest, never returned after enrollment. OTP: the TOTP seed; FACE: the face descriptor
+    /// (<see cref="Face.ProtectedDescriptors"/>).
+    /// </summary>
     public string? ProtectedSecret { get; init; }
 
     /// <summary>OTP: the last accepted TOTP step; codes at or below it are replays.</summary>
@@ -29,7 +33,7 @@ public sealed record Factor
     /// <summary>OTP: the hash of the current recovery code (<see cref="SecretHash"/>).</summary>
     public string? RecoveryCodeHash { get; set; }
 
-    /// <summary>FACE: the stored photo's key and its SHA-256.</summary>
+    /// <summary>FACE, when photos are kept (<see cref="Face.FaceOptions.KeepPhotos"/>): the stored photo's key and its SHA-256; null otherwise.</summary>
     public string? PhotoKey { get; init; }
 
     public string? PhotoHash { get; init; }

@@ -5,7 +5,7 @@ namespace Portcullis.Core.Factors;
 
 /// <summary>
 /// A factor type this server knows, in the order its provider was registered, and the service it cannot work without (FACE:
-/// a face matcher; SMS and EMAIL: a sender for their channel), if any.
+/// a face describer; SMS and EMAIL: a sender for their channel), if any.
 /// </summary>
 public sealed record KnownFactorType(FactorType Type, Type? Requires = null);
 
@@ -38,7 +38,7 @@ public sealed class FactorProviders(FactorTypeCatalog catalog, IServiceProvider 
         ? services.GetRequiredKeyedService<IFactorProvider>(type.Name)
         : throw new InvalidOperationException($"No factor provider is registered for {type}.");
 
-    /// <summary>Whether this server can offer the type at all, whatever applications enable (FACE: only with a matcher installed).</summary>
+    /// <summary>Whether this server can offer the type at all, whatever applications enable (FACE: only with a face describer registered).</summary>
     public bool IsAvailable(FactorType type) => catalog.IsAvailable(type);
 
     public bool IsOffered(Application app, FactorType type) => app.EnabledFactors.Contains(type) && catalog.IsAvailable(type);

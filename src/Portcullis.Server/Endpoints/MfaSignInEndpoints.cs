@@ -35,11 +35,11 @@ public static class MfaSignInEndpoints
             .Produces<ApiResponse<MfaAssociateDataDto>>();
         group.MapPost("/mfa/totp/associate/confirm", ConfirmTotpAsync).WithSummary("Confirm the OTP factor bound during sign-in with a TOTP; completes the sign-in.")
             .Produces<ApiResponse<MfaSignInResultDto>>();
-        group.MapPost("/mfa/face/verify", VerifyFaceAsync).WithSummary("Answer with a face photo (needs a face matcher).")
+        group.MapPost("/mfa/face/verify", VerifyFaceAsync).WithSummary("Answer with a face photo (needs a face describer).")
             .Produces<ApiResponse<MfaSignInResultDto>>();
         group.MapPost("/applications/mfa/face/verify", VerifyFaceAsync).WithSummary("The same as /api/v2/mfa/face/verify.")
             .Produces<ApiResponse<MfaSignInResultDto>>();
-        group.MapPost("/mfa/face/associate", AssociateFaceAsync).WithSummary("Bind a FACE factor during sign-in (needs a face matcher).")
+        group.MapPost("/mfa/face/associate", AssociateFaceAsync).WithSummary("Bind a FACE factor during sign-in (needs a face describer).")
             .Produces<ApiResponse<MfaSignInResultDto>>();
         return routes;
     }

@@ -41,7 +41,7 @@ public static class MfaSignInSupportEndpoints
         group.MapDelete("/mfa/totp/associate", UnbindTotpAsync).WithSummary("Unbind the OTP factor: a signed-in user's access token only, never an mfaToken.")
             .Requires(CallerCredentials.SignedInUser).Produces<ApiResponse<bool?>>();
         group.MapPost("/upload", UploadAsync).DisableAntiforgery().TakesPhoto(multipart: true).Accepts<IFormFile>("multipart/form-data")
-            .WithSummary("A face photo as multipart field `file` with `folder=face-photo`, for an mfaToken or a signed-in user: `data.key` for `photoA`/`photo` (needs a face matcher).")
+            .WithSummary("A face photo as multipart field `file` with `folder=face-photo`, for an mfaToken or a signed-in user: `data.key` for `photoA`/`photo` (needs a face describer).")
             .Requires(CallerCredentials.PendingOrSignedIn).Produces<ApiResponse<UploadedPhotoDto>>();
         routes.MapPost("/mfa/token/introspection", IntrospectAsync).WithTags("MFA at sign-in").DisableAntiforgery()
             .WithSummary("Whether an mfaToken (form or JSON `token`) is live; raw `{active, userPoolId, userId, exp, iat}`. An empty body answers `{active: false}`.")
@@ -129,10 +129,11 @@ public static class MfaSignInSupportEndpoints
 
     /// <summary>
     /// GenAuth's upload, for face photos only. authing-js-sdk sends it with no credentials at all, which Portcullis refuses: a
-    /// photo is stored for a user, so the caller must be one (an mfaToken, or an access token).
+    /// photo's descriptor (and the photo itself when photos are kept) is stored for a user, so the caller must be one (an mfaToken,
+    /// or an access token).
     /// </summary>
     private static async Task<IResult> UploadAsync(HttpContext context, [FromQuery] string? folder, MfaSignInService mfa, MfaCallers callers,
-        FactorProviders providers, IFacePhotoStore store, IOptions<FaceOptions> options)
+        FactorProviders providers, FaceSampler sampler, IFacePhotoStore store, IOptions<FaceOptions> options)
     {
         if (folder != "face-photo")
         {
@@ -156,7 +157,7 @@ public static class MfaSignInSupportEndpoints
         }
 
         await using var photo = file.OpenReadStream();
-        var key = await FacePhotoUploads.SaveAsync(userId.Value, photo, store, options.Value, context.RequestAborted);
+        var key = await FacePhotoUploads.SaveAsync(userId.Value, photo, sampler, store, options.Value, context.RequestAborted);
         return key.Succeeded ? Envelope.OkV2(context, new UploadedPhotoDto { Key = key.Value, Url = key.Value }) : Envelope.FailV2(context, key.Error!);
     }
 

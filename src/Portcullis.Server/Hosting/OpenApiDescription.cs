@@ -4,7 +4,7 @@ using Microsoft.Extensions.Options;
 using Microsoft.OpenApi;
 using Portcullis.Contracts.Envelope;
 using Portcullis.Contracts.Oidc;
-using Portcullis.Server.Adapters.Face;
+using Portcullis.Core.Factors.Face;
 using Portcullis.Server.Http;
 
 namespace Portcullis.Server.Hosting;

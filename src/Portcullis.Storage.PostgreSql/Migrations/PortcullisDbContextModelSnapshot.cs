@@ -390,8 +390,8 @@ namespace Portcullis.Storage.PostgreSql.Migrations
                         .HasColumnType("character varying(64)");
 
                     b.Property<string>("ProtectedSecret")
-                        .HasMaxLength(1000)
-                        .HasColumnType("character varying(1000)");
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
 
                     b.Property<string>("RecoveryCodeHash")
                         .HasMaxLength(200)
@@ -853,26 +853,35 @@ namespace Portcullis.Storage.PostgreSql.Migrations
                         .HasColumnType("character varying(64)");
 
                     b.Property<string>("ContentType")
-                        .IsRequired()
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
 
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
-                    b.Property<int>("Height")
+                    b.Property<int?>("Height")
                         .HasColumnType("integer");
 
                     b.Property<string>("ProtectedBytes")
-                        .IsRequired()
                         .HasColumnType("text");
+
+                    b.Property<string>("ProtectedDescriptor")
+                        .HasColumnType("text");
+
+                    b.Property<string>("Refusal")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("RefusalDetail")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
 
                     b.Property<string>("UserId")
                         .IsRequired()
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
 
-                    b.Property<int>("Width")
+                    b.Property<int?>("Width")
                         .HasColumnType("integer");
 
                     b.HasKey("Key");

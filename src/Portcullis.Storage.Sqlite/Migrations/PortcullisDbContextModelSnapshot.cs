@@ -380,7 +380,7 @@ namespace Portcullis.Storage.Sqlite.Migrations
                         .HasColumnType("TEXT");
 
                     b.Property<string>("ProtectedSecret")
-                        .HasMaxLength(1000)
+                        .HasMaxLength(2000)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("RecoveryCodeHash")
@@ -843,18 +843,27 @@ namespace Portcullis.Storage.Sqlite.Migrations
                         .HasColumnType("TEXT");
 
                     b.Property<string>("ContentType")
-                        .IsRequired()
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER");
 
-                    b.Property<int>("Height")
+                    b.Property<int?>("Height")
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("ProtectedBytes")
-                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ProtectedDescriptor")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Refusal")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RefusalDetail")
+                        .HasMaxLength(200)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("UserId")
@@ -862,7 +871,7 @@ namespace Portcullis.Storage.Sqlite.Migrations
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
-                    b.Property<int>("Width")
+                    b.Property<int?>("Width")
                         .HasColumnType("INTEGER");
 
                     b.HasKey("Key");

@@ -21,7 +21,8 @@ internal sealed class FactorConfiguration : IEntityTypeConfiguration<Factor>
         b.Property(f => f.PhoneNumber).HasMaxLength(20);
         b.Property(f => f.PhoneCountryCode).HasMaxLength(8);
         b.Property(f => f.Email).HasMaxLength(254);
-        b.Property(f => f.ProtectedSecret).HasMaxLength(1000);
+        // An OTP seed, or a FACE descriptor of up to FaceDescriptor.MaxValues floats (1,947 characters once protected; 128: 1,030).
+        b.Property(f => f.ProtectedSecret).HasMaxLength(2000);
         b.Property(f => f.RecoveryCodeHash).HasMaxLength(200);
         b.Property(f => f.PhotoKey).HasMaxLength(64);
         b.Property(f => f.PhotoHash).HasMaxLength(64);
@@ -102,6 +103,8 @@ internal sealed class FacePhotoRecordConfiguration : IEntityTypeConfiguration<Fa
         b.Property(p => p.Key).HasMaxLength(64);
         b.Property(p => p.UserId).HasMaxLength(64);
         b.Property(p => p.ContentType).HasMaxLength(64);
+        b.Property(p => p.Refusal).HasMaxLength(64);
+        b.Property(p => p.RefusalDetail).HasMaxLength(FacePhotoRecord.MaxRefusalDetailLength);
         b.HasIndex(p => p.UserId);
     }
 }
@@ -114,20 +117,34 @@ internal sealed class SendSlot
     public DateTimeOffset LastSentAt { get; set; }
 }
 
-/// <summary>An enrolled face photo; <see cref="ProtectedBytes"/> is encrypted (biometric data is a secret at rest).</summary>
+/// <summary>
+/// A face sample (an uploaded photo, or one kept at enrollment): what the face describer made of it and, only where photos are
+/// kept, the photo. The descriptor and the photo are encrypted (biometric data is a secret at rest).
+/// </summary>
 internal sealed class FacePhotoRecord
 {
+    public const int MaxRefusalDetailLength = 200;
+
     public required string Key { get; init; }
 
     public required string UserId { get; init; }
 
-    public required string ContentType { get; init; }
+    /// <summary>The descriptor of the photo's one face (<see cref="Core.Factors.Face.ProtectedDescriptors"/>); null when there is none.</summary>
+    public string? ProtectedDescriptor { get; init; }
 
-    public int Width { get; init; }
+    /// <summary>Why the describer gave no descriptor: the <see cref="Core.Common.ErrorKind"/>'s name (NoFaceFound, MoreThanOneFace) and its detail.</summary>
+    public string? Refusal { get; init; }
 
-    public int Height { get; init; }
+    public string? RefusalDetail { get; init; }
 
-    public required string ProtectedBytes { get; init; }
+    /// <summary>The re-encoded photo and its size, only when photos are kept (<see cref="Core.Factors.Face.FaceOptions.KeepPhotos"/>).</summary>
+    public string? ContentType { get; init; }
+
+    public int? Width { get; init; }
+
+    public int? Height { get; init; }
+
+    public string? ProtectedBytes { get; init; }
 
     public DateTimeOffset CreatedAt { get; init; }
 }

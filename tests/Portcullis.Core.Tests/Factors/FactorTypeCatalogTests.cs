@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Portcullis.Core.Common;
 using Portcullis.Core.Factors;
 using Portcullis.Core.Factors.Face;
 using Portcullis.Core.Factors.Providers;
@@ -12,7 +13,7 @@ public sealed class FactorTypeCatalogTests
     {
         var services = new ServiceCollection();
         services.AddFactorProvider<OtpFactorProvider>(FactorType.Otp);
-        services.AddFactorProvider<FaceFactorProvider>(FactorType.Face, requires: typeof(IFaceMatcher));
+        services.AddFactorProvider<FaceFactorProvider>(FactorType.Face, requires: typeof(IFaceDescriber));
         services.AddSingleton<FactorTypeCatalog>();
         more?.Invoke(services);
         return services.BuildServiceProvider().GetRequiredService<FactorTypeCatalog>();
@@ -35,11 +36,12 @@ public sealed class FactorTypeCatalogTests
     {
         Assert.True(Catalog().IsAvailable(FactorType.Otp));
         Assert.False(Catalog().IsAvailable(FactorType.Face));
-        Assert.True(Catalog(s => s.AddSingleton<IFaceMatcher, NoMatch>()).IsAvailable(FactorType.Face));
+        Assert.True(Catalog(s => s.AddSingleton<IFaceDescriber, NoFace>()).IsAvailable(FactorType.Face));
     }
 
-    private sealed class NoMatch : IFaceMatcher
+    private sealed class NoFace : IFaceDescriber
     {
-        public Task<bool> MatchAsync(FacePhoto enrolled, FacePhoto candidate, CancellationToken ct) => Task.FromResult(false);
+        public Task<Result<FaceDescriptor>> DescribeAsync(FaceImage image, CancellationToken ct) =>
+            Task.FromResult(Result<FaceDescriptor>.Fail(ErrorKind.NoFaceFound));
     }
 }

@@ -24,11 +24,11 @@ public sealed class Unused : IEnrollmentStore, ISendThrottleStore, ISmsSender, I
 
     Task IEmailSender.SendAsync(EmailMessage message, CancellationToken ct) => throw Called();
 
-    Task<Result<FacePhoto>> IFacePhotoSource.LoadAsync(string userId, string photo, bool isExternal, CancellationToken ct) => throw Called();
+    Task<Result<FaceSample>> IFacePhotoSource.LoadAsync(string userId, string photo, bool isExternal, CancellationToken ct) => throw Called();
 
-    Task<string> IFacePhotoStore.SaveAsync(string userId, FacePhoto photo, CancellationToken ct) => throw Called();
+    Task<string> IFacePhotoStore.SaveAsync(string userId, FaceSample sample, CancellationToken ct) => throw Called();
 
-    Task<FacePhoto?> IFacePhotoStore.LoadAsync(string userId, string key, CancellationToken ct) => throw Called();
+    Task<FaceSample?> IFacePhotoStore.LoadAsync(string userId, string key, CancellationToken ct) => throw Called();
 
     Task<T> ICodeCheckStore.RunAsync<T>(Func<ICodeCheckTransaction, ValueTask<T>> work, CancellationToken ct) => throw Called();
 

@@ -22,12 +22,16 @@ public sealed record LoopbackRequest(string Method, string Path, IReadOnlyDictio
         QueryHelpers.ParseQuery(BodyText).ToDictionary(kv => kv.Key, kv => kv.Value.ToString(), StringComparer.Ordinal);
 }
 
-/// <summary>What the loopback server answers; <paramref name="Delay"/> holds the answer back (timeouts).</summary>
-public sealed record LoopbackResponse(int Status, string? Body = null, string ContentType = "application/json", TimeSpan Delay = default, string? Location = null);
+/// <summary>
+/// What the loopback server answers; <paramref name="Delay"/> holds the answer back (timeouts), <paramref name="Bytes"/> is a
+/// binary body (a photo) answered instead of <paramref name="Body"/>.
+/// </summary>
+public sealed record LoopbackResponse(int Status, string? Body = null, string ContentType = "application/json", TimeSpan Delay = default, string? Location = null,
+    byte[]? Bytes = null);
 
 /// <summary>
-/// A real HTTP server on 127.0.0.1 and a free port (Kestrel), standing in for an SMS gateway: it records every request and
-/// answers what <see cref="Respond"/> says (200 by default).
+/// A real HTTP server on 127.0.0.1 and a free port (Kestrel), standing in for an SMS gateway (or a site with face photos): it
+/// records every request and answers what <see cref="Respond"/> says (200 by default).
 /// </summary>
 public sealed class SmsLoopbackServer : IAsyncDisposable
 {
@@ -134,7 +138,12 @@ public sealed class SmsLoopbackServer : IAsyncDisposable
             context.Response.Headers.Location = response.Location;
         }
 
-        if (response.Body is not null)
+        if (response.Bytes is not null)
+        {
+            context.Response.ContentType = response.ContentType;
+            await context.Response.Body.WriteAsync(response.Bytes, context.RequestAborted);
+        }
+        else if (response.Body is not null)
         {
             context.Response.ContentType = response.ContentType;
             await context.Response.WriteAsync(response.Body, context.RequestAborted);

@@ -468,7 +468,7 @@ public abstract class MfaSignInTests(TestServer server)
     }
 
     [Fact]
-    public async Task TheV2Helpers_ListTheAuthenticator_CheckBindability_RefuseOtherScenes_AndFaceWithoutAMatcher()
+    public async Task TheV2Helpers_ListTheAuthenticator_CheckBindability_RefuseOtherScenes_AndFaceWithoutADescriber()
     {
         server.RequireAvailable();
         using var client = await AppClientAsync(MfaMode.Optional);

@@ -28,7 +28,7 @@ public abstract partial class StoreConformanceTests
         await Apps(s => s.TryCreateAsync(app, Ct));
 
         var found = await Apps(s => s.FindAsync(app.Id, Ct));
-        // Every factor by default (FACE is only offered once a face matcher is installed).
+        // Every factor by default (FACE is only offered where a face describer is registered).
         Assert.Equal([FactorType.Otp, FactorType.Sms, FactorType.Email, FactorType.Face], found?.EnabledFactors);
         Assert.Equal(TokenEndpointAuthMethod.ClientSecretPost, found?.TokenEndpointAuthMethod);
     }

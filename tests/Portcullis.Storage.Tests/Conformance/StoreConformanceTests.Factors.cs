@@ -2,7 +2,9 @@ using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Portcullis.Core.Applications;
+using Portcullis.Core.Common;
 using Portcullis.Core.Factors;
+using Portcullis.Core.Factors.Face;
 using Portcullis.Core.Factors.Limits;
 
 namespace Portcullis.Storage.Tests.Conformance;
@@ -99,6 +101,18 @@ public abstract partial class StoreConformanceTests
         Assert.Equal(2, (await Factors(s => s.ListAsync(user.Id, Ct))).Count);
         Assert.Null((await FindEnrollmentAsync(refused))?.ConsumedAt);
         Assert.NotNull((await FindEnrollmentAsync(next))?.ConsumedAt);
+    }
+
+    /// <summary>Binding a FACE factor (<see cref="NewFactor"/>) shows the column holds its width; this, that a descriptor fits it.</summary>
+    [Fact]
+    public async Task TheLongestFaceDescriptor_OnceProtected_FitsTheFactorsSecretColumn()
+    {
+        var protectedDescriptor = ProtectedDescriptors.Protect(Resolve<ISecretProtector>(), new FaceDescriptor(new float[FaceDescriptor.MaxValues]));
+
+        var column = await Db(db => Task.FromResult(db.Model.FindEntityType(typeof(Factor))!.FindProperty(nameof(Factor.ProtectedSecret))!.GetMaxLength()));
+
+        Assert.Equal(FactorSecretColumnLength, column);
+        Assert.InRange(protectedDescriptor.Length, 1, FactorSecretColumnLength);
     }
 
     [Fact]

@@ -228,6 +228,9 @@ public abstract partial class StoreConformanceTests : IAsyncLifetime
         return request;
     }
 
+    /// <summary>The width of <c>mfa_factors.ProtectedSecret</c>, which holds an OTP seed or a FACE descriptor once protected.</summary>
+    protected const int FactorSecretColumnLength = 2000;
+
     /// <summary>The factor a completed enrollment of <paramref name="type"/> (OTP unless given) binds.</summary>
     protected Factor NewFactor(string userId, FactorType? type = null, DateTimeOffset? createdAt = null, string? id = null)
     {
@@ -241,7 +244,10 @@ public abstract partial class StoreConformanceTests : IAsyncLifetime
             PhoneNumber = of == FactorType.Sms ? "13800000000" : null,
             PhoneCountryCode = of == FactorType.Sms ? "+86" : null,
             Email = of == FactorType.Email ? "ada@example.com" : null,
-            ProtectedSecret = of == FactorType.Otp ? "protected:" + Ids.NewOpaqueToken() : null,
+            // FACE: a protected descriptor, as long as the column allows (the longest descriptor is shorter once protected).
+            ProtectedSecret = of == FactorType.Otp ? "protected:" + Ids.NewOpaqueToken()
+                : of == FactorType.Face ? "protected:" + new string('d', FactorSecretColumnLength - "protected:".Length)
+                : null,
             LastAcceptedStep = of == FactorType.Otp ? 59_000_000 : null,
             RecoveryCodeHash = of == FactorType.Otp ? "hash:" + Ids.NewOpaqueToken() : null,
             PhotoKey = of == FactorType.Face ? Ids.NewId() : null,

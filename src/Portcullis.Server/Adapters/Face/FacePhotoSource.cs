@@ -7,70 +7,77 @@ using Portcullis.Core.Factors.Face;
 namespace Portcullis.Server.Adapters.Face;
 
 /// <summary>
-/// Resolves <c>enrollmentData.photo</c>. An uploaded photo is found by key among the caller's own uploads; an external link is
-/// fetched over https with the address checked at connect time (so DNS rebinding cannot reach an internal host), no redirects,
-/// a size cap and a time limit.
+/// Resolves <c>enrollmentData.photo</c>. An uploaded photo is found by key among the caller's own uploads, described when it
+/// was uploaded; an external link is fetched over https with the address checked at connect time (so DNS rebinding cannot reach
+/// an internal host), no redirects, a size cap and a time limit, then decoded and described.
 /// </summary>
-public sealed class FacePhotoSource(IHttpClientFactory http, IFacePhotoStore store, IOptions<FaceOptions> options) : IFacePhotoSource
+public sealed class FacePhotoSource(IHttpClientFactory http, IFacePhotoStore store, FaceSampler sampler, IOptions<FaceOptions> options) : IFacePhotoSource
 {
     public const string HttpClientName = "face-photos";
 
-    public async Task<Result<FacePhoto>> LoadAsync(string userId, string photo, bool isExternal, CancellationToken ct)
+    public async Task<Result<FaceSample>> LoadAsync(string userId, string photo, bool isExternal, CancellationToken ct)
     {
         if (!isExternal)
         {
             var uploaded = photo.Length <= 64 ? await store.LoadAsync(userId, photo, ct) : null;
-            return uploaded is null ? Result<FacePhoto>.Fail(ErrorKind.InvalidPhoto, "no uploaded photo with that key") : Result<FacePhoto>.Ok(uploaded);
+            return uploaded is null ? Result<FaceSample>.Fail(ErrorKind.InvalidPhoto, "no uploaded photo with that key") : Result<FaceSample>.Ok(uploaded);
         }
 
         var o = options.Value;
         if (!Uri.TryCreate(photo, UriKind.Absolute, out var uri) || !(uri.Scheme == Uri.UriSchemeHttps || (o.AllowHttp && uri.Scheme == Uri.UriSchemeHttp)))
         {
-            return Result<FacePhoto>.Fail(ErrorKind.PhotoRefused, "only https links are accepted");
+            return Result<FaceSample>.Fail(ErrorKind.PhotoRefused, "only https links are accepted");
         }
 
         if (!o.AllowPrivateAddresses && IPAddress.TryParse(uri.Host.Trim('[', ']'), out var literal) && !IsPublic(literal))
         {
-            return Result<FacePhoto>.Fail(ErrorKind.PhotoRefused, "private, loopback and link-local addresses are refused");
+            return Result<FaceSample>.Fail(ErrorKind.PhotoRefused, "private, loopback and link-local addresses are refused");
         }
 
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
         timeout.CancelAfter(TimeSpan.FromSeconds(o.FetchTimeoutSeconds));
+        byte[]? bytes;
         try
         {
             using var response = await http.CreateClient(HttpClientName).GetAsync(uri, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
             if (!response.IsSuccessStatusCode)
             {
-                return Result<FacePhoto>.Fail(ErrorKind.PhotoRefused, $"the link answered HTTP {(int)response.StatusCode}");
+                return Result<FaceSample>.Fail(ErrorKind.PhotoRefused, $"the link answered HTTP {(int)response.StatusCode}");
             }
 
             if (response.Content.Headers.ContentLength > o.MaxPhotoBytes)
             {
-                return Result<FacePhoto>.Fail(ErrorKind.InvalidPhoto, $"larger than {o.MaxPhotoBytes} bytes");
+                return Result<FaceSample>.Fail(ErrorKind.InvalidPhoto, $"larger than {o.MaxPhotoBytes} bytes");
             }
 
             await using var stream = await response.Content.ReadAsStreamAsync(timeout.Token);
-            var bytes = await ReadCappedAsync(stream, o.MaxPhotoBytes, timeout.Token);
-            return bytes is null
-                ? Result<FacePhoto>.Fail(ErrorKind.InvalidPhoto, $"larger than {o.MaxPhotoBytes} bytes")
-                : ImageDecoder.Decode(bytes, o.MaxDimension);
+            bytes = await ReadCappedAsync(stream, o.MaxPhotoBytes, timeout.Token);
         }
         catch (PrivateAddressException)
         {
-            return Result<FacePhoto>.Fail(ErrorKind.PhotoRefused, "private, loopback and link-local addresses are refused");
+            return Result<FaceSample>.Fail(ErrorKind.PhotoRefused, "private, loopback and link-local addresses are refused");
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {
-            return Result<FacePhoto>.Fail(ErrorKind.PhotoRefused, "the link did not answer in time");
+            return Result<FaceSample>.Fail(ErrorKind.PhotoRefused, "the link did not answer in time");
         }
         catch (HttpRequestException ex) when (ex.InnerException is PrivateAddressException)
         {
-            return Result<FacePhoto>.Fail(ErrorKind.PhotoRefused, "private, loopback and link-local addresses are refused");
+            return Result<FaceSample>.Fail(ErrorKind.PhotoRefused, "private, loopback and link-local addresses are refused");
         }
         catch (HttpRequestException)
         {
-            return Result<FacePhoto>.Fail(ErrorKind.PhotoRefused, "the link could not be fetched");
+            return Result<FaceSample>.Fail(ErrorKind.PhotoRefused, "the link could not be fetched");
         }
+
+        // Described outside the fetch's time limit and its handlers: the link has answered, whatever the describer takes.
+        if (bytes is null)
+        {
+            return Result<FaceSample>.Fail(ErrorKind.InvalidPhoto, $"larger than {o.MaxPhotoBytes} bytes");
+        }
+
+        var decoded = ImageDecoder.Decode(bytes, o.MaxDimension);
+        return decoded.Succeeded ? Result<FaceSample>.Ok(await sampler.SampleAsync(decoded.Value, ct)) : decoded.Error!;
     }
 
     /// <summary>The handler for the named client: connects only to public addresses (checked after DNS resolution).</summary>

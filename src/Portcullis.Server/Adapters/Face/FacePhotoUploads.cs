@@ -3,7 +3,11 @@ using Portcullis.Core.Factors.Face;
 
 namespace Portcullis.Server.Adapters.Face;
 
-/// <summary>An uploaded face photo, from whichever route it came: capped, decoded (metadata dropped), stored encrypted for its user.</summary>
+/// <summary>
+/// An uploaded face photo, from whichever route it came: capped, decoded (metadata dropped), described from the original decode,
+/// and stored encrypted for its user as a sample (the photo itself only when photos are kept). Whether it shows one face is
+/// answered when the key is used, by enroll-factor or a FACE verification, where a refusal counts as an attempt.
+/// </summary>
 public static class FacePhotoUploads
 {
     /// <summary>Room for a multipart body's boundaries, part headers and small fields (<c>folder</c>) around the photo.</summary>
@@ -21,8 +25,9 @@ public static class FacePhotoUploads
         }
     }
 
-    /// <summary>The stored photo's key; <see cref="ErrorKind.InvalidPhoto"/> for a photo too large or not an image.</summary>
-    public static async Task<Result<string>> SaveAsync(string userId, Stream photo, IFacePhotoStore store, FaceOptions options, CancellationToken ct)
+    /// <summary>The stored sample's key; <see cref="ErrorKind.InvalidPhoto"/> for a photo too large or not an image.</summary>
+    public static async Task<Result<string>> SaveAsync(string userId, Stream photo, FaceSampler sampler, IFacePhotoStore store, FaceOptions options,
+        CancellationToken ct)
     {
         var bytes = await FacePhotoSource.ReadCappedAsync(photo, options.MaxPhotoBytes, ct);
         if (bytes is null)
@@ -31,6 +36,8 @@ public static class FacePhotoUploads
         }
 
         var decoded = ImageDecoder.Decode(bytes, options.MaxDimension);
-        return decoded.Succeeded ? Result<string>.Ok(await store.SaveAsync(userId, decoded.Value, ct)) : decoded.Error!;
+        return decoded.Succeeded
+            ? Result<string>.Ok(await store.SaveAsync(userId, await sampler.SampleAsync(decoded.Value, ct), ct))
+            : decoded.Error!;
     }
 }

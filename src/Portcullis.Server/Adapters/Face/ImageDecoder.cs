@@ -6,33 +6,89 @@ namespace Portcullis.Server.Adapters.Face;
 
 /// <summary>
 /// Proves bytes are an image by decoding them (dimensions checked before the pixels are allocated, against decompression
-/// bombs), then re-encodes as JPEG: what is stored is pixels we produced, with no metadata (EXIF location) of the original.
+/// bombs) and turns the EXIF orientation into pixels, so that a phone photo taken upright is upright. From that one decode come
+/// the RGB pixels a face describer reads and a JPEG re-encode: what may be stored is pixels we produced, with no metadata (EXIF
+/// location, orientation) of the original.
 /// </summary>
 public static class ImageDecoder
 {
-    public static Result<FacePhoto> Decode(byte[] bytes, int maxDimension)
+    public static Result<DecodedPhoto> Decode(byte[] bytes, int maxDimension)
     {
         using var data = SKData.CreateCopy(bytes);
         using var codec = SKCodec.Create(data);
         if (codec is null)
         {
-            return Result<FacePhoto>.Fail(ErrorKind.InvalidPhoto, "not an image");
+            return Result<DecodedPhoto>.Fail(ErrorKind.InvalidPhoto, "not an image");
         }
 
         var info = codec.Info;
         if (info.Width <= 0 || info.Height <= 0 || info.Width > maxDimension || info.Height > maxDimension)
         {
-            return Result<FacePhoto>.Fail(ErrorKind.InvalidPhoto, $"dimensions must be within {maxDimension}x{maxDimension}");
+            return Result<DecodedPhoto>.Fail(ErrorKind.InvalidPhoto, $"dimensions must be within {maxDimension}x{maxDimension}");
         }
 
-        using var bitmap = SKBitmap.Decode(codec);
-        if (bitmap is null)
+        // Opaque RGBA in sRGB: what is drawn below is composited over white and converted from the photo's colour profile.
+        using var decoded = new SKBitmap(info.WithColorType(SKColorType.Rgba8888).WithAlphaType(SKAlphaType.Premul));
+        // A truncated image (IncompleteInput) is refused too, not completed with blank rows: a describer would read half a face.
+        if (codec.GetPixels(decoded.Info, decoded.GetPixels()) != SKCodecResult.Success)
         {
-            return Result<FacePhoto>.Fail(ErrorKind.InvalidPhoto, "the image could not be decoded");
+            return Result<DecodedPhoto>.Fail(ErrorKind.InvalidPhoto, "the image could not be decoded");
         }
 
-        using var image = SKImage.FromBitmap(bitmap);
+        using var upright = Upright(decoded, codec.EncodedOrigin);
+        using var image = SKImage.FromBitmap(upright);
         using var jpeg = image.Encode(SKEncodedImageFormat.Jpeg, 90);
-        return Result<FacePhoto>.Ok(new FacePhoto(jpeg.ToArray(), "image/jpeg", bitmap.Width, bitmap.Height));
+        var photo = new FacePhoto(jpeg.ToArray(), "image/jpeg", upright.Width, upright.Height);
+        return Result<DecodedPhoto>.Ok(new DecodedPhoto(photo, new FaceImage(upright.Width, upright.Height, Rgb(upright))));
+    }
+
+    /// <summary>
+    /// The bitmap drawn as <paramref name="origin"/> says it is to be seen, on an opaque sRGB bitmap (the width and height swap
+    /// for the four orientations that turn it a quarter).
+    /// </summary>
+    private static SKBitmap Upright(SKBitmap source, SKEncodedOrigin origin)
+    {
+        var (w, h) = (source.Width, source.Height);
+        var quarterTurn = origin is SKEncodedOrigin.LeftTop or SKEncodedOrigin.RightTop or SKEncodedOrigin.RightBottom or SKEncodedOrigin.LeftBottom;
+        var upright = new SKBitmap(new SKImageInfo(quarterTurn ? h : w, quarterTurn ? w : h, SKColorType.Rgba8888, SKAlphaType.Opaque, SKColorSpace.CreateSrgb()));
+
+        // Each matrix maps a pixel of the stored image to where it is seen: X = ScaleX·x + SkewX·y + TransX, Y = SkewY·x + ScaleY·y + TransY.
+        var matrix = origin switch
+        {
+            SKEncodedOrigin.TopRight => new SKMatrix(-1, 0, w, 0, 1, 0, 0, 0, 1),
+            SKEncodedOrigin.BottomRight => new SKMatrix(-1, 0, w, 0, -1, h, 0, 0, 1),
+            SKEncodedOrigin.BottomLeft => new SKMatrix(1, 0, 0, 0, -1, h, 0, 0, 1),
+            SKEncodedOrigin.LeftTop => new SKMatrix(0, 1, 0, 1, 0, 0, 0, 0, 1),
+            SKEncodedOrigin.RightTop => new SKMatrix(0, -1, h, 1, 0, 0, 0, 0, 1),
+            SKEncodedOrigin.RightBottom => new SKMatrix(0, -1, h, -1, 0, w, 0, 0, 1),
+            SKEncodedOrigin.LeftBottom => new SKMatrix(0, 1, 0, -1, 0, w, 0, 0, 1),
+            _ => SKMatrix.Identity,
+        };
+        using var canvas = new SKCanvas(upright);
+        canvas.Clear(SKColors.White);
+        canvas.SetMatrix(matrix);
+        canvas.DrawBitmap(source, 0, 0);
+        canvas.Flush();
+        return upright;
+    }
+
+    /// <summary>The bitmap's pixels as RGB, 3 bytes each, row after row (its alpha, opaque, dropped).</summary>
+    private static byte[] Rgb(SKBitmap opaque)
+    {
+        var rgba = opaque.GetPixelSpan();
+        var rgb = new byte[opaque.Width * opaque.Height * 3];
+        var o = 0;
+        for (var y = 0; y < opaque.Height; y++)
+        {
+            var row = rgba.Slice(y * opaque.RowBytes, opaque.Width * 4);
+            for (var i = 0; i < row.Length; i += 4)
+            {
+                rgb[o++] = row[i];
+                rgb[o++] = row[i + 1];
+                rgb[o++] = row[i + 2];
+            }
+        }
+
+        return rgb;
     }
 }

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Portcullis.Core.Factors.Face;
 
 namespace Portcullis.Server.Adapters.Face;
 
@@ -7,7 +8,7 @@ public sealed record PhotoBodyMetadata(bool Multipart);
 
 /// <summary>
 /// Raises the body limit of the photo routes before anything answers (<see cref="FacePhotoUploads.AllowPhotoBody"/>). A
-/// photo route that answers before reading its body (an unknown caller, no face matcher) leaves it to Kestrel to drain, within
+/// photo route that answers before reading its body (an unknown caller, no face describer) leaves it to Kestrel to drain, within
 /// the request's limit: under the API's 64 KiB it would close the connection mid-photo, which a proxy still sending the photo
 /// reports as an error page of its own instead of the answer.
 /// </summary>

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Portcullis.Face.Networks;
 using Portcullis.Face.Onnx;
 using Portcullis.Face.Weights;
@@ -32,6 +33,15 @@ public sealed class FaceModels : IDisposable
     public OnnxNetwork Landmarks { get; }
 
     public OnnxNetwork Recognition { get; }
+
+    private static readonly ConcurrentDictionary<string, Lazy<FaceModels>> SharedModels = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// The models of <paramref name="directory"/>, built once per process and kept for its life: every server in the process
+    /// (several in a test run) shares them. A load that failed fails again with the same exception.
+    /// </summary>
+    public static FaceModels Shared(string directory) =>
+        SharedModels.GetOrAdd(Path.GetFullPath(directory), d => new Lazy<FaceModels>(() => Load(d))).Value;
 
     public static FaceModels Load(string directory)
     {

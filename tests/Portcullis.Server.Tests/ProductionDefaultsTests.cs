@@ -51,14 +51,15 @@ public sealed class ProductionDefaultsTests(ProductionDefaultsTests.Server serve
     }
 
     [Fact]
-    public async Task FactorTypes_WithNoProvider_AreNotOfferedNorEnrolled_OtpStillIs()
+    public async Task FactorTypes_WithNoProvider_AreNotOfferedNorEnrolled_OtpAndFaceAre()
     {
         using var client = server.Client();
         await SignUpAndSignInAsync(client);
 
         var offered = await client.ListFactorsToEnrollAsync(Ct);
         AssertOk(offered);
-        Assert.Equal(["OTP"], offered.Data!.Select(f => f.FactorType));
+        // OTP needs nothing, FACE the models the build ships; SMS and EMAIL need a provider.
+        Assert.Equal(["OTP", "FACE"], offered.Data!.Select(f => f.FactorType));
         var email = await client.SendEnrollFactorRequestAsync(
             new SendEnrollFactorRequestDto { FactorType = "EMAIL", Profile = new() { Email = "nobody@example.com" } }, Ct);
         AssertError(email, 400, ApiCodes.FactorNotAvailable);

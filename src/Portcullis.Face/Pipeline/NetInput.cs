@@ -32,38 +32,53 @@ public static class NetInput
     {
         var output = new float[size * size * 3];
         var scale = (float)side / size;
-        var columns = new (int Low, int High, float Fraction)[size];
-        for (var c = 0; c < size; c++)
+        var (rows, columns) = (new Sample[size], new Sample[size]);
+        for (var i = 0; i < size; i++)
         {
-            columns[c] = Source(c, scale, side);
+            rows[i] = Sample.At(i, scale, side, offsetY, image.Height, stride: image.Width * 3);
+            columns[i] = Sample.At(i, scale, side, offsetX, image.Width, stride: 3);
         }
 
+        var pixels = image.Pixels;
+        var o = 0;
         for (var r = 0; r < size; r++)
         {
-            var (top, bottom, rowFraction) = Source(r, scale, side);
+            var (top, bottom, rowFraction) = (rows[r].Low, rows[r].High, rows[r].Fraction);
             for (var c = 0; c < size; c++)
             {
-                var (left, right, colFraction) = columns[c];
-                for (var channel = 0; channel < 3; channel++)
+                var (left, right, colFraction) = (columns[c].Low, columns[c].High, columns[c].Fraction);
+                for (var channel = 0; channel < 3; channel++, o++)
                 {
-                    var topLeft = At(top, left, channel);
-                    var topRight = At(top, right, channel);
-                    var bottomLeft = At(bottom, left, channel);
-                    var bottomRight = At(bottom, right, channel);
+                    var topLeft = Read(pixels, top, left, channel);
+                    var topRight = Read(pixels, top, right, channel);
+                    var bottomLeft = Read(pixels, bottom, left, channel);
+                    var bottomRight = Read(pixels, bottom, right, channel);
                     var upper = topLeft + (topRight - topLeft) * colFraction;
                     var lower = bottomLeft + (bottomRight - bottomLeft) * colFraction;
-                    output[(r * size + c) * 3 + channel] = upper + (lower - upper) * rowFraction;
+                    output[o] = upper + (lower - upper) * rowFraction;
                 }
             }
         }
 
         return output;
+    }
 
-        float At(int squareRow, int squareColumn, int channel)
+    /// <summary>A pixel of the padded square: zero where a row or column offset is negative (padding).</summary>
+    private static float Read(byte[] pixels, int rowOffset, int columnOffset, int channel) =>
+        rowOffset < 0 || columnOffset < 0 ? 0f : pixels[rowOffset + columnOffset + channel];
+
+    /// <summary>
+    /// Where output index i reads in one axis of the square: the two neighbouring source positions as byte offsets into
+    /// the image (−1 in the padding) and the weight of the second.
+    /// </summary>
+    private readonly record struct Sample(int Low, int High, float Fraction)
+    {
+        public static Sample At(int index, float scale, int side, int offset, int length, int stride)
         {
-            var y = squareRow - offsetY;
-            var x = squareColumn - offsetX;
-            return y < 0 || x < 0 || y >= image.Height || x >= image.Width ? 0f : image.Pixels[(y * image.Width + x) * 3 + channel];
+            var (low, high, fraction) = Source(index, scale, side);
+            return new Sample(ToImage(low), ToImage(high), fraction);
+
+            int ToImage(int position) => position - offset is var p && p >= 0 && p < length ? p * stride : -1;
         }
     }
 

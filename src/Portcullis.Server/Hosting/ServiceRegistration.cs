@@ -75,6 +75,7 @@ public static class ServiceRegistration
         services.AddSmsDelivery(configuration);
         services.AddSingleton<Core.Users.IPhoneNumbers, LibPhoneNumbers>();
         services.AddOutboxDelivery();
+        services.AddFaceRecognition(configuration);
         services.AddScoped<IFacePhotoSource, FacePhotoSource>();
         services.AddHttpClient(FacePhotoSource.HttpClientName)
             .ConfigurePrimaryHttpMessageHandler(sp => FacePhotoSource.CreateHandler(sp.GetRequiredService<IOptions<FaceOptions>>()));

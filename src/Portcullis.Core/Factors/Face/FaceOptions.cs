@@ -33,9 +33,28 @@ public sealed class FaceOptions
 
     /// <summary>
     /// The largest Euclidean distance between the enrolled descriptor and a candidate's that still matches. The default is
-    /// face-api's usual 0.6, between the same-person (0.267–0.583) and different-person (0.625–0.996) distances measured on
+    /// face-api's usual 0.6, between the same-person (0.266–0.574) and different-person (0.622–0.994) distances measured on
     /// dlib's test photos (docs/face.md).
     /// </summary>
     [Range(0.3, 0.9)]
     public double MatchThreshold { get; set; } = 0.6;
+
+    /// <summary>
+    /// Load the face models at start and offer FACE (docs/face.md). Off: the models are not loaded (no memory, no start-up
+    /// time) and FACE is neither offered nor accepted.
+    /// </summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>Where the face models' weight files are; empty: <c>models/face</c> next to the server, where the build puts them.</summary>
+    public string? ModelDirectory { get; set; }
+
+    /// <summary>
+    /// How many photos are described at once; the others wait their turn. Each takes a core for tens of milliseconds and up
+    /// to the decoded photo's pixels in memory. 0: half the cores (at least one), so a burst of photos cannot take every core
+    /// from sign-ins.
+    /// </summary>
+    [Range(0, 256)]
+    public int MaxConcurrentDescriptions { get; set; }
+
+    public int EffectiveConcurrentDescriptions => MaxConcurrentDescriptions > 0 ? MaxConcurrentDescriptions : Math.Max(1, Environment.ProcessorCount / 2);
 }

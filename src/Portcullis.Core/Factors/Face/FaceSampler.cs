@@ -10,7 +10,8 @@ namespace Portcullis.Core.Factors.Face;
 public sealed class FaceSampler(IEnumerable<IFaceDescriber> describers, IOptions<FaceOptions> options)
 {
     // The FACE routes refuse before sampling where no describer is registered; failing closed here covers any other caller.
-    private readonly IFaceDescriber? _describer = describers.FirstOrDefault();
+    // The last one registered wins, as with GetService: a host may replace the server's own.
+    private readonly IFaceDescriber? _describer = describers.LastOrDefault();
 
     public async Task<FaceSample> SampleAsync(DecodedPhoto decoded, CancellationToken ct)
     {

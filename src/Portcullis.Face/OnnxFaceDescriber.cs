@@ -1,0 +1,52 @@
+using Microsoft.Extensions.Logging;
+using Portcullis.Core.Common;
+using Portcullis.Core.Factors.Face;
+using Portcullis.Face.Pipeline;
+
+namespace Portcullis.Face;
+
+/// <summary>
+/// FACE on the server's own CPU: face-api's pipeline on ONNX Runtime (docs/face.md). A photo must show exactly one face;
+/// none or several is a refusal, never a guess. At most <c>maxConcurrent</c> photos are described at once, so memory stays
+/// bounded however many requests arrive (the others wait, or give up when their request is cancelled).
+/// </summary>
+public sealed class OnnxFaceDescriber(FaceModels models, int maxConcurrent, ILogger<OnnxFaceDescriber> logger) : IFaceDescriber, IDisposable
+{
+    /// <summary>face-api's default detector confidence: a face scored at or below it is not a face.</summary>
+    public const double MinConfidence = 0.5;
+
+    private readonly SemaphoreSlim _slots = new(maxConcurrent, maxConcurrent);
+
+    public async Task<Result<FaceDescriptor>> DescribeAsync(FaceImage image, CancellationToken ct)
+    {
+        await _slots.WaitAsync(ct);
+        try
+        {
+            return Describe(new Rgb(image.Width, image.Height, image.Rgb));
+        }
+        finally
+        {
+            _slots.Release();
+        }
+    }
+
+    private Result<FaceDescriptor> Describe(Rgb image)
+    {
+        var detections = FacePipeline.Detect(models, image, MinConfidence);
+        if (detections.Count > 1)
+        {
+            logger.LogInformation("Face photo refused: {Count} faces found", detections.Count);
+            return Result<FaceDescriptor>.Fail(ErrorKind.MoreThanOneFace, $"{detections.Count} faces found; the photo must show one");
+        }
+
+        var face = detections.Count == 1 ? FacePipeline.Describe(models, image, detections[0]) : null;
+        if (face is null)
+        {
+            return Result<FaceDescriptor>.Fail(ErrorKind.NoFaceFound, "no face found in the photo");
+        }
+
+        return Result<FaceDescriptor>.Ok(new FaceDescriptor(face.Descriptor));
+    }
+
+    public void Dispose() => _slots.Dispose();
+}

@@ -39,6 +39,8 @@ public sealed class BenchRun(BenchSettings s, Log log)
 
     public MicroResults? Micro { get; set; }
 
+    public FaceVerifyResult? Face { get; set; }
+
     /// <summary>Hash-alone rates measured next to the sign-in rounds, by server name.</summary>
     public Dictionary<string, HashAlone> HashRates { get; } = [];
 

@@ -26,7 +26,7 @@ public sealed class BenchSettings
     public static IReadOnlyList<string> KnownTargets { get; } =
     [
         "verify-valid", "verify-wrong", "profile", "introspect", "enroll", "signin", "mfa-signin",
-        "account-timing", "bare-static", "bare-verify", "peer-verify", "peer-session",
+        "account-timing", "bare-static", "bare-verify", "peer-verify", "peer-session", "face-verify",
     ];
 
     public int Users { get; set; } = 10_000;
@@ -50,7 +50,7 @@ public sealed class BenchSettings
 
     public int SignInTimeoutSeconds { get; set; } = 30;
 
-    public HashSet<string> Parts { get; } = new(StringComparer.OrdinalIgnoreCase) { "micro", "sqlite", "postgres", "bare", "peer" };
+    public HashSet<string> Parts { get; } = new(StringComparer.OrdinalIgnoreCase) { "micro", "face", "sqlite", "postgres", "bare", "peer" };
 
     public HashSet<string> Targets { get; } = new(StringComparer.OrdinalIgnoreCase);
 

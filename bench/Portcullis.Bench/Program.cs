@@ -5,7 +5,7 @@ using Portcullis.Storage;
 // bench/run calls this after building everything in Release. Usage (all optional):
 //   Portcullis.Bench --repo DIR --work DIR --server-dll P --bare-dll P --micro-dll P --report FILE
 //                    [--users 10000] [--enroll-users N] [--short] [--duration 10] [--warmup 5] [--rounds 3]
-//                    [--connections 64] [--threads 2] [--only micro,bare,sqlite,postgres,peer] [--targets key,key]
+//                    [--connections 64] [--threads 2] [--only micro,face,bare,sqlite,postgres,peer] [--targets key,key]
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 var s = BenchSettings.Parse(args);
@@ -34,6 +34,11 @@ log.Line($"bench: {s.Mode} mode, {s.Users:N0} users, {s.Rounds} rounds of {s.Dur
 if (s.Parts.Contains("micro"))
 {
     run.Micro = await Micro.RunAsync(s, log, ct);
+}
+
+if (s.Parts.Contains("face") && s.Wants("face-verify"))
+{
+    run.Face = await FaceVerify.MeasureAsync(s, log, ct);
 }
 
 var sqlite = $"Data Source={Path.Combine(s.DataDir, "portcullis.db")}";

@@ -88,6 +88,14 @@ public static class Report
             AccountTiming.Write(md, run.Timings);
         }
 
+        if (run.Face is { } face)
+        {
+            md.AppendLine();
+            md.AppendLine("## face-verify: one FACE verification");
+            md.AppendLine();
+            FaceVerify.Write(md, face);
+        }
+
         md.AppendLine();
         md.AppendLine("## The issue's targets");
         md.AppendLine();

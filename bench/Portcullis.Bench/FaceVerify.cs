@@ -45,7 +45,7 @@ public static class FaceVerify
         log.Line($"face-verify: models built and loaded in {load.Elapsed.TotalMilliseconds:F0} ms, RSS {rssBefore / 1024} → {rssAfter / 1024} MB");
 
         var maxConcurrent = Environment.ProcessorCount;
-        using var describer = new OnnxFaceDescriber(models, maxConcurrent, NullLogger<OnnxFaceDescriber>.Instance);
+        using var describer = new OnnxFaceDescriber(() => models, maxConcurrent, NullLogger<OnnxFaceDescriber>.Instance);
         var original = await File.ReadAllBytesAsync(tom, ct);
         var photos = new List<(string Name, byte[] Bytes)> { ("Tom_Cruise_avp_2014_4.jpg", original), ("the same, scaled to 3024×4032 (a phone photo)", Scaled(original, 3024, 4032)) };
         var enrolled = (await DescribeAsync(describer, original, ct)).Value!;

@@ -43,13 +43,27 @@ public sealed class FaceModels : IDisposable
     public static FaceModels Shared(string directory) =>
         SharedModels.GetOrAdd(Path.GetFullPath(directory), d => new Lazy<FaceModels>(() => Load(d))).Value;
 
+    /// <summary>What loading the models throws when their files are missing, unreadable or damaged (not a bug: a setup to fix).</summary>
+    public static bool IsLoadFailure(Exception e) =>
+        e is IOException or UnauthorizedAccessException or InvalidDataException or System.Text.Json.JsonException or Microsoft.ML.OnnxRuntime.OnnxRuntimeException;
+
+    /// <summary>Checks that the three models are in <paramref name="directory"/> and complete (not loading them).</summary>
+    public static void Verify(string directory)
+    {
+        foreach (var manifest in new[] { DetectorManifest, LandmarkManifest, RecognitionManifest })
+        {
+            TfjsWeights.Verify(Path.Combine(directory, manifest));
+        }
+    }
+
     public static FaceModels Load(string directory)
     {
         var detectorWeights = TfjsWeights.Load(Path.Combine(directory, DetectorManifest));
+        var anchors = DetectorNet.Anchors(detectorWeights);
         var detector = new OnnxNetwork(DetectorNet.Build(detectorWeights));
         var landmarks = new OnnxNetwork(LandmarkNet.Build(TfjsWeights.Load(Path.Combine(directory, LandmarkManifest))));
         var recognition = new OnnxNetwork(RecognitionNet.Build(TfjsWeights.Load(Path.Combine(directory, RecognitionManifest))));
-        return new FaceModels(detector, DetectorNet.Anchors(detectorWeights), landmarks, recognition);
+        return new FaceModels(detector, anchors, landmarks, recognition);
     }
 
     public void Dispose()

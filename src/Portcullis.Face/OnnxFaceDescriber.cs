@@ -8,9 +8,10 @@ namespace Portcullis.Face;
 /// <summary>
 /// FACE on the server's own CPU: face-api's pipeline on ONNX Runtime (docs/face.md). A photo must show exactly one face;
 /// none or several is a refusal, never a guess. At most <c>maxConcurrent</c> photos are described at once, so memory stays
-/// bounded however many requests arrive (the others wait, or give up when their request is cancelled).
+/// bounded however many requests arrive (the others wait, or give up when their request is cancelled). The models come from
+/// <paramref name="loadModels"/> when the first photo is described (or earlier, when the host asks for them at start).
 /// </summary>
-public sealed class OnnxFaceDescriber(FaceModels models, int maxConcurrent, ILogger<OnnxFaceDescriber> logger) : IFaceDescriber, IDisposable
+public sealed class OnnxFaceDescriber(Func<FaceModels> loadModels, int maxConcurrent, ILogger<OnnxFaceDescriber> logger) : IFaceDescriber, IDisposable
 {
     /// <summary>face-api's default detector confidence: a face scored at or below it is not a face.</summary>
     public const double MinConfidence = 0.5;
@@ -32,6 +33,17 @@ public sealed class OnnxFaceDescriber(FaceModels models, int maxConcurrent, ILog
 
     private Result<FaceDescriptor> Describe(Rgb image)
     {
+        FaceModels models;
+        try
+        {
+            models = loadModels();
+        }
+        catch (Exception e) when (FaceModels.IsLoadFailure(e))
+        {
+            logger.LogError(e, "FACE: the face models could not be loaded");
+            return Result<FaceDescriptor>.Fail(ErrorKind.NoFaceDescriber, "the face models could not be loaded");
+        }
+
         var detections = FacePipeline.Detect(models, image, MinConfidence);
         if (detections.Count > 1)
         {

@@ -85,7 +85,17 @@ public sealed class DescriberTests(Oracle oracle, Models models)
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => describer.DescribeAsync(image, cancelled.Token));
     }
 
-    private OnnxFaceDescriber Describer(int maxConcurrent = 2) => new(models.Face, maxConcurrent, NullLogger<OnnxFaceDescriber>.Instance);
+    [Fact]
+    public async Task ModelsThatCannotBeLoaded_AnswerThatNoFaceRecognitionIsAvailable()
+    {
+        using var describer = new OnnxFaceDescriber(() => FaceModels.Load("/nonexistent/face-models"), 1, NullLogger<OnnxFaceDescriber>.Instance);
+
+        var described = await describer.DescribeAsync(Decode("Tom_Cruise_avp_2014_4"), Ct);
+
+        Assert.Equal(ErrorKind.NoFaceDescriber, described.Error?.Kind);
+    }
+
+    private OnnxFaceDescriber Describer(int maxConcurrent = 2) => new(() => models.Face, maxConcurrent, NullLogger<OnnxFaceDescriber>.Instance);
 
     private static FaceImage Decode(string photo)
     {

@@ -25,11 +25,28 @@ public sealed class TfjsWeights
     public WeightTensor this[string name] =>
         _tensors.TryGetValue(name, out var tensor) ? tensor : throw new InvalidDataException($"weight '{name}' is not in the model");
 
+    /// <summary>
+    /// Checks, without reading the weights, that the manifest parses and its shards hold exactly the bytes it describes: what
+    /// a server can afford at start when it loads the models only on first use.
+    /// </summary>
+    public static void Verify(string manifestPath)
+    {
+        var directory = Path.GetDirectoryName(Path.GetFullPath(manifestPath))!;
+        foreach (var group in ReadManifest(manifestPath))
+        {
+            var expected = group.Weights.Sum(w => (long)w.Shape.Aggregate(1, (product, dim) => checked(product * dim)) * (w.Quantization is null ? sizeof(float) : 1));
+            var actual = group.Paths.Sum(path => new FileInfo(Path.Combine(directory, path)).Length);
+            if (expected != actual)
+            {
+                throw new InvalidDataException($"{manifestPath}: the weights files hold {actual} bytes, the manifest describes {expected}");
+            }
+        }
+    }
+
     public static TfjsWeights Load(string manifestPath)
     {
         var directory = Path.GetDirectoryName(Path.GetFullPath(manifestPath))!;
-        var groups = JsonSerializer.Deserialize<List<ManifestGroup>>(File.ReadAllBytes(manifestPath))
-            ?? throw new InvalidDataException($"{manifestPath}: empty manifest");
+        var groups = ReadManifest(manifestPath);
         var tensors = new Dictionary<string, WeightTensor>(StringComparer.Ordinal);
         foreach (var group in groups)
         {
@@ -49,6 +66,9 @@ public sealed class TfjsWeights
 
         return new TfjsWeights(tensors);
     }
+
+    private static List<ManifestGroup> ReadManifest(string manifestPath) =>
+        JsonSerializer.Deserialize<List<ManifestGroup>>(File.ReadAllBytes(manifestPath)) ?? throw new InvalidDataException($"{manifestPath}: empty manifest");
 
     private static WeightTensor Read(ManifestWeight entry, byte[] bytes, ref int offset)
     {

@@ -59,7 +59,7 @@ public sealed class FaceDisabledTests(FaceDisabledTests.Server server) : FaceUna
     public void TheStatus_SaysFaceIsSwitchedOff()
     {
         var status = server.Services.GetRequiredService<FaceRecognitionStatus>();
-        Assert.False(status.Loaded);
+        Assert.False(status.Available);
         Assert.Contains("Enabled is false", status.Detail, StringComparison.Ordinal);
     }
 }
@@ -84,8 +84,32 @@ public sealed class FaceModelsMissingTests(FaceModelsMissingTests.Server server)
     public void TheStatus_SaysTheModelsCouldNotBeLoaded_AndWhere()
     {
         var status = server.Services.GetRequiredService<FaceRecognitionStatus>();
-        Assert.False(status.Loaded);
-        Assert.Contains("could not be loaded", status.Detail, StringComparison.Ordinal);
+        Assert.False(status.Available);
+        Assert.Contains("cannot be used", status.Detail, StringComparison.Ordinal);
         Assert.Contains(((Server)server).ModelDirectory, status.Detail, StringComparison.Ordinal);
+    }
+}
+
+/// <summary><c>Portcullis:Face:LoadModelsAtStart</c>: the models are loaded before the server answers, and FACE is offered.</summary>
+public sealed class FaceModelsAtStartTests(FaceModelsAtStartTests.Server server) : IClassFixture<FaceModelsAtStartTests.Server>
+{
+    public sealed class Server : TestServer
+    {
+        protected override IEnumerable<KeyValuePair<string, string?>> Configuration() => [new("Portcullis:Face:LoadModelsAtStart", "true")];
+    }
+
+    [Fact]
+    public async Task TheModelsAreLoaded_AndFaceIsOffered()
+    {
+        var status = server.Services.GetRequiredService<FaceRecognitionStatus>();
+        using var client = server.Client();
+        await SignUpAndSignInAsync(client);
+
+        var offered = await client.ListFactorsToEnrollAsync(TestContext.Current.CancellationToken);
+
+        Assert.True(status.Available);
+        Assert.Contains("face models in", status.Detail, StringComparison.Ordinal);
+        Assert.Contains(", loaded;", status.Detail, StringComparison.Ordinal);
+        Assert.Contains("FACE", offered.Data!.Select(f => f.FactorType));
     }
 }

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 using Portcullis.Core.Factors.Face;
 using Portcullis.Face;
 using Portcullis.Server.Adapters.Face;
@@ -17,10 +18,10 @@ public sealed record FaceVerifyResult(double LoadMs, long RssBeforeLoadKb, long 
     int Callers, int MaxConcurrent, double ConcurrentPerSecond, long PeakRssKb);
 
 /// <summary>
-/// face-verify: what one FACE verification costs the server: decode the photo (<see cref="ImageDecoder"/>, as the upload and
-/// link paths do), describe it (detector, landmarks, recognition on ONNX Runtime) and compare with an enrolled descriptor.
-/// One verification at a time on one core (the figure the issue bounds: under 100 ms of CPU), then many callers at once
-/// through the describer's concurrency bound, for throughput and the process's peak memory.
+/// face-verify: what one FACE verification costs the server: decode the photo and describe it (detector, landmarks,
+/// recognition on ONNX Runtime) through the server's own <see cref="FacePhotoGate"/>, as the upload and link paths do, and
+/// compare with an enrolled descriptor. One verification at a time on one core (the figure the issue bounds: under 100 ms of
+/// CPU), then many callers at once through the gate's bound, for throughput and the process's peak memory.
 /// </summary>
 public static class FaceVerify
 {
@@ -44,11 +45,13 @@ public static class FaceVerify
         var rssAfter = Proc.StatusKb(Environment.ProcessId, "VmRSS");
         log.Line($"face-verify: models built and loaded in {load.Elapsed.TotalMilliseconds:F0} ms, RSS {rssBefore / 1024} → {rssAfter / 1024} MB");
 
-        var maxConcurrent = Environment.ProcessorCount;
-        using var describer = new OnnxFaceDescriber(() => models, maxConcurrent, NullLogger<OnnxFaceDescriber>.Instance);
+        var options = Options.Create(new FaceOptions());
+        var maxConcurrent = options.Value.EffectiveConcurrentDescriptions;
+        var sampler = new FaceSampler([new OnnxFaceDescriber(() => models, NullLogger<OnnxFaceDescriber>.Instance)], options);
+        using var gate = new FacePhotoGate(options);
         var original = await File.ReadAllBytesAsync(tom, ct);
         var photos = new List<(string Name, byte[] Bytes)> { ("Tom_Cruise_avp_2014_4.jpg", original), ("the same, scaled to 3024×4032 (a phone photo)", Scaled(original, 3024, 4032)) };
-        var enrolled = (await DescribeAsync(describer, original, ct)).Value!;
+        var enrolled = await DescribeAsync(gate, sampler, original, ct);
 
         var results = new List<FaceVerifyPhoto>();
         foreach (var (name, bytes) in photos)
@@ -58,8 +61,8 @@ public static class FaceVerify
             {
                 var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
                 var started = Stopwatch.GetTimestamp();
-                var candidate = await DescribeAsync(describer, bytes, ct);
-                var matches = FaceDescriptor.Distance(enrolled, candidate.Value!) <= 0.6;
+                var candidate = await DescribeAsync(gate, sampler, bytes, ct);
+                var matches = FaceDescriptor.Distance(enrolled, candidate) <= options.Value.MatchThreshold;
                 if (i >= 0)
                 {
                     wall[i] = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
@@ -77,11 +80,11 @@ public static class FaceVerify
             log.Line($"  {name}: CPU per verification p50 {Quantile(cpu, 0.5):F1} ms, p95 {Quantile(cpu, 0.95):F1} ms; wall p50 {Quantile(wall, 0.5):F1} ms");
         }
 
-        // Many callers at once: the describer lets ProcessorCount through and queues the rest, so memory stays bounded.
-        var callers = maxConcurrent * 8;
+        // Many callers at once: the gate lets its bound through and queues the rest, so memory stays bounded.
+        var callers = 16;
         var peak = 0L;
         using var sampling = new CancellationTokenSource();
-        var sampler = Task.Run(async () =>
+        var rssSampler = Task.Run(async () =>
         {
             while (!sampling.IsCancellationRequested)
             {
@@ -95,12 +98,12 @@ public static class FaceVerify
         {
             for (var i = 0; i < perCaller; i++)
             {
-                await DescribeAsync(describer, photos[1].Bytes, ct);
+                await DescribeAsync(gate, sampler, photos[1].Bytes, ct);
             }
         }, ct)));
         clock.Stop();
         await sampling.CancelAsync();
-        await sampler;
+        await rssSampler;
         var perSecond = callers * perCaller / clock.Elapsed.TotalSeconds;
         log.Line($"  {callers} callers at once (at most {maxConcurrent} described together): {perSecond:F1} verifications/s, peak RSS {peak / 1024} MB");
         return new FaceVerifyResult(load.Elapsed.TotalMilliseconds, rssBefore, rssAfter, results, callers, maxConcurrent, perSecond, peak);
@@ -108,7 +111,7 @@ public static class FaceVerify
 
     public static void Write(StringBuilder md, FaceVerifyResult r)
     {
-        md.AppendLine(CultureInfo.InvariantCulture, $"In-process: decode (ImageDecoder) + describe (ONNX Runtime, one intra-op thread) + compare. Models built from the weights and loaded once: {r.LoadMs:F0} ms, RSS {r.RssBeforeLoadKb / 1024} → {r.RssAfterLoadKb / 1024} MB.");
+        md.AppendLine(CultureInfo.InvariantCulture, $"In-process, through the server's FacePhotoGate: decode + describe (ONNX Runtime, one intra-op thread) + compare. Models built from the weights and loaded once: {r.LoadMs:F0} ms, RSS {r.RssBeforeLoadKb / 1024} → {r.RssAfterLoadKb / 1024} MB.");
         md.AppendLine();
         md.AppendLine("| photo | size | CPU per verification p50 / p95 | wall p50 / p95 | under 100 ms of CPU? |");
         md.AppendLine("|---|---|---|---|---|");
@@ -122,11 +125,10 @@ public static class FaceVerify
         md.AppendLine(CultureInfo.InvariantCulture, $"{r.Callers} callers at once on the phone-sized photo, at most {r.MaxConcurrent} described together: {r.ConcurrentPerSecond:F1} verifications/s, peak RSS {r.PeakRssKb / 1024} MB.");
     }
 
-    private static async Task<Portcullis.Core.Common.Result<FaceDescriptor>> DescribeAsync(OnnxFaceDescriber describer, byte[] bytes, CancellationToken ct)
+    private static async Task<FaceDescriptor> DescribeAsync(FacePhotoGate gate, FaceSampler sampler, byte[] bytes, CancellationToken ct)
     {
-        var decoded = ImageDecoder.Decode(bytes, 4096);
-        var described = await describer.DescribeAsync(decoded.Value!.Image, ct);
-        return described.Succeeded ? described : throw new InvalidOperationException($"face-verify: {described.Error}");
+        var sample = await gate.DecodeAndSampleAsync(bytes, sampler, ct);
+        return sample.Value?.Description.Value ?? throw new InvalidOperationException($"face-verify: {sample.Error} {sample.Value?.Description.Error}");
     }
 
     private static byte[] Scaled(byte[] jpeg, int width, int height)

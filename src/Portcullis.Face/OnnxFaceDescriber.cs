@@ -7,28 +7,19 @@ namespace Portcullis.Face;
 
 /// <summary>
 /// FACE on the server's own CPU: face-api's pipeline on ONNX Runtime (docs/face.md). A photo must show exactly one face;
-/// none or several is a refusal, never a guess. At most <c>maxConcurrent</c> photos are described at once, so memory stays
-/// bounded however many requests arrive (the others wait, or give up when their request is cancelled). The models come from
-/// <paramref name="loadModels"/> when the first photo is described (or earlier, when the host asks for them at start).
+/// none or several is a refusal, never a guess. Thread-safe and unbounded: the caller bounds how many photos are described
+/// at once (the server's FacePhotoGate, around decoding too). The models come from <paramref name="loadModels"/> when the
+/// first photo is described (or earlier, when the host asks for them at start).
 /// </summary>
-public sealed class OnnxFaceDescriber(Func<FaceModels> loadModels, int maxConcurrent, ILogger<OnnxFaceDescriber> logger) : IFaceDescriber, IDisposable
+public sealed class OnnxFaceDescriber(Func<FaceModels> loadModels, ILogger<OnnxFaceDescriber> logger) : IFaceDescriber
 {
     /// <summary>face-api's default detector confidence: a face scored at or below it is not a face.</summary>
     public const double MinConfidence = 0.5;
 
-    private readonly SemaphoreSlim _slots = new(maxConcurrent, maxConcurrent);
-
-    public async Task<Result<FaceDescriptor>> DescribeAsync(FaceImage image, CancellationToken ct)
+    public Task<Result<FaceDescriptor>> DescribeAsync(FaceImage image, CancellationToken ct)
     {
-        await _slots.WaitAsync(ct);
-        try
-        {
-            return Describe(new Rgb(image.Width, image.Height, image.Rgb));
-        }
-        finally
-        {
-            _slots.Release();
-        }
+        ct.ThrowIfCancellationRequested();
+        return Task.FromResult(Describe(new Rgb(image.Width, image.Height, image.Rgb)));
     }
 
     private Result<FaceDescriptor> Describe(Rgb image)
@@ -59,6 +50,4 @@ public sealed class OnnxFaceDescriber(Func<FaceModels> loadModels, int maxConcur
 
         return Result<FaceDescriptor>.Ok(new FaceDescriptor(face.Descriptor));
     }
-
-    public void Dispose() => _slots.Dispose();
 }

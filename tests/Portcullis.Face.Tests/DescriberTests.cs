@@ -14,7 +14,7 @@ public sealed class DescriberTests(Oracle oracle, Models models)
     public async Task OneFace_GivesFaceApisDescriptor()
     {
         var golden = oracle.Photo("Tom_Cruise_avp_2014_4");
-        using var describer = Describer();
+        var describer = Describer();
 
         var described = await describer.DescribeAsync(Decode("Tom_Cruise_avp_2014_4"), Ct);
 
@@ -28,7 +28,7 @@ public sealed class DescriberTests(Oracle oracle, Models models)
     public async Task SeveralFaces_AreRefused_AndSaySo(string photo, int faces)
     {
         Assert.Equal(faces, oracle.Photo(photo).FaceCount);
-        using var describer = Describer();
+        var describer = Describer();
 
         var described = await describer.DescribeAsync(Decode(photo), Ct);
 
@@ -40,7 +40,7 @@ public sealed class DescriberTests(Oracle oracle, Models models)
     [Fact]
     public async Task NoFace_IsRefused_PlainGrey()
     {
-        using var describer = Describer();
+        var describer = Describer();
         var grey = new FaceImage(640, 480, Enumerable.Repeat((byte)128, 640 * 480 * 3).ToArray());
 
         var described = await describer.DescribeAsync(grey, Ct);
@@ -55,7 +55,7 @@ public sealed class DescriberTests(Oracle oracle, Models models)
         Assert.Equal(1, oracle.Photo("dogs").FaceCount);
         var dogs = Decode("dogs");
         var topHalf = new FaceImage(dogs.Width, 458, dogs.Rgb[..(dogs.Width * 458 * 3)]);
-        using var describer = Describer();
+        var describer = Describer();
 
         var described = await describer.DescribeAsync(topHalf, Ct);
 
@@ -65,7 +65,7 @@ public sealed class DescriberTests(Oracle oracle, Models models)
     [Fact]
     public async Task ManyCallersAtOnce_AllGetTheSameDescriptor()
     {
-        using var describer = Describer(maxConcurrent: 2);
+        var describer = Describer();
         var image = Decode("Tom_Cruise_avp_2014_4");
 
         var results = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(() => describer.DescribeAsync(image, Ct), Ct)));
@@ -75,27 +75,16 @@ public sealed class DescriberTests(Oracle oracle, Models models)
     }
 
     [Fact]
-    public async Task ACancelledCaller_WaitingForASlot_GivesUp()
-    {
-        using var describer = Describer(maxConcurrent: 1);
-        var image = Decode("Tom_Cruise_avp_2014_4");
-        using var cancelled = new CancellationTokenSource();
-        await cancelled.CancelAsync();
-
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => describer.DescribeAsync(image, cancelled.Token));
-    }
-
-    [Fact]
     public async Task ModelsThatCannotBeLoaded_AnswerThatNoFaceRecognitionIsAvailable()
     {
-        using var describer = new OnnxFaceDescriber(() => FaceModels.Load("/nonexistent/face-models"), 1, NullLogger<OnnxFaceDescriber>.Instance);
+        var describer = new OnnxFaceDescriber(() => FaceModels.Load("/nonexistent/face-models"), NullLogger<OnnxFaceDescriber>.Instance);
 
         var described = await describer.DescribeAsync(Decode("Tom_Cruise_avp_2014_4"), Ct);
 
         Assert.Equal(ErrorKind.NoFaceDescriber, described.Error?.Kind);
     }
 
-    private OnnxFaceDescriber Describer(int maxConcurrent = 2) => new(() => models.Face, maxConcurrent, NullLogger<OnnxFaceDescriber>.Instance);
+    private OnnxFaceDescriber Describer() => new(() => models.Face, NullLogger<OnnxFaceDescriber>.Instance);
 
     private static FaceImage Decode(string photo)
     {

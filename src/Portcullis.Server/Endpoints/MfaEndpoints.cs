@@ -125,7 +125,7 @@ public static class MfaEndpoints
     }
 
     private static async Task<IResult> UploadFacePhotoAsync(HttpContext context, FactorProviders providers,
-        FaceSampler sampler, IFacePhotoStore store, IOptions<FaceOptions> options)
+        FacePhotoGate gate, FaceSampler sampler, IFacePhotoStore store, IOptions<FaceOptions> options)
     {
         var caller = context.MfaCaller();
         if (!providers.IsOffered(caller.App, FactorType.Face))
@@ -138,7 +138,7 @@ public static class MfaEndpoints
             return Envelope.Fail(context, ErrorKind.InvalidPhoto, $"larger than {options.Value.MaxPhotoBytes} bytes");
         }
 
-        var key = await FacePhotoUploads.SaveAsync(caller.User.Id, context.Request.Body, sampler, store, options.Value, context.RequestAborted);
+        var key = await FacePhotoUploads.SaveAsync(caller.User.Id, context.Request.Body, gate, sampler, store, options.Value, context.RequestAborted);
         return key.Succeeded ? Envelope.Ok(context, new UploadedPhotoDto { Key = key.Value }) : Envelope.Fail(context, key.Error!);
     }
 

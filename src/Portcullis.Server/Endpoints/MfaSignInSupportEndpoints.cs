@@ -133,7 +133,7 @@ public static class MfaSignInSupportEndpoints
     /// or an access token).
     /// </summary>
     private static async Task<IResult> UploadAsync(HttpContext context, [FromQuery] string? folder, MfaSignInService mfa, MfaCallers callers,
-        FactorProviders providers, FaceSampler sampler, IFacePhotoStore store, IOptions<FaceOptions> options)
+        FactorProviders providers, FacePhotoGate gate, FaceSampler sampler, IFacePhotoStore store, IOptions<FaceOptions> options)
     {
         if (folder != "face-photo")
         {
@@ -157,7 +157,7 @@ public static class MfaSignInSupportEndpoints
         }
 
         await using var photo = file.OpenReadStream();
-        var key = await FacePhotoUploads.SaveAsync(userId.Value, photo, sampler, store, options.Value, context.RequestAborted);
+        var key = await FacePhotoUploads.SaveAsync(userId.Value, photo, gate, sampler, store, options.Value, context.RequestAborted);
         return key.Succeeded ? Envelope.OkV2(context, new UploadedPhotoDto { Key = key.Value, Url = key.Value }) : Envelope.FailV2(context, key.Error!);
     }
 

@@ -76,6 +76,7 @@ public static class ServiceRegistration
         services.AddSingleton<Core.Users.IPhoneNumbers, LibPhoneNumbers>();
         services.AddOutboxDelivery();
         services.AddFaceRecognition(configuration);
+        services.AddSingleton<FacePhotoGate>();
         services.AddScoped<IFacePhotoSource, FacePhotoSource>();
         services.AddHttpClient(FacePhotoSource.HttpClientName)
             .ConfigurePrimaryHttpMessageHandler(sp => FacePhotoSource.CreateHandler(sp.GetRequiredService<IOptions<FaceOptions>>()));

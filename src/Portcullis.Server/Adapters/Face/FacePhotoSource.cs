@@ -11,7 +11,7 @@ namespace Portcullis.Server.Adapters.Face;
 /// was uploaded; an external link is fetched over https with the address checked at connect time (so DNS rebinding cannot reach
 /// an internal host), no redirects, a size cap and a time limit, then decoded and described.
 /// </summary>
-public sealed class FacePhotoSource(IHttpClientFactory http, IFacePhotoStore store, FaceSampler sampler, IOptions<FaceOptions> options) : IFacePhotoSource
+public sealed class FacePhotoSource(IHttpClientFactory http, IFacePhotoStore store, FacePhotoGate gate, FaceSampler sampler, IOptions<FaceOptions> options) : IFacePhotoSource
 {
     public const string HttpClientName = "face-photos";
 
@@ -76,8 +76,7 @@ public sealed class FacePhotoSource(IHttpClientFactory http, IFacePhotoStore sto
             return Result<FaceSample>.Fail(ErrorKind.InvalidPhoto, $"larger than {o.MaxPhotoBytes} bytes");
         }
 
-        var decoded = ImageDecoder.Decode(bytes, o.MaxDimension);
-        return decoded.Succeeded ? Result<FaceSample>.Ok(await sampler.SampleAsync(decoded.Value, ct)) : decoded.Error!;
+        return await gate.DecodeAndSampleAsync(bytes, sampler, ct);
     }
 
     /// <summary>The handler for the named client: connects only to public addresses (checked after DNS resolution).</summary>

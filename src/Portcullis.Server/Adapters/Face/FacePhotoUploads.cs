@@ -26,8 +26,8 @@ public static class FacePhotoUploads
     }
 
     /// <summary>The stored sample's key; <see cref="ErrorKind.InvalidPhoto"/> for a photo too large or not an image.</summary>
-    public static async Task<Result<string>> SaveAsync(string userId, Stream photo, FaceSampler sampler, IFacePhotoStore store, FaceOptions options,
-        CancellationToken ct)
+    public static async Task<Result<string>> SaveAsync(string userId, Stream photo, FacePhotoGate gate, FaceSampler sampler, IFacePhotoStore store,
+        FaceOptions options, CancellationToken ct)
     {
         var bytes = await FacePhotoSource.ReadCappedAsync(photo, options.MaxPhotoBytes, ct);
         if (bytes is null)
@@ -35,9 +35,7 @@ public static class FacePhotoUploads
             return Result<string>.Fail(ErrorKind.InvalidPhoto, $"larger than {options.MaxPhotoBytes} bytes");
         }
 
-        var decoded = ImageDecoder.Decode(bytes, options.MaxDimension);
-        return decoded.Succeeded
-            ? Result<string>.Ok(await store.SaveAsync(userId, await sampler.SampleAsync(decoded.Value, ct), ct))
-            : decoded.Error!;
+        var sample = await gate.DecodeAndSampleAsync(bytes, sampler, ct);
+        return sample.Succeeded ? Result<string>.Ok(await store.SaveAsync(userId, sample.Value, ct)) : sample.Error!;
     }
 }

@@ -46,7 +46,7 @@ public static class FaceRecognition
             return new FaceRecognitionStatus(false, $"the face models in {directory} cannot be used ({e.Message}): FACE is not offered");
         }
 
-        services.AddSingleton<IFaceDescriber>(sp => new OnnxFaceDescriber(() => FaceModels.Shared(directory), options.EffectiveConcurrentDescriptions,
+        services.AddSingleton<IFaceDescriber>(sp => new OnnxFaceDescriber(() => FaceModels.Shared(directory),
             sp.GetRequiredService<ILogger<OnnxFaceDescriber>>()));
         return new FaceRecognitionStatus(true, $"face models in {directory}, {(options.LoadModelsAtStart ? "loaded" : "loaded when the first photo is described")}; "
             + $"at most {options.EffectiveConcurrentDescriptions} photo(s) described at once");

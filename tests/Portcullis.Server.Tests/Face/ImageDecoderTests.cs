@@ -32,7 +32,7 @@ public sealed class ImageDecoderTests
         var decoded = ImageDecoder.Decode(jpeg, maxDimension: 4096);
 
         Assert.True(decoded.Succeeded, decoded.Error?.ToString());
-        var (image, photo) = (decoded.Value.Image, decoded.Value.Photo);
+        var (image, photo) = (decoded.Value.Image, decoded.Value.Photo!);
         var (width, height) = orientation >= 5 ? (20, 40) : (40, 20);
         Assert.Equal((width, height), (image.Width, image.Height));
         Assert.Equal((width, height), (photo.Width, photo.Height));
@@ -138,5 +138,18 @@ public sealed class ImageDecoderTests
         var (r, g, b) = (image.Rgb[i], image.Rgb[i + 1], image.Rgb[i + 2]);
         var nearest = Quadrants.MinBy(c => Math.Pow(c.Red - r, 2) + Math.Pow(c.Green - g, 2) + Math.Pow(c.Blue - b, 2));
         return nearest == SKColors.Red ? "red" : nearest == SKColors.Blue ? "blue" : nearest == SKColors.Lime ? "lime" : "yellow";
+    }
+
+    [Fact]
+    public void WithoutKeepingThePhoto_ThePixelsAreTheSame_AndNoPhotoIsMade()
+    {
+        var jpeg = WithExifOrientation(QuadrantsJpeg(), 6);
+
+        var kept = ImageDecoder.Decode(jpeg, 4096);
+        var notKept = ImageDecoder.Decode(jpeg, 4096, keepPhoto: false);
+
+        Assert.Null(notKept.Value.Photo);
+        Assert.Equal(kept.Value.Image.Rgb, notKept.Value.Image.Rgb);
+        Assert.Equal((kept.Value.Image.Width, kept.Value.Image.Height), (notKept.Value.Image.Width, notKept.Value.Image.Height));
     }
 }

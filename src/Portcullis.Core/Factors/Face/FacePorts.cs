@@ -9,7 +9,7 @@ public sealed record FacePhoto(byte[] Bytes, string ContentType, int Width, int 
 /// A photo that was decoded: the re-encoded <see cref="Photo"/> (what may be kept) and the pixels of the original decode
 /// (what is described, so that a descriptor never comes from a re-encoded JPEG).
 /// </summary>
-public sealed record DecodedPhoto(FacePhoto Photo, FaceImage Image);
+public sealed record DecodedPhoto(FacePhoto? Photo, FaceImage Image);
 
 /// <summary>
 /// A face photo as FACE uses it: the describer's verdict on its original pixels (a descriptor, or why there is none: no face,

@@ -19,7 +19,7 @@ public sealed class FacePhotoGate(IOptions<FaceOptions> options) : IDisposable
         await _slots.WaitAsync(ct);
         try
         {
-            var decoded = ImageDecoder.Decode(bytes, options.Value.MaxDimension);
+            var decoded = ImageDecoder.Decode(bytes, options.Value.MaxDimension, keepPhoto: options.Value.KeepPhotos);
             return decoded.Succeeded ? Result<FaceSample>.Ok(await sampler.SampleAsync(decoded.Value, ct)) : decoded.Error!;
         }
         finally

@@ -12,7 +12,9 @@ namespace Portcullis.Server.Adapters.Face;
 /// </summary>
 public static class ImageDecoder
 {
-    public static Result<DecodedPhoto> Decode(byte[] bytes, int maxDimension)
+    /// <param name="keepPhoto">Also re-encode the photo (to keep it): off, <see cref="DecodedPhoto.Photo"/> is null and the
+    /// encoding, the costliest step after decoding for a large photo, is skipped.</param>
+    public static Result<DecodedPhoto> Decode(byte[] bytes, int maxDimension, bool keepPhoto = true)
     {
         using var data = SKData.CreateCopy(bytes);
         using var codec = SKCodec.Create(data);
@@ -35,11 +37,19 @@ public static class ImageDecoder
             return Result<DecodedPhoto>.Fail(ErrorKind.InvalidPhoto, "the image could not be decoded");
         }
 
-        using var upright = Upright(decoded, codec.EncodedOrigin);
-        using var image = SKImage.FromBitmap(upright);
+        // An opaque sRGB photo stored upright is already what the drawing below would make of it: the copy is skipped.
+        var asStored = codec.EncodedOrigin == SKEncodedOrigin.TopLeft && info.AlphaType == SKAlphaType.Opaque && (info.ColorSpace is null || info.ColorSpace.IsSrgb);
+        using var upright = asStored ? null : Upright(decoded, codec.EncodedOrigin);
+        var pixels = upright ?? decoded;
+        var photo = keepPhoto ? Reencode(pixels) : null;
+        return Result<DecodedPhoto>.Ok(new DecodedPhoto(photo, new FaceImage(pixels.Width, pixels.Height, Rgb(pixels))));
+    }
+
+    private static FacePhoto Reencode(SKBitmap pixels)
+    {
+        using var image = SKImage.FromBitmap(pixels);
         using var jpeg = image.Encode(SKEncodedImageFormat.Jpeg, 90);
-        var photo = new FacePhoto(jpeg.ToArray(), "image/jpeg", upright.Width, upright.Height);
-        return Result<DecodedPhoto>.Ok(new DecodedPhoto(photo, new FaceImage(upright.Width, upright.Height, Rgb(upright))));
+        return new FacePhoto(jpeg.ToArray(), "image/jpeg", pixels.Width, pixels.Height);
     }
 
     /// <summary>

@@ -16,7 +16,7 @@
 
 import {
   assert, readEnv, loadSdk, loadJsSdk, makeClient, createRunner, need, assertOk, describe, decodeJwtPayload,
-  verifyRs256WithJwks, randomEmail, randomPassword,
+  verifyRs256WithJwks, randomEmail, randomPassword, rejection, assertSdkError,
 } from './lib/common.mjs';
 import { createServer } from 'node:http';
 import { readFile } from 'node:fs/promises';
@@ -146,24 +146,6 @@ async function challenged(user) {
   assert.equal(r.data.totpMfaEnabled, false, 'data.totpMfaEnabled');
   assert.ok(r.data.applicationMfa.some((m) => m.mfaPolicy === 'FACE' && m.status === 1), `data.applicationMfa lacks FACE: ${JSON.stringify(r.data.applicationMfa)}`);
   return r.data.mfaToken;
-}
-
-/** Runs an SDK call that must fail and answers what it threw. */
-async function rejection(call) {
-  let value;
-  try {
-    value = await call();
-  } catch (e) {
-    return e;
-  }
-  throw new Error(`expected the SDK to reject, it resolved with ${describe(value)}`);
-}
-
-/** authing-js-sdk's default onError throws the plain object {code, message, data} of an HTTP 200 body (JS-SDK-NOTES.md A). */
-function assertSdkError(e, code, label) {
-  assert.ok(e && typeof e === 'object' && !(e instanceof Error), `${label}: expected the SDK's {code, message, data} object, got ${describe(e)}`);
-  assert.equal(e.code, code, `${label}: code (thrown ${JSON.stringify(e)})`);
-  assert.ok(typeof e.message === 'string' && e.message.length > 0, `${label}: message missing (thrown ${JSON.stringify(e)})`);
 }
 
 /** verifyFaceMfa's user: GenAuth's token and the token set, amr password + face, the multi-factor acr, signed by the JWKS. */

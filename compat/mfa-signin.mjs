@@ -17,7 +17,7 @@
 
 import {
   assert, readEnv, loadSdk, loadJsSdk, makeClient, createRunner, need, assertOk, describe, audIncludes, decodeJwtPayload,
-  verifyRs256WithJwks, outboxIds, outboxCode, randomEmail, randomPassword, parseOtpauthUri, base32Decode, hotp, totpStep,
+  verifyRs256WithJwks, outboxIds, outboxCode, randomEmail, randomPassword, parseOtpauthUri, base32Decode, hotp, totpStep, rejection, assertSdkError,
 } from './lib/common.mjs';
 import { randomInt } from 'node:crypto';
 
@@ -113,28 +113,6 @@ async function challenged(email, app = env) {
   }
   assert.ok(Array.isArray(d.applicationMfa) && d.applicationMfa.length > 0, 'data.applicationMfa should list the factor types that may answer');
   return d;
-}
-
-/** Runs an SDK call that must fail and answers what it threw. */
-async function rejection(call) {
-  let value;
-  try {
-    value = await call();
-  } catch (e) {
-    return e;
-  }
-  throw new Error(`expected the SDK to reject, it resolved with ${describe(value)}`);
-}
-
-/**
- * authing-js-sdk's default onError throws the plain object `{code, message, data}` built from the body (HTTP 200). An Error
- * here means the server answered a non-2xx status (axios threw before the SDK read the body) or the SDK failed otherwise.
- */
-function assertSdkError(e, code, label) {
-  assert.ok(!(e instanceof Error), `${label}: expected the SDK's {code, message, data} object, got ${e?.name}: ${describe(e)}`);
-  assert.ok(e && typeof e === 'object', `${label}: expected an object, got ${JSON.stringify(e)}`);
-  assert.equal(e.code, code, `${label}: code (thrown ${JSON.stringify(e)})`);
-  assert.ok(typeof e.message === 'string' && e.message.length > 0, `${label}: message missing (thrown ${JSON.stringify(e)})`);
 }
 
 /**

@@ -293,3 +293,25 @@ export function parseOtpauthUri(uri) {
     throw new Error('base32 self-test failed');
   }
 }
+
+/** Runs an SDK call that must fail and answers what it threw. */
+export async function rejection(call) {
+  let value;
+  try {
+    value = await call();
+  } catch (e) {
+    return e;
+  }
+  throw new Error(`expected the SDK to reject, it resolved with ${describe(value)}`);
+}
+
+/**
+ * authing-js-sdk's default onError throws the plain object `{code, message, data}` built from the body (HTTP 200). An Error
+ * here means the server answered a non-2xx status (axios threw before the SDK read the body) or the SDK failed otherwise.
+ */
+export function assertSdkError(e, code, label) {
+  assert.ok(!(e instanceof Error), `${label}: expected the SDK's {code, message, data} object, got ${e?.name}: ${describe(e)}`);
+  assert.ok(e && typeof e === 'object', `${label}: expected an object, got ${JSON.stringify(e)}`);
+  assert.equal(e.code, code, `${label}: code (thrown ${JSON.stringify(e)})`);
+  assert.ok(typeof e.message === 'string' && e.message.length > 0, `${label}: message missing (thrown ${JSON.stringify(e)})`);
+}

@@ -215,7 +215,7 @@ await step('1 authing-node-sdk signInByEmailPassword, user with OTP bound -> 301
   assert.equal(d.faceMfaEnabled, false, 'data.faceMfaEnabled');
   assert.equal(d.mfaPhone ?? null, null, 'data.mfaPhone (no SMS factor)');
   assert.equal(d.mfaEmail ?? null, null, 'data.mfaEmail (no EMAIL factor)');
-  assert.deepEqual(d.applicationMfa.map((m) => m.mfaPolicy), ['OTP', 'SMS', 'EMAIL'], 'data.applicationMfa (the app offers OTP, SMS, EMAIL)');
+  assert.deepEqual(d.applicationMfa.map((m) => m.mfaPolicy), ['OTP', 'SMS', 'EMAIL', 'FACE'], 'data.applicationMfa (the app offers every factor: FACE too, on by default)');
   for (const m of d.applicationMfa) assert.equal(m.status, 1, `applicationMfa ${m.mfaPolicy}.status`);
   totpChallenge = d;
 });
@@ -282,7 +282,7 @@ await step('7 required app, user with no factor -> 1636; js SDK setToken(mfaToke
   const user = await signedInUser('mfa-required'); // one factor is enough on the optional app
   const first = await challenged(user.email, requiredApp);
   assert.equal(first.totpMfaEnabled, false, 'data.totpMfaEnabled before binding');
-  assert.deepEqual(first.applicationMfa.map((m) => m.mfaPolicy), ['OTP', 'SMS', 'EMAIL'], 'data.applicationMfa');
+  assert.deepEqual(first.applicationMfa.map((m) => m.mfaPolicy), ['OTP', 'SMS', 'EMAIL', 'FACE'], 'data.applicationMfa');
 
   const client = jsClient(requiredApp.appId);
   client.setToken(first.mfaToken); // confirmAssosicateMfaAuthenticator sends the stored token, never its mfaToken argument

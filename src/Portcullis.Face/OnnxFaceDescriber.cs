@@ -19,10 +19,10 @@ public sealed class OnnxFaceDescriber(Func<FaceModels> loadModels, ILogger<OnnxF
     public Task<Result<FaceDescriptor>> DescribeAsync(FaceImage image, CancellationToken ct)
     {
         ct.ThrowIfCancellationRequested();
-        return Task.FromResult(Describe(new Rgb(image.Width, image.Height, image.Rgb)));
+        return Task.FromResult(Describe(image));
     }
 
-    private Result<FaceDescriptor> Describe(Rgb image)
+    private Result<FaceDescriptor> Describe(FaceImage image)
     {
         FaceModels models;
         try

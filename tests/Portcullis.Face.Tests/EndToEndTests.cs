@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Portcullis.Face.Pipeline;
-using Portcullis.Server.Adapters.Face;
 
 namespace Portcullis.Face.Tests;
 
@@ -76,9 +75,7 @@ public sealed class EndToEndTests(Oracle oracle, Models models)
 
     private List<FaceAnalysis> Analyse(string photo)
     {
-        var decoded = ImageDecoder.Decode(File.ReadAllBytes(Oracle.PhotoPath(photo)), 4096);
-        Assert.True(decoded.Succeeded, decoded.Error?.ToString());
-        var image = new Rgb(decoded.Value!.Image.Width, decoded.Value.Image.Height, decoded.Value.Image.Rgb);
+        var image = Oracle.Decode(photo);
         return FacePipeline.Detect(models.Face, image, OnnxFaceDescriber.MinConfidence)
             .Select(d => FacePipeline.Describe(models.Face, image, d)!)
             .ToList();

@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
+using Portcullis.Core.Factors.Face;
+using Portcullis.Server.Adapters.Face;
 using Portcullis.Testing;
 
 [assembly: AssemblyFixture(typeof(Portcullis.Face.Tests.Oracle))]
@@ -27,6 +29,14 @@ public sealed class Oracle : IAsyncLifetime
     public static string RepositoryRoot { get; } = FindRepositoryRoot();
 
     public static string PhotoPath(string photo) => Path.Combine(PhotoDirectory, photo + ".jpg");
+
+    /// <summary>A test photo as the server decodes it (<see cref="ImageDecoder"/>).</summary>
+    public static FaceImage Decode(string photo)
+    {
+        var decoded = ImageDecoder.Decode(File.ReadAllBytes(PhotoPath(photo)), 4096, keepPhoto: false);
+        Assert.True(decoded.Succeeded, decoded.Error?.ToString());
+        return decoded.Value.Image;
+    }
 
     public async ValueTask InitializeAsync()
     {

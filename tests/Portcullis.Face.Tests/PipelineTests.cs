@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Portcullis.Core.Factors.Face;
 using Portcullis.Face.Networks;
 using Portcullis.Face.Pipeline;
 
@@ -17,7 +18,7 @@ public sealed class PipelineTests(Oracle oracle, Models models)
     public void DetectorInput_IsFaceApisPaddedResizedImage(string photo)
     {
         var golden = oracle.Photo(photo);
-        var image = new Rgb(golden.Width, golden.Height, golden.Pixels);
+        var image = new FaceImage(golden.Width, golden.Height, golden.Pixels);
 
         var tensor = NetInput.ToTensor(image, DetectorNet.InputSize, centred: false);
 
@@ -29,7 +30,7 @@ public sealed class PipelineTests(Oracle oracle, Models models)
     public void Pipeline_FindsFaceApisFacesCropsLandmarksAndDescriptors(string photo)
     {
         var golden = oracle.Photo(photo);
-        var image = new Rgb(golden.Width, golden.Height, golden.Pixels);
+        var image = new FaceImage(golden.Width, golden.Height, golden.Pixels);
 
         var detections = FacePipeline.Detect(models.Face, image, minConfidence: 0.5);
 

@@ -17,7 +17,7 @@ public static class LandmarkNet
     {
         var g = new GraphBuilder();
         var x = g.FromNhwc(g.Input("input", 1, InputSize, InputSize, 3));
-        x = g.Div(g.Sub(x, g.Constant(RecognitionNet.MeanRgb, 1, 3, 1, 1)), g.Constant([255f]));
+        x = RecognitionNet.Normalise(g, x);
 
         x = DenseBlock(g, weights, x, "dense0", firstLayer: true);
         x = DenseBlock(g, weights, x, "dense1", firstLayer: false);

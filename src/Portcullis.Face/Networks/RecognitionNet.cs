@@ -13,13 +13,17 @@ public static class RecognitionNet
     public const int InputSize = 150;
     public const int DescriptorLength = 128;
 
-    internal static readonly float[] MeanRgb = [122.782f, 117.001f, 104.298f];
+    private static readonly float[] MeanRgb = [122.782f, 117.001f, 104.298f];
+
+    /// <summary>face-api's input normalisation for the recognition and landmark nets: the mean colour off, then ÷ 255.</summary>
+    internal static GraphValue Normalise(GraphBuilder g, GraphValue nchw) =>
+        g.Div(g.Sub(nchw, g.Constant(MeanRgb, 1, 3, 1, 1)), g.Constant([255f]));
 
     public static byte[] Build(TfjsWeights weights)
     {
         var g = new GraphBuilder();
         var x = g.FromNhwc(g.Input("input", 1, InputSize, InputSize, 3));
-        x = g.Div(g.Sub(x, g.Constant(MeanRgb, 1, 3, 1, 1)), g.Constant([255f]));
+        x = Normalise(g, x);
 
         x = ConvLayer(g, weights, x, "conv32_down", stride: 2, relu: true, Padding.Valid);
         x = g.MaxPool(x, 3, 2, Padding.Valid);

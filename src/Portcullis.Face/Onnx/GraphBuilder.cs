@@ -146,10 +146,6 @@ public sealed class GraphBuilder
 
     public GraphValue Relu(GraphValue x) => Emit("Relu", [x.Name], x.Shape);
 
-    public GraphValue Sigmoid(GraphValue x) => Emit("Sigmoid", [x.Name], x.Shape);
-
-    public GraphValue Exp(GraphValue x) => Emit("Exp", [x.Name], x.Shape);
-
     public GraphValue Clip(GraphValue x, float min, float max) =>
         Emit("Clip", [x.Name, Constant([min]).Name, Constant([max]).Name], x.Shape);
 
@@ -197,14 +193,6 @@ public sealed class GraphBuilder
         var shape = (long[])values[0].Shape.Clone();
         shape[axis] = values.Sum(v => v.Shape[axis]);
         return Emit("Concat", values.Select(v => v.Name).ToArray(), shape, Int("axis", axis));
-    }
-
-    /// <summary>The slice [start, end) of one axis.</summary>
-    public GraphValue Slice(GraphValue x, int axis, long start, long end)
-    {
-        var shape = (long[])x.Shape.Clone();
-        shape[axis] = end - start;
-        return Emit("Slice", [x.Name, Int64Constant(start), Int64Constant(end), Int64Constant(axis)], shape);
     }
 
     /// <summary>TensorFlow's output size and padding for a window of <paramref name="kernel"/> at <paramref name="stride"/>.</summary>

@@ -1,3 +1,5 @@
+using Portcullis.Core.Factors.Face;
+
 namespace Portcullis.Face.Pipeline;
 
 /// <summary>
@@ -8,14 +10,14 @@ public static class NetInput
 {
     /// <param name="centred">The recognition and landmark nets centre the image in the square (face-api rounds half the
     /// difference for the side after the image); the detector pads only at the bottom or right.</param>
-    public static float[] ToTensor(Rgb image, int size, bool centred)
+    public static float[] ToTensor(FaceImage image, int size, bool centred)
     {
         var (square, offsetX, offsetY) = PadToSquare(image, centred);
         return ResizeBilinear(square, image, offsetX, offsetY, size);
     }
 
     /// <summary>The side of the square and where the image sits in it.</summary>
-    private static (int Side, int OffsetX, int OffsetY) PadToSquare(Rgb image, bool centred)
+    private static (int Side, int OffsetX, int OffsetY) PadToSquare(FaceImage image, bool centred)
     {
         var side = Math.Max(image.Width, image.Height);
         var diff = Math.Abs(image.Height - image.Width);
@@ -28,7 +30,7 @@ public static class NetInput
     /// TensorFlow's resizeBilinear of the padded square (side × side, the image at offsetX/offsetY, black elsewhere) to
     /// size × size; reads the padding as zeros instead of building the padded copy.
     /// </summary>
-    private static float[] ResizeBilinear(int side, Rgb image, int offsetX, int offsetY, int size)
+    private static float[] ResizeBilinear(int side, FaceImage image, int offsetX, int offsetY, int size)
     {
         var output = new float[size * size * 3];
         var scale = (float)side / size;
@@ -39,7 +41,7 @@ public static class NetInput
             columns[i] = Sample.At(i, scale, side, offsetX, image.Width, stride: 3);
         }
 
-        var pixels = image.Pixels;
+        var pixels = image.Rgb;
         var o = 0;
         for (var r = 0; r < size; r++)
         {

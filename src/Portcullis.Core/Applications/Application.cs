@@ -47,7 +47,11 @@ public sealed class Application
 
     public TokenEndpointAuthMethod TokenEndpointAuthMethod { get; set; } = TokenEndpointAuthMethod.ClientSecretPost;
 
+    /// <summary>Where the code flow may send its answer: a request's <c>redirect_uri</c> must equal one exactly (<see cref="RedirectUriRules"/>).</summary>
     public List<string> RedirectUris { get; set; } = [];
+
+    /// <summary>Where sign-out may send the browser (<c>post_logout_redirect_uri</c>), matched exactly as <see cref="RedirectUris"/>.</summary>
+    public List<string> PostLogoutRedirectUris { get; set; } = [];
 
     /// <summary>
     /// Factors users of this application may bind, and the ones that count when sign-in asks for a second factor (all by
@@ -69,6 +73,7 @@ public sealed class Application
         ProtectedSecret = ProtectedSecret,
         TokenEndpointAuthMethod = TokenEndpointAuthMethod,
         RedirectUris = [.. RedirectUris],
+        PostLogoutRedirectUris = [.. PostLogoutRedirectUris],
         EnabledFactors = [.. enabledFactors.Distinct()],
         MfaMode = mfaMode,
         CreatedAt = CreatedAt,

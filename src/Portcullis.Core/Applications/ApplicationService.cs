@@ -13,7 +13,8 @@ public sealed record NewApplication(
     string? AppId = null,
     string? Secret = null,
     TokenEndpointAuthMethod AuthMethod = TokenEndpointAuthMethod.ClientSecretPost,
-    IReadOnlyList<string>? RedirectUris = null);
+    IReadOnlyList<string>? RedirectUris = null,
+    IReadOnlyList<string>? PostLogoutRedirectUris = null);
 
 /// <summary>Creates and reads applications and their pools (operator CLI, bootstrap, demo app).</summary>
 public sealed class ApplicationService(
@@ -59,12 +60,14 @@ public sealed class ApplicationService(
             return Result<CreatedApplication>.Fail(ErrorKind.InvalidArgument, "appSecret");
         }
 
-        foreach (var uri in request.RedirectUris ?? [])
+        if ((request.RedirectUris ?? []).Any(u => !RedirectUriRules.IsRegistrable(u)))
         {
-            if (!Uri.TryCreate(uri, UriKind.Absolute, out _))
-            {
-                return Result<CreatedApplication>.Fail(ErrorKind.InvalidArgument, "redirectUris");
-            }
+            return Result<CreatedApplication>.Fail(ErrorKind.InvalidArgument, "redirectUris");
+        }
+
+        if ((request.PostLogoutRedirectUris ?? []).Any(u => !RedirectUriRules.IsRegistrable(u)))
+        {
+            return Result<CreatedApplication>.Fail(ErrorKind.InvalidArgument, "postLogoutRedirectUris");
         }
 
         var pool = await EnsurePoolAsync(request.PoolName ?? DefaultPoolName, ct);
@@ -77,6 +80,7 @@ public sealed class ApplicationService(
             ProtectedSecret = protector.Protect(secret),
             TokenEndpointAuthMethod = request.AuthMethod,
             RedirectUris = [.. request.RedirectUris ?? []],
+            PostLogoutRedirectUris = [.. request.PostLogoutRedirectUris ?? []],
             CreatedAt = clock.GetUtcNow(),
         };
         return await apps.TryCreateAsync(app, ct)

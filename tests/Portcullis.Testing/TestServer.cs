@@ -115,11 +115,18 @@ public class TestServer : IAsyncLifetime
         Apps[TokenEndpointAuthMethod.None] = await CreateAppAsync(TokenEndpointAuthMethod.None);
     }
 
-    public async Task<(string AppId, string Secret)> CreateAppAsync(TokenEndpointAuthMethod method, string? pool = null)
+    public async Task<(string AppId, string Secret)> CreateAppAsync(TokenEndpointAuthMethod method, string? pool = null,
+        IReadOnlyList<string>? redirectUris = null, IReadOnlyList<string>? postLogoutRedirectUris = null, string? name = null)
     {
         await using var scope = Services.CreateAsyncScope();
         var created = await scope.ServiceProvider.GetRequiredService<ApplicationService>()
-            .CreateAsync(new NewApplication($"{method} app", PoolName: pool, AuthMethod: method), CancellationToken.None);
+            .CreateAsync(new NewApplication(name ?? $"{method} app", PoolName: pool, AuthMethod: method, RedirectUris: redirectUris,
+                PostLogoutRedirectUris: postLogoutRedirectUris), CancellationToken.None);
+        if (!created.Succeeded)
+        {
+            throw new InvalidOperationException("The test application was refused: " + created.Error);
+        }
+
         return (created.Value.Application.Id, created.Value.Secret);
     }
 

@@ -53,18 +53,20 @@ public sealed class MfaSignInService(
 
     /// <summary>
     /// After <paramref name="user"/> passed <paramref name="first"/>: null when the policy lets tokens be issued now, otherwise a
-    /// new sign-in session and its mfaToken.
+    /// new sign-in session and its mfaToken. <paramref name="requested"/> asks for a second factor whatever the policy (a relying
+    /// party's <c>acr_values</c>); the user then answers one of the factors the policy counts.
     /// </summary>
-    public async Task<MfaChallenge?> ChallengeIfDemandedAsync(Application app, User user, FirstFactor first, string scope, CancellationToken ct)
+    public async Task<MfaChallenge?> ChallengeIfDemandedAsync(Application app, User user, FirstFactor first, string scope, CancellationToken ct,
+        bool requested = false)
     {
         var policy = await PolicyForAsync(app, ct);
-        if (policy.Mode == MfaMode.Off)
+        if (policy.Mode == MfaMode.Off && !requested)
         {
             return null;
         }
 
         var counting = Answering(policy, await factors.ListAsync(user.Id, ct), first);
-        if (!Demands(policy, counting))
+        if (!requested && !Demands(policy, counting))
         {
             return null;
         }
@@ -148,6 +150,10 @@ public sealed class MfaSignInService(
 
     /// <summary>Every factor the user has bound, whether it counts here or not.</summary>
     public Task<IReadOnlyList<Factor>> BoundAsync(PendingSignIn signIn, CancellationToken ct) => factors.ListAsync(signIn.Caller.User.Id, ct);
+
+    /// <summary>The user's factors that may answer this sign-in, in the order the policy offers their types.</summary>
+    public async Task<IReadOnlyList<Factor>> AnsweringAsync(PendingSignIn signIn, CancellationToken ct) =>
+        Answering(signIn.Policy, await BoundAsync(signIn, ct), signIn.First);
 
     /// <summary>The bound factors that may answer a sign-in whose first factor was <paramref name="first"/>: those the policy counts, but not the one the first factor proved.</summary>
     private static List<Factor> Answering(MfaPolicy policy, IEnumerable<Factor> bound, FirstFactor first) =>

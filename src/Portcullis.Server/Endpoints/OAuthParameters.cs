@@ -12,15 +12,19 @@ public static class OAuthParameters
     public const string ClientSecret = "client_secret";
     public const string Token = "token";
     public const string AccessToken = "access_token";
+    public const string Code = "code";
+    public const string RedirectUri = "redirect_uri";
+    public const string CodeVerifier = "code_verifier";
 }
 
 /// <summary>The grants <c>/oidc/token</c> serves.</summary>
 public static class GrantTypes
 {
+    public const string AuthorizationCode = "authorization_code";
     public const string RefreshToken = "refresh_token";
     public const string ClientCredentials = "client_credentials";
 
-    public static IReadOnlyList<string> All { get; } = [RefreshToken, ClientCredentials];
+    public static IReadOnlyList<string> All { get; } = [AuthorizationCode, RefreshToken, ClientCredentials];
 }
 
 /// <summary>
@@ -47,6 +51,15 @@ public sealed class TokenRequestForm : OAuthClientForm
 
     [JsonPropertyName(OAuthParameters.Scope)]
     public string? Scope { get; set; }
+
+    [JsonPropertyName(OAuthParameters.Code)]
+    public string? Code { get; set; }
+
+    [JsonPropertyName(OAuthParameters.RedirectUri)]
+    public string? RedirectUri { get; set; }
+
+    [JsonPropertyName(OAuthParameters.CodeVerifier)]
+    public string? CodeVerifier { get; set; }
 }
 
 /// <summary>The parameters of <c>POST /oidc/token/introspection</c> and <c>/oidc/token/revocation</c>.</summary>

@@ -6,6 +6,7 @@ using Portcullis.Core.Common;
 using Portcullis.Core.SignIn;
 using Portcullis.Core.Tokens;
 using Portcullis.Core.Users;
+using Portcullis.Server.HostedSignIn;
 using Portcullis.Server.Hosting;
 using Portcullis.Server.Http;
 using Portcullis.Server.Tokens;
@@ -29,7 +30,7 @@ public static class OidcEndpoints
                 ([Description("Any application's id: every application shares the server's signing keys.")] string appId, HttpContext context, SigningKeyRing keys) =>
                     JwksAsync(context, keys))
             .WithTags("OIDC").WithSummary("The same key set (authing-node-sdk 4.0.2's path).").Produces<JsonWebKeySetDto>();
-        group.MapPost("/token", TokenAsync).WithSummary("refresh_token and client_credentials grants.").DisableAntiforgery()
+        group.MapPost("/token", TokenAsync).WithSummary("authorization_code, refresh_token and client_credentials grants.").DisableAntiforgery()
             .Requires(CallerCredentials.Client).ReadsOAuthParameters<TokenRequestForm>().Produces<TokenResponse>().ProducesOAuthErrors(400, 401);
         group.MapPost("/token/introspection", IntrospectAsync).WithSummary("RFC 7662 token introspection.").DisableAntiforgery()
             .Requires(CallerCredentials.Client).ReadsOAuthParameters<TokenLookupForm>().Produces<IntrospectionResponse>().ProducesOAuthErrors(400, 401);
@@ -53,16 +54,25 @@ public static class OidcEndpoints
             JwksUri = iss + "/.well-known/jwks.json",
             IntrospectionEndpoint = iss + "/token/introspection",
             RevocationEndpoint = iss + "/token/revocation",
+            AuthorizationEndpoint = iss + "/auth",
+            EndSessionEndpoint = iss + "/session/end",
             ScopesSupported = ["openid", "profile", "email", "phone", "address", "offline_access"],
-            // No authorization endpoint is served, so no response type is.
-            ResponseTypesSupported = [],
+            ResponseTypesSupported = ["code"],
+            ResponseModesSupported = [AuthorizationRequestReader.ResponseModeQuery, AuthorizationRequestReader.ResponseModeFormPost],
+            CodeChallengeMethodsSupported = ["S256"],
+            AcrValuesSupported = [AuthenticationMethods.MultiFactorAcr, AuthenticationMethods.SingleFactorAcr],
+            PromptValuesSupported = [.. AuthorizationRequestReader.KnownPrompts],
+            ClaimsParameterSupported = false,
+            RequestParameterSupported = false,
+            RequestUriParameterSupported = false,
+            AuthorizationResponseIssParameterSupported = true,
             GrantTypesSupported = [.. GrantTypes.All],
             SubjectTypesSupported = ["public"],
             IdTokenSigningAlgValuesSupported = ["RS256"],
             TokenEndpointAuthMethodsSupported = [.. authMethods],
             IntrospectionEndpointAuthMethodsSupported = [.. authMethods],
             RevocationEndpointAuthMethodsSupported = [.. authMethods],
-            ClaimsSupported = ["sub", "iss", "aud", "exp", "iat", "auth_time", "amr", "nonce", "email", "email_verified",
+            ClaimsSupported = ["sub", "iss", "aud", "exp", "iat", "auth_time", "amr", "acr", "sid", "at_hash", "nonce", "email", "email_verified",
                 "phone_number", "phone_number_verified", "preferred_username", "nickname", "name", "given_name", "family_name", "picture",
                 "gender", "birthdate", "address", "updated_at"],
         }, PortcullisJsonContext.Default.OpenIdConfiguration);
@@ -88,7 +98,7 @@ public static class OidcEndpoints
     }
 
     private static async Task<IResult> TokenAsync(HttpContext context, AppResolver resolver, ClientAuthenticator clients,
-        TokenService tokens, IssuerResolver issuer, AccountService accounts, MfaSignInService mfa)
+        TokenService tokens, IssuerResolver issuer, AccountService accounts, MfaSignInService mfa, AuthorizationCodes codes)
     {
         var (request, app, failure) = await AuthenticateClientAsync(context, resolver, clients);
         if (failure is not null)
@@ -98,6 +108,11 @@ public static class OidcEndpoints
 
         switch (request![OAuthParameters.GrantType])
         {
+            case GrantTypes.AuthorizationCode:
+                var (byCode, refused) = await codes.RedeemAsync(issuer.Issuer(context), app!, request[OAuthParameters.Code],
+                    request[OAuthParameters.RedirectUri], request[OAuthParameters.CodeVerifier], context.RequestAborted);
+                return refused is null ? TokenAnswer(byCode!) : OAuthError(refused.Error, refused.Description);
+
             case GrantTypes.RefreshToken:
                 if (request[OAuthParameters.RefreshToken] is not { } value)
                 {

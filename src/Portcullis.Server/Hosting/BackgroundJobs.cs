@@ -29,6 +29,9 @@ public sealed class ExpiredTokenPurger(IServiceScopeFactory scopes, TimeProvider
                     + await scope.ServiceProvider.GetRequiredService<IEnrollmentStore>().PurgeExpiredAsync(now.AddHours(-1), stoppingToken)
                     + await scope.ServiceProvider.GetRequiredService<IPassCodeStore>().PurgeAsync(now.AddHours(-1), stoppingToken)
                     + await scope.ServiceProvider.GetRequiredService<IMfaSessionStore>().PurgeExpiredAsync(now, stoppingToken)
+                    // A code is kept a day past expiry so that a late replay still revokes what it issued.
+                    + await scope.ServiceProvider.GetRequiredService<IAuthorizationCodeStore>().PurgeExpiredAsync(now.AddDays(-1), stoppingToken)
+                    + await scope.ServiceProvider.GetRequiredService<IBrowserSessionStore>().PurgeExpiredAsync(now, stoppingToken)
                     + await scope.ServiceProvider.GetRequiredService<IAccountTicketStore>().PurgeExpiredAsync(now, stoppingToken)
                     + await scope.ServiceProvider.GetRequiredService<IRateCounterStore>().PurgeAsync(now.AddHours(-1), stoppingToken)
                     + await scope.ServiceProvider.GetRequiredService<IOutboxStore>().PurgeAsync(now.AddMinutes(-15), now.AddDays(-7), stoppingToken)

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using Portcullis.Core.Passwords;
 using Portcullis.Server.Adapters.Face;
 using Portcullis.Server.Endpoints;
+using Portcullis.Server.HostedSignIn;
 using Portcullis.Server.Http;
 using Scalar.AspNetCore;
 
@@ -45,6 +46,7 @@ public static class PortcullisApp
         app.MapAccountProfileEndpoints();
         app.MapAccountDeletionEndpoints();
         app.MapOidcEndpoints();
+        app.MapHostedSignInEndpoints();
         app.MapMfaEndpoints();
         app.MapMfaSignInEndpoints();
         app.MapMfaSignInSupportEndpoints();

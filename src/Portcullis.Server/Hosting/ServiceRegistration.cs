@@ -15,6 +15,7 @@ using Portcullis.Server.Adapters.Sms;
 using Portcullis.Server.Delivery;
 using Portcullis.Server.Endpoints;
 using Portcullis.Core.Tokens;
+using Portcullis.Server.HostedSignIn;
 using Portcullis.Server.Http;
 using Portcullis.Server.Tokens;
 using Portcullis.Storage;
@@ -54,6 +55,7 @@ public static class ServiceRegistration
         services.AddScoped<SignedInUsers>();
         services.AddScoped<MfaCallers>();
         services.AddScoped<MfaSignInTokens>();
+        services.AddHostedSignIn();
 
         services.AddOptions<MfaOptions>().BindConfiguration(MfaOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<PasswordLockoutOptions>().BindConfiguration(PasswordLockoutOptions.Section).ValidateDataAnnotations().ValidateOnStart();

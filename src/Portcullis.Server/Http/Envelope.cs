@@ -74,11 +74,7 @@ public static class Envelope
 
     public static ApiResponse Build(HttpContext context, CatalogueEntry entry, string? detail)
     {
-        var template = context.WantsChinese() ? entry.Chinese : entry.English;
-        var message = template.Contains("{0}", StringComparison.Ordinal)
-            ? template.Replace("{0}", detail ?? "?", StringComparison.Ordinal)
-            : template;
-        return new ApiResponse { StatusCode = entry.StatusCode, ApiCode = entry.ApiCode, Message = message, RequestId = context.RequestId() };
+        return new ApiResponse { StatusCode = entry.StatusCode, ApiCode = entry.ApiCode, Message = entry.Message(context.WantsChinese(), detail), RequestId = context.RequestId() };
     }
 
     private static string SuccessMessage(HttpContext context) =>

@@ -4,7 +4,15 @@ using Portcullis.Core.Common;
 namespace Portcullis.Server.Http;
 
 /// <summary>One catalogue entry: the envelope's statusCode and apiCode, and the message in English and Chinese.</summary>
-public sealed record CatalogueEntry(int StatusCode, int ApiCode, string English, string Chinese);
+public sealed record CatalogueEntry(int StatusCode, int ApiCode, string English, string Chinese)
+{
+    /// <summary>The message in one language, its <c>{0}</c> filled with <paramref name="detail"/>.</summary>
+    public string Message(bool chinese, string? detail)
+    {
+        var template = chinese ? Chinese : English;
+        return template.Contains("{0}", StringComparison.Ordinal) ? template.Replace("{0}", detail ?? "?", StringComparison.Ordinal) : template;
+    }
+}
 
 /// <summary>
 /// Every error the API answers, in one place (docs/errors.md is this table). Handlers never write messages themselves.

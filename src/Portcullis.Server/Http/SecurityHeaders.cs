@@ -24,7 +24,12 @@ public sealed class SecurityHeadersMiddleware(RequestDelegate next)
             headers.XFrameOptions = "DENY";
             headers["Referrer-Policy"] = "no-referrer";
             var isPage = response.ContentType?.StartsWith("text/html", StringComparison.OrdinalIgnoreCase) == true;
-            headers.ContentSecurityPolicy = isPage ? PagePolicy : NonPagePolicy;
+            // A page that set its own policy (the hosted sign-in pages, stricter) keeps it.
+            if (string.IsNullOrEmpty(headers.ContentSecurityPolicy))
+            {
+                headers.ContentSecurityPolicy = isPage ? PagePolicy : NonPagePolicy;
+            }
+
             if (string.IsNullOrEmpty(headers.CacheControl))
             {
                 headers.CacheControl = "no-store";

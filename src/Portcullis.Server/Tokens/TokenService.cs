@@ -29,8 +29,14 @@ public sealed class TokenService(SigningKeyRing keys, ITokenStore store, TimePro
     public const string AccessTokenType = "at+jwt";
     private static readonly JsonWebTokenHandler Handler = new() { SetDefaultTimesOnTokenCreation = false };
 
+    /// <summary>
+    /// Access token, ID token (scope <c>openid</c>) and refresh token (<c>offline_access</c>) for a user. The code flow passes its
+    /// browser session (<c>sid</c>), the refresh family and access-token id it recorded with the code (so a replayed code can
+    /// revoke them).
+    /// </summary>
     public async Task<IssuedTokens> IssueForUserAsync(string issuer, Application app, User user, string scope,
-        DateTimeOffset authTime, IReadOnlyList<string> amr, string? nonce, CancellationToken ct, string? refreshFamily = null)
+        DateTimeOffset authTime, IReadOnlyList<string> amr, string? nonce, CancellationToken ct, string? refreshFamily = null,
+        string? sessionId = null, string? accessJti = null)
     {
         var snapshot = await keys.GetAsync(ct);
         var now = clock.GetUtcNow();
@@ -38,10 +44,10 @@ public sealed class TokenService(SigningKeyRing keys, ITokenStore store, TimePro
         var scopes = scope.Split(' ', StringSplitOptions.RemoveEmptyEntries);
         var credentials = new SigningCredentials(snapshot.Current, SecurityAlgorithms.RsaSha256);
 
-        var accessJti = Ids.NewId();
+        accessJti ??= Ids.NewId();
         var acr = AuthenticationMethods.AcrOf(amr);
         // The JWT's exp is this instant cut to whole seconds, so a revocation kept until this instant outlives the token.
-        var accessExpiresAt = now.AddSeconds(lifetimes.AccessTokenLifetimeSeconds);
+        var accessExpiresAt = AccessTokenExpiry(now);
         var accessClaims = new Dictionary<string, object>
         {
             [JwtRegisteredClaimNames.Sub] = user.Id,
@@ -78,6 +84,13 @@ public sealed class TokenService(SigningKeyRing keys, ITokenStore store, TimePro
             {
                 idClaims[JwtRegisteredClaimNames.Nonce] = nonce;
             }
+
+            if (sessionId is not null)
+            {
+                idClaims[JwtRegisteredClaimNames.Sid] = sessionId;
+            }
+
+            idClaims[JwtRegisteredClaimNames.AtHash] = AccessTokenHash(accessToken);
 
             AddProfileClaims(idClaims, user, scopes);
             idToken = Handler.CreateToken(new SecurityTokenDescriptor
@@ -117,6 +130,13 @@ public sealed class TokenService(SigningKeyRing keys, ITokenStore store, TimePro
         }
 
         return new IssuedTokens(accessToken, idToken, refreshToken, lifetimes.AccessTokenLifetimeSeconds, scope);
+    }
+
+    /// <summary>The access token's hash an ID token carries (<c>at_hash</c>, OIDC Core §3.1.3.6): the left half of its SHA-256, base64url.</summary>
+    public static string AccessTokenHash(string accessToken)
+    {
+        var digest = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.ASCII.GetBytes(accessToken));
+        return Base64UrlEncoder.Encode(digest, 0, digest.Length / 2);
     }
 
     /// <summary>client_credentials: an access token whose subject is the application itself.</summary>
@@ -234,11 +254,30 @@ public sealed class TokenService(SigningKeyRing keys, ITokenStore store, TimePro
     }
 
     /// <summary>Stored for every node (they see it at their next poll) and refused on this one at once.</summary>
-    public async Task RevokeAccessTokenAsync(AccessTokenInfo info, CancellationToken ct)
+    public Task RevokeAccessTokenAsync(AccessTokenInfo info, CancellationToken ct) => RevokeAccessTokenAsync(info.Jti, info.ExpiresAt, ct);
+
+    private async Task RevokeAccessTokenAsync(string jti, DateTimeOffset expiresAt, CancellationToken ct)
     {
-        await store.RevokeAccessTokenAsync(new RevokedAccessToken { Jti = info.Jti, ExpiresAt = info.ExpiresAt, RevokedAt = clock.GetUtcNow() }, ct);
-        revocations.Add(info.Jti, info.ExpiresAt);
+        await store.RevokeAccessTokenAsync(new RevokedAccessToken { Jti = jti, ExpiresAt = expiresAt, RevokedAt = clock.GetUtcNow() }, ct);
+        revocations.Add(jti, expiresAt);
     }
+
+    /// <summary>
+    /// What the redemption of a code issued, when the code is presented again (RFC 6749 §4.1.2): its access token and the
+    /// refresh-token family named after the code.
+    /// </summary>
+    public async Task RevokeIssuedWithCodeAsync(Core.SignIn.AuthorizationCode code, CancellationToken ct)
+    {
+        if (code.AccessTokenJti is { } jti && code.AccessTokenExpiresAt is { } expiresAt && expiresAt > clock.GetUtcNow())
+        {
+            await RevokeAccessTokenAsync(jti, expiresAt, ct);
+        }
+
+        await RevokeFamilyAsync(code.Id, ct);
+    }
+
+    /// <summary>When an access token issued now expires: recorded with a code before the token exists.</summary>
+    public DateTimeOffset AccessTokenExpiry(DateTimeOffset issuedAt) => issuedAt.AddSeconds(options.Value.AccessTokenLifetimeSeconds);
 
     private static void AddProfileClaims(Dictionary<string, object> claims, User user, string[] scopes)
     {

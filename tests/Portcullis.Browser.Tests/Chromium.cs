@@ -32,14 +32,21 @@ public sealed class Chromium : IAsyncLifetime
         });
     }
 
-    public async Task<IPage> NewPageAsync()
+    /// <param name="locale">The browser's language (its Accept-Language).</param>
+    /// <param name="bypassCsp">Lets a test inject a script (the accessibility checker) that the page's policy would refuse.</param>
+    public async Task<IPage> NewPageAsync(string? locale = null, int width = 1280, bool bypassCsp = false)
     {
         if (Browser is null)
         {
             ServiceRequirement.SkipOrFail($"Chromium not found at {ExecutablePath}: install Debian's chromium package");
         }
 
-        var context = await Browser!.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1280, Height = 800 } });
+        var context = await Browser!.NewContextAsync(new BrowserNewContextOptions
+        {
+            ViewportSize = new ViewportSize { Width = width, Height = 800 },
+            Locale = locale,
+            BypassCSP = bypassCsp,
+        });
         return await context.NewPageAsync();
     }
 

@@ -21,33 +21,12 @@ public static class MfaScenarios
     /// <summary>A valid US number, different every time.</summary>
     public static string NewUsPhone() => "650253" + System.Security.Cryptography.RandomNumberGenerator.GetInt32(1000, 9999).ToString(System.Globalization.CultureInfo.InvariantCulture);
 
-    /// <summary>The seed inside an otpauth URI.</summary>
-    public static byte[] SeedFrom(string otpauthUri)
-    {
-        var query = new Uri(otpauthUri).Query.TrimStart('?').Split('&').Select(p => p.Split('=')).ToDictionary(p => p[0], p => Uri.UnescapeDataString(p[1]));
-        return Base32Encoding.ToBytes(query["secret"]);
-    }
+    public static byte[] SeedFrom(string otpauthUri) => TestUsers.SeedFrom(otpauthUri);
 
-    public static async Task<(SendEnrollFactorRequestDataDto Data, byte[] Seed)> StartOtpAsync(AuthenticationClient client)
-    {
-        var started = await client.SendEnrollFactorRequestAsync(new SendEnrollFactorRequestDto { FactorType = "OTP", Profile = new() }, Ct);
-        AssertOk(started);
-        return (started.Data!, SeedFrom(started.Data!.OtpData!.QrCodeUri));
-    }
+    public static Task<(SendEnrollFactorRequestDataDto Data, byte[] Seed)> StartOtpAsync(AuthenticationClient client) => TestUsers.StartOtpAsync(client);
 
     /// <summary>Binds an OTP factor with the current code; answers the seed and the recovery code.</summary>
-    public static async Task<(byte[] Seed, string RecoveryCode)> EnrollOtpAsync(AuthenticationClient client, TestServer server)
-    {
-        var (data, seed) = await StartOtpAsync(client);
-        var enrolled = await client.EnrollFactorAsync(new EnrollFactorDto
-        {
-            FactorType = "OTP",
-            EnrollmentToken = data.EnrollmentToken,
-            EnrollmentData = new() { PassCode = TotpVerifier.Compute(seed, server.Clock.GetUtcNow()) },
-        }, Ct);
-        AssertOk(enrolled);
-        return (seed, data.OtpData!.RecoveryCode);
-    }
+    public static Task<(byte[] Seed, string RecoveryCode)> EnrollOtpAsync(AuthenticationClient client, TestServer server) => TestUsers.EnrollOtpAsync(client, server);
 
     /// <summary>Starts an SMS enrollment and answers the token with the code the recording sender saw.</summary>
     public static async Task<(string Token, string Code)> StartSmsAsync(AuthenticationClient client, TestServer server, string phone, string? countryCode = null)

@@ -8,9 +8,9 @@ namespace Portcullis.Server.Tests;
 /// <summary>Intent helpers: what a test wants to happen, not how the wire does it.</summary>
 public static class Scenarios
 {
-    public const string Password = "correct horse battery";
+    public const string Password = Testing.TestUsers.Password;
 
-    public static string NewEmail() => $"user-{Guid.NewGuid():N}@example.com";
+    public static string NewEmail() => Testing.TestUsers.NewEmail();
 
     public static async Task<(string Email, string UserId)> SignUpAsync(AuthenticationClient client)
     {

@@ -177,7 +177,7 @@ public static class HostedSignInEndpoints
                 return await flow.SecondFactorPageAsync(context, app, interaction, text, text.Message(recovered.Error!));
             }
 
-            await flow.SecondFactorPassedAsync(context, signIn.Value, recovered.Value.SignIn);
+            await flow.SecondFactorPassedAsync(context, interaction, signIn.Value, recovered.Value.SignIn);
             return flow.NewRecoveryCodePage(context, interaction, recovered.Value.NewRecoveryCode, text);
         }
 
@@ -189,7 +189,7 @@ public static class HostedSignInEndpoints
                 : await flow.SecondFactorPageAsync(context, app, interaction, text, text.Message(verified.Error!));
         }
 
-        await flow.SecondFactorPassedAsync(context, signIn.Value, verified.Value);
+        await flow.SecondFactorPassedAsync(context, interaction, signIn.Value, verified.Value);
         return await flow.ContinueAsync(context, app, interaction.Request, text, justSignedIn: true);
     }
 
@@ -219,7 +219,7 @@ public static class HostedSignInEndpoints
                 : await flow.SecondFactorPageAsync(context, app, interaction, text, text.Message(bound.Error!));
         }
 
-        await flow.SecondFactorPassedAsync(context, signIn.Value, bound.Value);
+        await flow.SecondFactorPassedAsync(context, interaction, signIn.Value, bound.Value);
         return await flow.ContinueAsync(context, app, interaction.Request, text, justSignedIn: true);
     }
 

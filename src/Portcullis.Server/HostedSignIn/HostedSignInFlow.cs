@@ -54,7 +54,7 @@ public sealed class HostedSignInFlow(BrowserSessions sessions, MfaSignInService 
 
         return request.PromptNone
             ? Error(context, request, new AuthorizationError("interaction_required", "The user must pass a second factor", true))
-            : await SecondFactorPageAsync(context, app, new Interaction(request, challenge.MfaToken), text);
+            : await SecondFactorPageAsync(context, app, new Interaction(request, challenge.MfaToken, StepUpSessionId: session.Id), text);
     }
 
     /// <summary>After the password: a session at once, or the second factor first.</summary>
@@ -72,13 +72,13 @@ public sealed class HostedSignInFlow(BrowserSessions sessions, MfaSignInService 
     }
 
     /// <summary>
-    /// After the second factor: the browser's session of this user steps up (it keeps its <c>auth_time</c>), or a new one starts
-    /// from the password entry this sign-in began with.
+    /// After the second factor: a step-up asked of the browser's session raises that session (which keeps its <c>auth_time</c>);
+    /// after a password entered on the page, a new session starts from that entry.
     /// </summary>
-    public async Task SecondFactorPassedAsync(HttpContext context, PendingSignIn signIn, CompletedSignIn completed)
+    public async Task SecondFactorPassedAsync(HttpContext context, Interaction interaction, PendingSignIn signIn, CompletedSignIn completed)
     {
-        if (await sessions.CurrentAsync(context) is { } current && current.User.Id == completed.User.Id
-            && current.Session.AuthTime <= signIn.Session.CreatedAt
+        if (interaction.StepUpSessionId is { } stepUp && await sessions.CurrentAsync(context) is { } current
+            && current.Session.Id == stepUp && current.User.Id == completed.User.Id
             && await sessions.StepUpAsync(current.Session, completed.Amr, context.RequestAborted) is not null)
         {
             return;

@@ -1,0 +1,241 @@
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.Playwright;
+using Portcullis.Client;
+using Portcullis.Core.Applications;
+using Portcullis.Core.Factors.Otp;
+using Portcullis.Testing;
+
+namespace Portcullis.Browser.Tests;
+
+/// <summary>
+/// The hosted sign-in pages in headless Chromium: a relying party on loopback (its redirect URI answered by the test, which
+/// reads the code) sends the browser to <c>/oidc/auth</c>; the user signs in with the keyboard as a person would. Screenshots
+/// of every page in both languages are kept under TestResults/screenshots.
+/// </summary>
+public sealed class HostedSignInPageTests(DevServer server, Chromium chromium) : IClassFixture<DevServer>, IClassFixture<Chromium>
+{
+    private const string RelyingParty = "http://127.0.0.1:9";
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private sealed record RegisteredApp(string AppId, string Secret, string RedirectUri, string LogoutUri, AuthenticationClient Api);
+
+    private async Task<RegisteredApp> AppAsync(MfaMode mode, string? pool = null)
+    {
+        var id = Guid.NewGuid().ToString("N")[..8];
+        var (appId, secret) = await server.CreateAppAsync(TokenEndpointAuthMethod.ClientSecretPost, pool, [$"{RelyingParty}/cb/{id}"],
+            [$"{RelyingParty}/bye/{id}"], name: "Acme Portal");
+        await using var scope = server.Services.CreateAsyncScope();
+        var set = await scope.ServiceProvider.GetRequiredService<ApplicationService>().SetMfaAsync(appId, mode, followPool: false, null, null, Ct);
+        Assert.True(set.Succeeded);
+        return new RegisteredApp(appId, secret, $"{RelyingParty}/cb/{id}", $"{RelyingParty}/bye/{id}",
+            server.Client(appId, secret, Portcullis.Client.TokenEndPointAuthMethod.ClientSecretPost));
+    }
+
+    private static string AuthorizeUrl(DevServer server, RegisteredApp app, string? extra = null) =>
+        $"{server.BaseUrl}/oidc/auth?client_id={app.AppId}&redirect_uri={Uri.EscapeDataString(app.RedirectUri)}&response_type=code" +
+        $"&scope=openid%20profile%20email&state=st-1&nonce=no-1{extra}";
+
+    /// <summary>A page whose requests to the relying party are answered here, as the relying party would, recording where the browser came back.</summary>
+    private async Task<(IPage Page, List<string> Callbacks)> BrowserAsync(string? locale = null, int width = 1280, bool bypassCsp = false)
+    {
+        var page = await chromium.NewPageAsync(locale, width, bypassCsp);
+        var callbacks = new List<string>();
+        await page.RouteAsync(RelyingParty + "/**", async route =>
+        {
+            callbacks.Add(route.Request.Url);
+            await route.FulfillAsync(new RouteFulfillOptions { Status = 200, ContentType = "text/plain", Body = "relying party" });
+        });
+        return (page, callbacks);
+    }
+
+    private static async Task TypeAndSubmitAsync(IPage page, string text)
+    {
+        await page.Keyboard.TypeAsync(text);
+        await page.Keyboard.PressAsync("Enter");
+        await page.WaitForLoadStateAsync(LoadState.DOMContentLoaded);
+    }
+
+    /// <summary>Signs in with the keyboard alone: the account field has the focus, Tab reaches the password, Enter submits.</summary>
+    private static async Task EnterPasswordAsync(IPage page, string email)
+    {
+        Assert.Equal("account", await page.EvaluateAsync<string>("document.activeElement.id"));
+        await page.Keyboard.TypeAsync(email);
+        await page.Keyboard.PressAsync("Tab");
+        await TypeAndSubmitAsync(page, TestUsers.Password);
+    }
+
+    private async Task<JsonElement> RedeemAsync(RegisteredApp app, string callback)
+    {
+        var query = new Uri(callback).Query.TrimStart('?').Split('&').Select(p => p.Split('=', 2)).ToDictionary(p => p[0], p => Uri.UnescapeDataString(p[1]));
+        Assert.Equal("st-1", query["state"]);
+        using var http = server.RawHttp();
+        using var response = await http.PostAsync("oidc/token", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["grant_type"] = "authorization_code", ["code"] = query["code"], ["redirect_uri"] = app.RedirectUri,
+            ["client_id"] = app.AppId, ["client_secret"] = app.Secret,
+        }), Ct);
+        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync(Ct));
+        Assert.True(response.IsSuccessStatusCode, json.RootElement.ToString());
+        return json.RootElement.Clone();
+    }
+
+    private static IReadOnlyList<string> Amr(JsonElement tokens) =>
+        [.. new JsonWebToken(tokens.GetProperty("id_token").GetString()!).Claims.Where(c => c.Type == "amr").Select(c => c.Value)];
+
+    private string Totp(byte[] seed) => TotpVerifier.Compute(seed, server.Clock.GetUtcNow());
+
+    private async Task<(string Email, byte[] Seed, string Recovery)> UserWithOtpAsync(RegisteredApp app)
+    {
+        var email = await TestUsers.SignedInAsync(app.Api);
+        var (seed, recovery) = await TestUsers.EnrollOtpAsync(app.Api, server);
+        server.Clock.Advance(TimeSpan.FromSeconds(30));
+        return (email, seed, recovery);
+    }
+
+    [Theory]
+    [InlineData("en-US", "Sign in to Acme Portal", "Verify it's you")]
+    [InlineData("zh-CN", "登录 Acme Portal", "验证您的身份")]
+    public async Task Totp_LoginPageThenSecondFactorPage_BackToTheApplicationWithAnMfaToken(string locale, string loginHeading, string mfaHeading)
+    {
+        var app = await AppAsync(MfaMode.Optional);
+        var (email, seed, _) = await UserWithOtpAsync(app);
+        var (page, callbacks) = await BrowserAsync(locale);
+
+        await page.GotoAsync(AuthorizeUrl(server, app));
+        Assert.Equal(loginHeading, await page.Locator("h1").InnerTextAsync());
+        await Chromium.ScreenshotAsync(page, $"hosted-login-{locale}");
+        await EnterPasswordAsync(page, email);
+
+        Assert.Equal(mfaHeading, await page.Locator("h1").InnerTextAsync());
+        await Chromium.ScreenshotAsync(page, $"hosted-mfa-{locale}");
+        Assert.Equal("otp-code", await page.EvaluateAsync<string>("document.activeElement.id"));
+        await TypeAndSubmitAsync(page, Totp(seed));
+
+        Assert.Single(callbacks);
+        Assert.StartsWith(app.RedirectUri + "?code=", callbacks[0], StringComparison.Ordinal);
+        Assert.Contains("mfa", Amr(await RedeemAsync(app, callbacks[0])));
+    }
+
+    [Fact]
+    public async Task WrongCodes_ShowTheirMessage_UpToTheLockout()
+    {
+        var app = await AppAsync(MfaMode.Optional);
+        var (email, seed, _) = await UserWithOtpAsync(app);
+        var (page, callbacks) = await BrowserAsync();
+        await page.GotoAsync(AuthorizeUrl(server, app));
+        await EnterPasswordAsync(page, email);
+
+        var wrong = Totp(seed) == "000000" ? "111111" : "000000";
+        string message = "";
+        for (var attempt = 0; attempt < 10 && !message.Contains("Too many", StringComparison.Ordinal); attempt++)
+        {
+            await page.Locator("#otp-code").FillAsync(wrong);
+            await page.Locator("#otp-code").PressAsync("Enter");
+            message = await page.GetByRole(AriaRole.Alert).InnerTextAsync();
+            Assert.True(message.Contains("Wrong security code", StringComparison.Ordinal) || message.Contains("Too many failed attempts", StringComparison.Ordinal), message);
+        }
+
+        Assert.Contains("Too many failed attempts: locked until", message, StringComparison.Ordinal);
+        await Chromium.ScreenshotAsync(page, "hosted-mfa-locked");
+        Assert.Empty(callbacks);
+    }
+
+    [Fact]
+    public async Task EmailFactor_CodeFromTheOutbox_AndRecoveryCodeShownOnce()
+    {
+        var app = await AppAsync(MfaMode.Optional);
+        var (email, _, recovery) = await UserWithOtpAsync(app);
+        var started = await app.Api.SendEnrollFactorRequestAsync(new Contracts.Mfa.SendEnrollFactorRequestDto { FactorType = "EMAIL", Profile = new() { Email = email } }, Ct);
+        var bound = await app.Api.EnrollFactorAsync(new Contracts.Mfa.EnrollFactorDto
+        {
+            FactorType = "EMAIL", EnrollmentToken = started.Data!.EnrollmentToken, EnrollmentData = new() { PassCode = server.Outbox.LastTo(email)!.Code },
+        }, Ct);
+        Assert.Equal(200, bound.StatusCode);
+        server.Clock.Advance(TimeSpan.FromMinutes(1));
+        var (page, callbacks) = await BrowserAsync();
+
+        await page.GotoAsync(AuthorizeUrl(server, app));
+        await EnterPasswordAsync(page, email);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Send a code" }).ClickAsync();
+        Assert.Contains("A code was sent to", await page.GetByRole(AriaRole.Status).InnerTextAsync(), StringComparison.Ordinal);
+        await Chromium.ScreenshotAsync(page, "hosted-mfa-email-sent");
+        await page.Locator("#email-code").FillAsync(server.Outbox.LastTo(email)!.Code);
+        await page.Locator("#email-code").PressAsync("Enter");
+        Assert.Contains("mfa", Amr(await RedeemAsync(app, callbacks.Single())));
+
+        // A second application signs in through the session; the recovery code is used in a fresh browser.
+        var (other, otherCallbacks) = await BrowserAsync();
+        await other.GotoAsync(AuthorizeUrl(server, app));
+        await EnterPasswordAsync(other, email);
+        await other.Locator("#recovery-code").FillAsync(recovery);
+        await other.Locator("#recovery-code").PressAsync("Enter");
+        var replacement = await other.Locator("#new-recovery-code").InnerTextAsync();
+        Assert.NotEqual(recovery, replacement);
+        await Chromium.ScreenshotAsync(other, "hosted-new-recovery-code");
+        await other.GetByRole(AriaRole.Button, new() { Name = "Continue" }).ClickAsync();
+        Assert.Contains("mfa", Amr(await RedeemAsync(app, otherCallbacks.Single())));
+    }
+
+    [Fact]
+    public async Task Required_EnrollmentDuringSignIn_ShowsTheQrCodeAndTheKey()
+    {
+        var app = await AppAsync(MfaMode.Required);
+        var email = TestUsers.NewEmail();
+        Assert.Equal(200, (await app.Api.SignUpByEmailPasswordAsync(email, TestUsers.Password, ct: Ct)).StatusCode);
+        var (page, callbacks) = await BrowserAsync(width: 360);
+
+        await page.GotoAsync(AuthorizeUrl(server, app));
+        await EnterPasswordAsync(page, email);
+        Assert.Equal("Set up an authenticator app", await page.Locator("h1").InnerTextAsync());
+        Assert.True(await page.Locator("img.qr").EvaluateAsync<bool>("img => img.complete && img.naturalWidth > 0"), "the QR code should render");
+        Assert.True(await page.EvaluateAsync<bool>("document.documentElement.scrollWidth <= 360"), "nothing should overflow a 360 px screen");
+        await Chromium.ScreenshotAsync(page, "hosted-enroll-360px");
+        var secret = await page.Locator("#otp-secret").InnerTextAsync();
+        await TypeAndSubmitAsync(page, Totp(OtpNet.Base32Encoding.ToBytes(secret)));
+
+        Assert.Equal(["pwd", "otp", "mfa"], Amr(await RedeemAsync(app, callbacks.Single())));
+    }
+
+    [Fact]
+    public async Task SingleSignOn_StepUpInASecondApplication_ThenSignOut()
+    {
+        var pool = "Browser SSO " + Guid.NewGuid().ToString("N")[..6];
+        var relaxed = await AppAsync(MfaMode.Off, pool);
+        var strict = await AppAsync(MfaMode.Optional, pool);
+        var (email, seed, _) = await UserWithOtpAsync(strict);
+        var (page, callbacks) = await BrowserAsync();
+
+        await page.GotoAsync(AuthorizeUrl(server, relaxed));
+        await EnterPasswordAsync(page, email);
+        var first = await RedeemAsync(relaxed, callbacks.Single());
+        Assert.Equal(["pwd"], Amr(first));
+
+        await page.GotoAsync(AuthorizeUrl(server, strict));
+        Assert.Equal("Verify it's you", await page.Locator("h1").InnerTextAsync());
+        await TypeAndSubmitAsync(page, Totp(seed));
+        Assert.Contains("mfa", Amr(await RedeemAsync(strict, callbacks[1])));
+
+        await page.GotoAsync($"{server.BaseUrl}/oidc/session/end?id_token_hint={first.GetProperty("id_token").GetString()}" +
+            $"&post_logout_redirect_uri={Uri.EscapeDataString(relaxed.LogoutUri)}&state=bye");
+        Assert.Equal(relaxed.LogoutUri + "?state=bye", callbacks[2]);
+
+        await page.GotoAsync(AuthorizeUrl(server, relaxed));
+        Assert.Equal("Sign in to Acme Portal", await page.Locator("h1").InnerTextAsync());
+    }
+
+    [Fact]
+    public async Task Pages_HaveNoSeriousAccessibilityViolations()
+    {
+        var axe = AxeCore.ScriptPath();
+        var app = await AppAsync(MfaMode.Optional);
+        var (email, _, _) = await UserWithOtpAsync(app);
+        var (page, _) = await BrowserAsync(bypassCsp: true);
+
+        await page.GotoAsync(AuthorizeUrl(server, app));
+        await AxeCore.AssertNoSeriousViolationsAsync(page, axe, "login");
+        await EnterPasswordAsync(page, email);
+        await AxeCore.AssertNoSeriousViolationsAsync(page, axe, "second factor");
+    }
+}

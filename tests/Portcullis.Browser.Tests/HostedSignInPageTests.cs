@@ -129,7 +129,7 @@ public sealed class HostedSignInPageTests(DevServer server, Chromium chromium) :
 
         var wrong = Totp(seed) == "000000" ? "111111" : "000000";
         string message = "";
-        for (var attempt = 0; attempt < 10 && !message.Contains("Too many", StringComparison.Ordinal); attempt++)
+        for (var attempt = 0; attempt < 12 && !message.Contains("Too many", StringComparison.Ordinal); attempt++)
         {
             await page.Locator("#otp-code").FillAsync(wrong);
             await page.Locator("#otp-code").PressAsync("Enter");
@@ -165,7 +165,7 @@ public sealed class HostedSignInPageTests(DevServer server, Chromium chromium) :
         await page.Locator("#email-code").PressAsync("Enter");
         Assert.Contains("mfa", Amr(await RedeemAsync(app, callbacks.Single())));
 
-        // A second application signs in through the session; the recovery code is used in a fresh browser.
+        // In a fresh browser (no session): the recovery code instead of a factor.
         var (other, otherCallbacks) = await BrowserAsync();
         await other.GotoAsync(AuthorizeUrl(server, app));
         await EnterPasswordAsync(other, email);

@@ -48,6 +48,23 @@ public sealed partial class HostedSignInDriver(string baseUrl) : IDisposable
         return await PostAsync(action, values, ct);
     }
 
+    /// <summary>Submits the multipart form posting to <paramref name="action"/> with its hidden fields and one file.</summary>
+    public async Task<PageAnswer> SubmitFileAsync(PageAnswer page, string action, string fieldName, byte[] file, string contentType, CancellationToken ct = default)
+    {
+        var form = Forms(page.Html).FirstOrDefault(f => f.Action == action && f.Names.Contains(fieldName))
+            ?? throw new InvalidOperationException($"No form posting to {action} with a field {fieldName} in:\n{page}");
+        using var content = new MultipartFormDataContent();
+        foreach (var (name, value) in form.Hidden)
+        {
+            content.Add(new StringContent(value), name);
+        }
+
+        var part = new ByteArrayContent(file);
+        part.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue(contentType);
+        content.Add(part, fieldName, "photo");
+        return await ReadAsync(await _http.PostAsync(action.TrimStart('/'), content, ct), ct);
+    }
+
     /// <summary>The hidden fields of the first form posting to <paramref name="action"/>.</summary>
     public static IReadOnlyDictionary<string, string> HiddenFields(PageAnswer page, string action) =>
         Forms(page.Html).First(f => f.Action == action).Hidden;

@@ -153,7 +153,7 @@ public static class AuthorizationRequestReader
 
         var acrValues = (Get("acr_values") ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries);
         var nonce = Get("nonce");
-        if (nonce is { Length: > 512 } || state is { Length: > 2000 } || Get("login_hint") is { Length: > 254 } || Get("id_token_hint") is { Length: > 8192 }
+        if (nonce is { Length: > 512 } || state is { Length: > 4000 } || Get("login_hint") is { Length: > 254 } || Get("id_token_hint") is { Length: > 8192 }
             || Get("ui_locales") is { Length: > 100 })
         {
             return (app, partial, Refuse("invalid_request", "A parameter is too long"));

@@ -55,10 +55,10 @@ public static class HostedPages
         message is null ? "" : $"<p class=\"alert\" role=\"alert\" id=\"error\">{E(message)}</p>";
 
     /// <summary>A POST form with the anti-forgery token and the encrypted interaction.</summary>
-    public static string Form(HttpContext context, string action, string? interaction, string inner, string? cssClass = null)
+    public static string Form(HttpContext context, string action, string? interaction, string inner, bool multipart = false)
     {
         var tokens = context.RequestServices.GetRequiredService<IAntiforgery>().GetAndStoreTokens(context);
-        var html = new StringBuilder($"<form method=\"post\" action=\"{E(action)}\"{(cssClass is null ? "" : $" class=\"{cssClass}\"")}>")
+        var html = new StringBuilder($"<form method=\"post\" action=\"{E(action)}\"{(multipart ? " enctype=\"multipart/form-data\"" : "")}>")
             .Append($"<input type=\"hidden\" name=\"{E(tokens.FormFieldName)}\" value=\"{E(tokens.RequestToken)}\">");
         if (interaction is not null)
         {

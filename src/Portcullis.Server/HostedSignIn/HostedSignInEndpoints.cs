@@ -2,7 +2,10 @@ using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.Extensions.Primitives;
 using Portcullis.Core.Applications;
 using Portcullis.Core.Common;
+using Microsoft.Extensions.Options;
 using Portcullis.Core.Factors;
+using Portcullis.Core.Factors.Face;
+using Portcullis.Server.Adapters.Face;
 using Portcullis.Core.SignIn;
 using Portcullis.Core.Users;
 using Portcullis.Server.Http;
@@ -22,6 +25,7 @@ public static class HostedSignInEndpoints
     public const string InteractionField = "interaction";
     public const string LoginPath = "/login";
     public const string SecondFactorPath = "/login/mfa";
+    public const string FacePath = "/login/face";
     public const string EnrollPath = "/login/enroll";
     public const string ContinuePath = "/login/continue";
     public const string EndSessionPath = "/oidc/session/end";
@@ -32,6 +36,7 @@ public static class HostedSignInEndpoints
         routes.MapMethods("/oidc/auth", ["GET", "POST"], AuthorizeAsync).DisableAntiforgery().ExcludeFromDescription();
         routes.MapPost(LoginPath, PasswordAsync).DisableAntiforgery().ExcludeFromDescription();
         routes.MapPost(SecondFactorPath, SecondFactorAsync).DisableAntiforgery().ExcludeFromDescription();
+        routes.MapPost(FacePath, FaceAsync).DisableAntiforgery().TakesPhoto(multipart: true).ExcludeFromDescription();
         routes.MapPost(EnrollPath, EnrollAsync).DisableAntiforgery().ExcludeFromDescription();
         routes.MapPost(ContinuePath, ContinueAsync).DisableAntiforgery().ExcludeFromDescription();
         routes.MapMethods(EndSessionPath, ["GET", "POST"], EndSessionAsync).DisableAntiforgery().ExcludeFromDescription();
@@ -84,7 +89,18 @@ public static class HostedSignInEndpoints
             return null;
         }
 
-        var form = await context.Request.ReadFormAsync(context.RequestAborted);
+        IFormCollection form;
+        try
+        {
+            form = await context.Request.ReadFormAsync(context.RequestAborted);
+        }
+        catch (Exception ex) when (ex is InvalidDataException or IOException && !context.RequestAborted.IsCancellationRequested)
+        {
+            // A missing boundary, a truncated body, a part over the reader's limits.
+            refusal(HostedSignInFlow.ErrorPage(context, fallback, fallback.ExpiredInteraction));
+            return null;
+        }
+
         var interaction = services.GetRequiredService<InteractionProtector>().Unprotect(form[InteractionField].Count == 1 ? form[InteractionField][0] : null);
         var text = PageText.For(context, interaction?.Request.UiLocales);
         if (!await services.GetRequiredService<IAntiforgery>().IsRequestValidAsync(context) || interaction is null)
@@ -187,6 +203,48 @@ public static class HostedSignInEndpoints
             return verified.Error!.Kind == ErrorKind.MfaTokenInvalid
                 ? HostedSignInFlow.ErrorPage(context, text, text.ExpiredInteraction)
                 : await flow.SecondFactorPageAsync(context, app, interaction, text, text.Message(verified.Error!));
+        }
+
+        await flow.SecondFactorPassedAsync(context, interaction, signIn.Value, verified.Value);
+        return await flow.ContinueAsync(context, app, interaction.Request, text, justSignedIn: true);
+    }
+
+    /// <summary>FACE: a photo uploaded from the page is described and compared as an uploaded photo is through the API.</summary>
+    private static async Task<IResult> FaceAsync(HttpContext context, MfaSignInService mfa, HostedSignInFlow flow, FactorProviders providers,
+        FacePhotoGate gate, FaceSampler sampler, IFacePhotoStore store, IOptions<FaceOptions> options)
+    {
+        IResult? refused = null;
+        if (await ReadPageFormAsync(context, r => refused = r) is not { } page)
+        {
+            return refused!;
+        }
+
+        var (form, interaction, app, text) = page;
+        var ct = context.RequestAborted;
+        var signIn = await mfa.ResolveAsync(interaction.MfaToken, app.Id, text.Lang, context.Connection.RemoteIpAddress?.ToString(), ct);
+        if (!signIn.Succeeded)
+        {
+            return HostedSignInFlow.ErrorPage(context, text, text.ExpiredInteraction);
+        }
+
+        if (!providers.IsAvailable(FactorType.Face))
+        {
+            return await flow.SecondFactorPageAsync(context, app, interaction, text, text.Message(new Error(ErrorKind.NoFaceDescriber)));
+        }
+
+        if (form.Files.GetFile("face-photo") is not { Length: > 0 } file)
+        {
+            return await flow.SecondFactorPageAsync(context, app, interaction, text, text.MissingFields);
+        }
+
+        await using var photo = file.OpenReadStream();
+        var key = await FacePhotoUploads.SaveAsync(signIn.Value.Caller.User.Id, photo, gate, sampler, store, options.Value, ct);
+        var verified = key.Succeeded
+            ? await mfa.VerifyAsync(signIn.Value, FactorType.Face, new FactorAnswer(null, key.Value), ct)
+            : key.Error!;
+        if (!verified.Succeeded)
+        {
+            return await flow.SecondFactorPageAsync(context, app, interaction, text, text.Message(verified.Error!));
         }
 
         await flow.SecondFactorPassedAsync(context, interaction, signIn.Value, verified.Value);

@@ -175,6 +175,14 @@ public sealed class HostedSignInFlow(BrowserSessions sessions, MfaSignInService 
             }
         }
 
+        if (answering.Any(f => f.Type == FactorType.Face))
+        {
+            sections.Append("<section class=\"factor\">").Append(Form(context, HostedSignInEndpoints.FacePath, protectedInteraction,
+                $"<label for=\"face-photo\">{E(text.FaceLabel)}</label>" +
+                "<input id=\"face-photo\" name=\"face-photo\" type=\"file\" accept=\"image/jpeg,image/png\" capture=\"user\" required>" +
+                Button(text.Verify), multipart: true)).Append("</section>");
+        }
+
         if (answering.Any(f => f.Type == FactorType.Otp))
         {
             sections.Append("<section class=\"factor\"><h2>").Append(E(text.UseRecoveryCode)).Append("</h2>")

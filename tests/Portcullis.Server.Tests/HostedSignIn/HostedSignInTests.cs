@@ -222,6 +222,24 @@ public abstract class HostedSignInTests(TestServer server)
     }
 
     [Fact]
+    public async Task PasswordAgain_ThenSecondFactor_StartsANewSession_WithTheFreshAuthTime()
+    {
+        server.RequireAvailable();
+        var app = await AppAsync(server, MfaMode.Optional);
+        var (email, seed, _) = await UserWithOtpAsync(app.Api, server);
+        using var driver = new HostedSignInDriver(server.BaseUrl);
+        var firstMfa = await SubmitPasswordAsync(driver, await driver.GetAsync(AuthorizeUrl(app), Ct), email);
+        var first = Jwt((await RedeemAsync(server, app, CodeFrom(await SubmitTotpAsync(driver, firstMfa, Totp(server, seed)), app, server))).Body, "id_token");
+        server.Clock.Advance(TimeSpan.FromMinutes(5));
+
+        var again = await SubmitPasswordAsync(driver, await driver.GetAsync(AuthorizeUrl(app, extra: "&max_age=60"), Ct), email);
+        var second = Jwt((await RedeemAsync(server, app, CodeFrom(await SubmitTotpAsync(driver, again, Totp(server, seed)), app, server))).Body, "id_token");
+
+        Assert.Equal(server.Clock.GetUtcNow().ToUnixTimeSeconds(), long.Parse(second.GetClaim("auth_time").Value, System.Globalization.CultureInfo.InvariantCulture));
+        Assert.NotEqual(first.GetClaim("sid").Value, second.GetClaim("sid").Value);
+    }
+
+    [Fact]
     public async Task SignOut_WithIdTokenHint_EndsTheSession_AndReturnsToTheRegisteredUriWithState()
     {
         server.RequireAvailable();

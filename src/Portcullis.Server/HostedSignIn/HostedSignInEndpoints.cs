@@ -53,12 +53,12 @@ public static class HostedSignInEndpoints
         IEnumerable<KeyValuePair<string, StringValues>> parameters = context.Request.Query;
         if (HttpMethods.IsPost(context.Request.Method))
         {
-            if (!context.Request.HasFormContentType)
+            if (await TryReadFormAsync(context) is not { } form)
             {
                 return HostedSignInFlow.ErrorPage(context, PageText.For(context, null), "The request must be application/x-www-form-urlencoded", 415);
             }
 
-            parameters = await context.Request.ReadFormAsync(context.RequestAborted);
+            parameters = form;
         }
 
         var (app, request, error) = await AuthorizationRequestReader.ReadAsync(parameters, id => apps.FindAsync(id, context.RequestAborted));
@@ -83,20 +83,8 @@ public static class HostedSignInEndpoints
     {
         var services = context.RequestServices;
         var fallback = PageText.For(context, null);
-        if (!context.Request.HasFormContentType)
+        if (await TryReadFormAsync(context) is not { } form)
         {
-            refusal(HostedSignInFlow.ErrorPage(context, fallback, fallback.ExpiredInteraction, 415));
-            return null;
-        }
-
-        IFormCollection form;
-        try
-        {
-            form = await context.Request.ReadFormAsync(context.RequestAborted);
-        }
-        catch (Exception ex) when (ex is InvalidDataException or IOException && !context.RequestAborted.IsCancellationRequested)
-        {
-            // A missing boundary, a truncated body, a part over the reader's limits.
             refusal(HostedSignInFlow.ErrorPage(context, fallback, fallback.ExpiredInteraction));
             return null;
         }
@@ -117,6 +105,27 @@ public static class HostedSignInEndpoints
         }
 
         return (form, interaction, app, text);
+    }
+
+    /// <summary>
+    /// The form of a urlencoded or multipart body; null for any other body, a missing boundary, a truncated body or a part over
+    /// the reader's limits (read once: the anti-forgery check reads the same form).
+    /// </summary>
+    private static async Task<IFormCollection?> TryReadFormAsync(HttpContext context)
+    {
+        if (!context.Request.HasFormContentType)
+        {
+            return null;
+        }
+
+        try
+        {
+            return await context.Request.ReadFormAsync(context.RequestAborted);
+        }
+        catch (Exception ex) when (ex is InvalidDataException or IOException && !context.RequestAborted.IsCancellationRequested)
+        {
+            return null;
+        }
     }
 
     private static string? Field(IFormCollection form, string name) => form[name].Count == 1 && form[name][0] is { Length: > 0 and <= 1000 } v ? v.Trim() : null;
@@ -302,9 +311,9 @@ public static class HostedSignInEndpoints
         BrowserSessions sessions)
     {
         IEnumerable<KeyValuePair<string, StringValues>> parameters = context.Request.Query;
-        if (HttpMethods.IsPost(context.Request.Method) && context.Request.HasFormContentType)
+        if (HttpMethods.IsPost(context.Request.Method) && await TryReadFormAsync(context) is { } form)
         {
-            parameters = await context.Request.ReadFormAsync(context.RequestAborted);
+            parameters = form;
         }
 
         var text = PageText.For(context, Single(parameters, "ui_locales"));
@@ -358,12 +367,11 @@ public static class HostedSignInEndpoints
     private static async Task<IResult> ConfirmEndSessionAsync(HttpContext context, IAntiforgery antiforgery, IApplicationStore apps, BrowserSessions sessions)
     {
         var fallback = PageText.For(context, null);
-        if (!context.Request.HasFormContentType || !await antiforgery.IsRequestValidAsync(context))
+        if (await TryReadFormAsync(context) is not { } form || !await antiforgery.IsRequestValidAsync(context))
         {
             return HostedSignInFlow.ErrorPage(context, fallback, fallback.ExpiredInteraction);
         }
 
-        var form = await context.Request.ReadFormAsync(context.RequestAborted);
         var text = PageText.For(context, Field(form, "ui_locales"));
         var redirect = Field(form, "post_logout_redirect_uri");
         var app = Field(form, "client_id") is { Length: <= ApplicationService.MaxAppIdLength } id ? await apps.FindAsync(id, context.RequestAborted) : null;

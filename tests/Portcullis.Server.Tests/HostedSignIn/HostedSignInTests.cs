@@ -385,6 +385,35 @@ public abstract class HostedSignInTests(TestServer server)
         Assert.Contains("start again from the application", forged.Html, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("login")]
+    [InlineData("login/mfa")]
+    [InlineData("login/face")]
+    [InlineData("login/enroll")]
+    [InlineData("login/continue")]
+    [InlineData("oidc/session/end/confirm")]
+    public async Task Pages_RefuseBadBodies_WithTheirErrorPage_NeverA500(string path)
+    {
+        server.RequireAvailable();
+        using var http = server.RawHttp();
+        var bodies = new HttpContent[]
+        {
+            new StringContent("{\"account\":\"a\"}", System.Text.Encoding.UTF8, "application/json"),
+            new FormUrlEncodedContent([new("interaction", "not-protected"), new("csrf", "x")]),
+            new StringContent("--b\r\nContent-Disposition: form-data; name=\"x\"\r\n\r\ntruncated", System.Text.Encoding.UTF8),
+        };
+        bodies[2].Headers.ContentType = System.Net.Http.Headers.MediaTypeHeaderValue.Parse("multipart/form-data; boundary=b");
+
+        foreach (var body in bodies)
+        {
+            using var response = await http.PostAsync(path, body, Ct);
+            var html = await response.Content.ReadAsStringAsync(Ct);
+            Assert.True((int)response.StatusCode is 400 or 415, $"{path} with {body.Headers.ContentType}: HTTP {(int)response.StatusCode}\n{html}");
+            Assert.StartsWith("text/html", response.Content.Headers.ContentType?.MediaType, StringComparison.Ordinal);
+            Assert.Contains("role=\"alert\"", html, StringComparison.Ordinal);
+        }
+    }
+
     [Fact]
     public async Task FormPost_AnswersAPageThatPostsTheCodeToTheRedirectUri()
     {

@@ -18,6 +18,7 @@ internal sealed record AppView(
     string? PoolName,
     string TokenEndpointAuthMethod,
     IReadOnlyList<string> RedirectUris,
+    IReadOnlyList<string> PostLogoutRedirectUris,
     IReadOnlyList<string> EnabledFactors,
     DateTimeOffset CreatedAt)
 {
@@ -31,6 +32,7 @@ internal sealed record AppView(
         pool?.Name,
         app.TokenEndpointAuthMethod.ToWire(),
         app.RedirectUris,
+        app.PostLogoutRedirectUris,
         [.. app.EnabledFactors.Select(f => f.ToWire())],
         app.CreatedAt)
     {

@@ -52,6 +52,10 @@ public sealed class PortcullisDbContext(DbContextOptions<PortcullisDbContext> op
 
     public DbSet<MfaSession> MfaSessions => Set<MfaSession>();
 
+    public DbSet<AuthorizationCode> AuthorizationCodes => Set<AuthorizationCode>();
+
+    public DbSet<BrowserSession> BrowserSessions => Set<BrowserSession>();
+
     public DbSet<AccountTicket> AccountTickets => Set<AccountTicket>();
 
     internal DbSet<RateCounter> RateCounters => Set<RateCounter>();

@@ -55,6 +55,8 @@ public static class StoreServiceCollectionExtensions
         services.AddScoped<IOutboxStore, OutboxStore>();
         services.AddScoped<IPassCodeStore, PassCodeStore>();
         services.AddScoped<IMfaSessionStore, MfaSessionStore>();
+        services.AddScoped<IAuthorizationCodeStore, AuthorizationCodeStore>();
+        services.AddScoped<IBrowserSessionStore, BrowserSessionStore>();
         services.AddScoped<IAccountTicketStore, AccountTicketStore>();
         services.AddScoped<IAccountEraser, AccountEraser>();
         services.AddScoped<IRateCounterStore, RateCounterStore>();

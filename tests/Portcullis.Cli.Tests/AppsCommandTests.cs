@@ -28,17 +28,36 @@ public sealed class AppsCommandTests : IDisposable
 
         var app = result.Json();
         Assert.Equal(
-            ["appId", "name", "poolId", "poolName", "tokenEndpointAuthMethod", "redirectUris", "enabledFactors", "createdAt", "appSecret"],
+            ["appId", "name", "poolId", "poolName", "tokenEndpointAuthMethod", "redirectUris", "postLogoutRedirectUris", "enabledFactors", "createdAt", "appSecret"],
             app.EnumerateObject().Select(p => p.Name));
         Assert.Equal("SPA", app.GetProperty("name").GetString());
         Assert.Equal("Customers", app.GetProperty("poolName").GetString());
         Assert.Equal("none", app.GetProperty("tokenEndpointAuthMethod").GetString());
         Assert.Equal(["http://localhost:3000/cb"], app.GetProperty("redirectUris").EnumerateArray().Select(u => u.GetString()));
+        Assert.Empty(app.GetProperty("postLogoutRedirectUris").EnumerateArray());
         // Every factor is enabled by default; FACE is offered to users only where a face describer is registered.
         Assert.Equal(["OTP", "SMS", "EMAIL", "FACE"], app.GetProperty("enabledFactors").EnumerateArray().Select(f => f.GetString()));
         Assert.Matches("^[0-9a-f]{32}$", app.GetProperty("appSecret").GetString());
         // Data Protection payloads start with CfDJ8: the encrypted form must never be printed.
         Assert.DoesNotContain("CfDJ8", result.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AppsCreate_WithPostLogoutRedirectUris_KeepsThemApartFromTheRedirectUris()
+    {
+        var created = await _cli.RunAsync("apps", "create", "--name", "Portal", "--redirect-uri", "https://portal.example/cb",
+            "--post-logout-redirect-uri", "https://portal.example/signed-out", "--post-logout-redirect-uri", "http://localhost:3000/?bye=1", "--json");
+        var appId = created.Json().GetProperty("appId").GetString()!;
+
+        var shown = (await _cli.RunAsync("apps", "show", appId, "--json")).Json();
+        var text = await _cli.RunAsync("apps", "show", appId);
+
+        Assert.Equal(["https://portal.example/cb"], shown.GetProperty("redirectUris").EnumerateArray().Select(u => u.GetString()));
+        Assert.Equal(["https://portal.example/signed-out", "http://localhost:3000/?bye=1"],
+            shown.GetProperty("postLogoutRedirectUris").EnumerateArray().Select(u => u.GetString()));
+        Assert.Contains("redirectUris:           https://portal.example/cb\n", text.Stdout.ReplaceLineEndings("\n"), StringComparison.Ordinal);
+        Assert.Contains("postLogoutRedirectUris: https://portal.example/signed-out http://localhost:3000/?bye=1\n", text.Stdout.ReplaceLineEndings("\n"),
+            StringComparison.Ordinal);
     }
 
     [Fact]
@@ -83,7 +102,12 @@ public sealed class AppsCommandTests : IDisposable
 
     [Theory]
     [InlineData("--auth-method", "private_key_jwt", "'private_key_jwt' not recognized")]
-    [InlineData("--redirect-uri", "not-a-uri", "--redirect-uri 'not-a-uri' is not an absolute URI")]
+    [InlineData("--redirect-uri", "not-a-uri", "--redirect-uri 'not-a-uri' must be an absolute http(s) URI without a fragment")]
+    [InlineData("--redirect-uri", "https://a.example/cb#frag", "--redirect-uri 'https://a.example/cb#frag' must be an absolute http(s) URI without a fragment")]
+    [InlineData("--redirect-uri", "myapp://cb", "--redirect-uri 'myapp://cb' must be an absolute http(s) URI without a fragment")]
+    [InlineData("--post-logout-redirect-uri", "https://a.example/bye#frag",
+        "--post-logout-redirect-uri 'https://a.example/bye#frag' must be an absolute http(s) URI without a fragment")]
+    [InlineData("--post-logout-redirect-uri", "/signed-out", "--post-logout-redirect-uri '/signed-out' must be an absolute http(s) URI without a fragment")]
     [InlineData("--pool", " ", "--pool must be 1-100 characters")]
     public async Task AppsCreate_InvalidArgument_FailsOnStderrOnly(string option, string value, string expectedError)
     {

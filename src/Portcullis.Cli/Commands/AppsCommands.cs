@@ -50,20 +50,15 @@ internal static class AppsCommands
             TokenEndpointAuthMethod.ClientSecretPost.ToWire(),
             TokenEndpointAuthMethod.ClientSecretBasic.ToWire(),
             TokenEndpointAuthMethod.None.ToWire());
-        var redirectUris = new Option<string[]>("--redirect-uri") { Description = "Allowed redirect URI (absolute); repeat for several" };
-        redirectUris.Validators.Add(r =>
-        {
-            foreach (var uri in r.GetValueOrDefault<string[]>() ?? [])
-            {
-                if (!Uri.TryCreate(uri, UriKind.Absolute, out _))
-                {
-                    r.AddError($"--redirect-uri '{uri}' is not an absolute URI.");
-                }
-            }
-        });
+        var redirectUris = UriListOption("--redirect-uri", "Allowed redirect URI (absolute http(s), no fragment); repeat for several");
+        var postLogoutRedirectUris = UriListOption("--post-logout-redirect-uri",
+            "Where sign-out may return the browser (absolute http(s), no fragment); repeat for several");
         var json = JsonOption();
 
-        var command = new Command("create", "Create an application and print its credentials; the secret is shown once") { name, pool, method, redirectUris, json };
+        var command = new Command("create", "Create an application and print its credentials; the secret is shown once")
+        {
+            name, pool, method, redirectUris, postLogoutRedirectUris, json
+        };
         command.SetAction(cli.WithServices(async (parse, services, ct) =>
         {
             if (!TokenEndpointAuthMethods.TryParse(parse.GetValue(method), out var authMethod))
@@ -75,7 +70,8 @@ internal static class AppsCommands
                 parse.GetValue(name)!,
                 PoolName: parse.GetValue(pool)!.Trim(),
                 AuthMethod: authMethod,
-                RedirectUris: parse.GetValue(redirectUris) ?? []);
+                RedirectUris: parse.GetValue(redirectUris) ?? [],
+                PostLogoutRedirectUris: parse.GetValue(postLogoutRedirectUris) ?? []);
             var created = await services.GetRequiredService<ApplicationService>().CreateAsync(request, ct);
             if (!created.Succeeded)
             {
@@ -148,18 +144,19 @@ internal static class AppsCommands
             }
 
             var output = CliOutput.Out(parse);
-            output.WriteLine($"appId:        {view.AppId}");
-            output.WriteLine($"name:         {view.Name}");
+            output.WriteLine($"appId:                  {view.AppId}");
+            output.WriteLine($"name:                   {view.Name}");
             if (view.AppSecret is not null)
             {
-                output.WriteLine($"appSecret:    {view.AppSecret}");
+                output.WriteLine($"appSecret:              {view.AppSecret}");
             }
 
-            output.WriteLine($"pool:         {view.PoolName ?? "-"} ({view.PoolId})");
-            output.WriteLine($"authMethod:   {view.TokenEndpointAuthMethod}");
-            output.WriteLine($"redirectUris: {(view.RedirectUris.Count == 0 ? "-" : string.Join(' ', view.RedirectUris))}");
-            output.WriteLine($"factors:      {string.Join(' ', view.EnabledFactors)}");
-            output.WriteLine($"createdAt:    {CliOutput.Time(view.CreatedAt)}");
+            output.WriteLine($"pool:                   {view.PoolName ?? "-"} ({view.PoolId})");
+            output.WriteLine($"authMethod:             {view.TokenEndpointAuthMethod}");
+            output.WriteLine($"redirectUris:           {UriList(view.RedirectUris)}");
+            output.WriteLine($"postLogoutRedirectUris: {UriList(view.PostLogoutRedirectUris)}");
+            output.WriteLine($"factors:                {string.Join(' ', view.EnabledFactors)}");
+            output.WriteLine($"createdAt:              {CliOutput.Time(view.CreatedAt)}");
             return CliOutput.Success;
         }));
         return command;
@@ -234,4 +231,23 @@ internal static class AppsCommands
     }
 
     internal static Option<bool> JsonOption() => new("--json") { Description = "Print machine-readable JSON" };
+
+    /// <summary>A repeatable URI option, checked by the rule <see cref="ApplicationService"/> applies (<see cref="RedirectUriRules.IsRegistrable"/>) so the refusal names the option.</summary>
+    private static Option<string[]> UriListOption(string name, string description)
+    {
+        var option = new Option<string[]>(name) { Description = description };
+        option.Validators.Add(r =>
+        {
+            foreach (var uri in r.GetValueOrDefault<string[]>() ?? [])
+            {
+                if (!RedirectUriRules.IsRegistrable(uri))
+                {
+                    r.AddError($"{name} '{uri}' must be an absolute http(s) URI without a fragment.");
+                }
+            }
+        });
+        return option;
+    }
+
+    private static string UriList(IReadOnlyList<string> uris) => uris.Count == 0 ? "-" : string.Join(' ', uris);
 }

@@ -34,12 +34,8 @@ internal sealed class ApplicationConfiguration : IEntityTypeConfiguration<Applic
         b.Property(a => a.Name).HasMaxLength(100);
         b.Property(a => a.ProtectedSecret).HasMaxLength(1000);
         b.Property(a => a.TokenEndpointAuthMethod).HasConversion<string>().HasMaxLength(32);
-        b.Property(a => a.RedirectUris)
-            .HasConversion(
-                v => string.Join('\n', v),
-                v => v.Split('\n', StringSplitOptions.RemoveEmptyEntries).ToList(),
-                new ValueComparer<List<string>>((x, y) => x!.SequenceEqual(y!), v => v.Aggregate(0, (h, s) => HashCode.Combine(h, s)), v => v.ToList()))
-            .HasMaxLength(4000);
+        UriList(b.Property(a => a.RedirectUris));
+        UriList(b.Property(a => a.PostLogoutRedirectUris));
         b.Property(a => a.EnabledFactors)
             .HasConversion(
                 v => string.Join(',', v),
@@ -49,6 +45,14 @@ internal sealed class ApplicationConfiguration : IEntityTypeConfiguration<Applic
         b.Property(a => a.MfaMode).HasConversion<string>().HasMaxLength(16);
         b.HasOne<UserPool>().WithMany().HasForeignKey(a => a.PoolId).OnDelete(DeleteBehavior.Restrict);
     }
+
+    /// <summary>A list of URIs in one column, one per line.</summary>
+    private static void UriList(PropertyBuilder<List<string>> property) => property
+        .HasConversion(
+            v => string.Join('\n', v),
+            v => v.Split('\n', StringSplitOptions.RemoveEmptyEntries).ToList(),
+            new ValueComparer<List<string>>((x, y) => x!.SequenceEqual(y!), v => v.Aggregate(0, (h, s) => HashCode.Combine(h, s)), v => v.ToList()))
+        .HasMaxLength(4000);
 }
 
 internal sealed class UserConfiguration : IEntityTypeConfiguration<User>

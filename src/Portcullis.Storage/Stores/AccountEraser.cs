@@ -34,6 +34,13 @@ internal sealed class AccountEraser(PortcullisDbContext db) : IAccountEraser
         // another request deleted it first, and nothing is written.
         await db.Factors.Where(f => f.UserId == userId).ExecuteDeleteAsync(ct);
         await db.MfaSessions.Where(s => s.UserId == userId).ExecuteDeleteAsync(ct);
+
+        // The access token a replayed code revoked is recorded by jti, as a refresh token's is: the row goes with the code.
+        await db.RevokedAccessTokens
+            .Where(r => db.AuthorizationCodes.Any(c => c.UserId == userId && c.AccessTokenJti == r.Jti))
+            .ExecuteDeleteAsync(ct);
+        await db.AuthorizationCodes.Where(c => c.UserId == userId).ExecuteDeleteAsync(ct);
+        await db.BrowserSessions.Where(s => s.UserId == userId).ExecuteDeleteAsync(ct);
         await db.AccountTickets.Where(t => t.UserId == userId).ExecuteDeleteAsync(ct);
         if (await db.Users.Where(u => u.Id == userId && u.PoolId == erasure.PoolId).ExecuteDeleteAsync(ct) == 0)
         {

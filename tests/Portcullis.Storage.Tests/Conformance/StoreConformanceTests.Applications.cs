@@ -12,6 +12,7 @@ public abstract partial class StoreConformanceTests
         var app = NewApp(pool.Id, name: "Shop");
         app.TokenEndpointAuthMethod = TokenEndpointAuthMethod.ClientSecretBasic;
         app.RedirectUris = ["https://shop.example/callback", "http://localhost:3000/cb?x=1&y=2"];
+        app.PostLogoutRedirectUris = ["https://shop.example/signed-out", "http://localhost:3000/?bye=1"];
         app.EnabledFactors = [FactorType.Face, FactorType.Otp];
 
         Assert.True(await Apps(s => s.TryCreateAsync(app, Ct)));
@@ -39,6 +40,7 @@ public abstract partial class StoreConformanceTests
         var pool = await CreatePoolAsync();
         var app = NewApp(pool.Id);
         app.RedirectUris = [];
+        app.PostLogoutRedirectUris = [];
         app.EnabledFactors = [];
 
         await Apps(s => s.TryCreateAsync(app, Ct));
@@ -46,6 +48,7 @@ public abstract partial class StoreConformanceTests
         var found = await Apps(s => s.FindAsync(app.Id, Ct));
         Assert.NotNull(found);
         Assert.Empty(found.RedirectUris);
+        Assert.Empty(found.PostLogoutRedirectUris);
         Assert.Empty(found.EnabledFactors);
     }
 
@@ -110,6 +113,7 @@ public abstract partial class StoreConformanceTests
         found.ProtectedSecret = "protected:rotated";
         found.TokenEndpointAuthMethod = TokenEndpointAuthMethod.None;
         found.RedirectUris = ["https://new.example/cb"];
+        found.PostLogoutRedirectUris = ["https://new.example/bye"];
         found.EnabledFactors = [FactorType.Email];
         await Apps(s => s.UpdateAsync(found, Ct));
 

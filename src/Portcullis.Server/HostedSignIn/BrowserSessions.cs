@@ -16,9 +16,17 @@ public sealed class BrowserSessions(IBrowserSessionStore store, AccountService a
 {
     public const string CookieName = "portcullis_session";
 
+    /// <summary>A session started, stepped up or ended in this request, which its cookie does not show yet (scoped: one per request).</summary>
+    private (bool Changed, (BrowserSession Session, User User)? Value) _thisRequest;
+
     /// <summary>The live session this browser holds and its user, while the account is active; null otherwise.</summary>
     public async Task<(BrowserSession Session, User User)?> CurrentAsync(HttpContext context)
     {
+        if (_thisRequest.Changed)
+        {
+            return _thisRequest.Value;
+        }
+
         if (context.Request.Cookies[CookieName] is not { Length: > 0 and <= 512 } token)
         {
             return null;
@@ -62,11 +70,12 @@ public sealed class BrowserSessions(IBrowserSessionStore store, AccountService a
             IsEssential = true,
         });
         logger.LogInformation("User {UserId} started browser session {SessionId} ({Amr})", user.Id, session.Id, session.Amr);
+        _thisRequest = (true, (session, user));
         return session;
     }
 
     /// <summary>The session after a second factor was passed in it; null when it ended meanwhile.</summary>
-    public async Task<BrowserSession?> StepUpAsync(BrowserSession session, IReadOnlyList<string> amr, CancellationToken ct)
+    public async Task<BrowserSession?> StepUpAsync(BrowserSession session, User user, IReadOnlyList<string> amr, CancellationToken ct)
     {
         var joined = AuthenticationMethods.Join(amr);
         if (!await store.TrySetAmrAsync(session.Id, joined, ct))
@@ -75,11 +84,13 @@ public sealed class BrowserSessions(IBrowserSessionStore store, AccountService a
         }
 
         logger.LogInformation("User {UserId} stepped up browser session {SessionId} ({Amr})", session.UserId, session.Id, joined);
-        return new BrowserSession
+        var raised = new BrowserSession
         {
             Id = session.Id, TokenHash = session.TokenHash, PoolId = session.PoolId, UserId = session.UserId, AuthTime = session.AuthTime,
             Amr = joined, CreatedAt = session.CreatedAt, ExpiresAt = session.ExpiresAt,
         };
+        _thisRequest = (true, (raised, user));
+        return raised;
     }
 
     /// <summary>Ends the browser's session, if any, and removes the cookie; answers the session that ended.</summary>
@@ -94,6 +105,7 @@ public sealed class BrowserSessions(IBrowserSessionStore store, AccountService a
             logger.LogInformation("Browser session {SessionId} of user {UserId} ended", session.Id, session.UserId);
         }
 
+        _thisRequest = (true, null);
         context.Response.Cookies.Delete(CookieName, new CookieOptions { Path = "/", Secure = context.Request.IsHttps, HttpOnly = true, SameSite = SameSiteMode.Lax });
         return ended;
     }

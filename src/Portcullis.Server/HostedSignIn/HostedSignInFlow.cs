@@ -79,7 +79,7 @@ public sealed class HostedSignInFlow(BrowserSessions sessions, MfaSignInService 
     {
         if (interaction.StepUpSessionId is { } stepUp && await sessions.CurrentAsync(context) is { } current
             && current.Session.Id == stepUp && current.User.Id == completed.User.Id
-            && await sessions.StepUpAsync(current.Session, completed.Amr, context.RequestAborted) is not null)
+            && await sessions.StepUpAsync(current.Session, current.User, completed.Amr, context.RequestAborted) is not null)
         {
             return;
         }

@@ -74,37 +74,51 @@ public static class HostedSignInEndpoints
     private static string? Single(IEnumerable<KeyValuePair<string, StringValues>> parameters, string name) =>
         parameters.FirstOrDefault(p => p.Key == name).Value is { Count: 1 } v ? v[0] : null;
 
+    /// <summary>What a page's POST carries, once checked: the form, its sign-in and application, the page language, and the sign-in
+    /// waiting for its second factor when the page needs one.</summary>
+    private sealed record PageForm(IFormCollection Form, Interaction Interaction, Application App, PageText Text, PendingSignIn? SignIn);
+
     /// <summary>
-    /// The checks every page's POST starts with: a form, a valid anti-forgery token, a live interaction, and an application that
-    /// still registers the redirect URI. Null with <paramref name="refusal"/> set when one fails.
+    /// The checks every page's POST starts with: a form, a valid anti-forgery token, a live interaction, an application that still
+    /// registers the redirect URI and, with <paramref name="secondFactor"/>, a live mfaToken. A refusal (an error page) when one fails.
     /// </summary>
-    private static async Task<(IFormCollection Form, Interaction Interaction, Application App, PageText Text)?> ReadPageFormAsync(HttpContext context,
-        Action<IResult> refusal)
+    private static async Task<(PageForm? Page, IResult? Refusal)> ReadPageFormAsync(HttpContext context, bool secondFactor = false)
     {
         var services = context.RequestServices;
         var fallback = PageText.For(context, null);
         if (await TryReadFormAsync(context) is not { } form)
         {
-            refusal(HostedSignInFlow.ErrorPage(context, fallback, fallback.ExpiredInteraction));
-            return null;
+            return (null, HostedSignInFlow.ErrorPage(context, fallback, fallback.ExpiredInteraction));
         }
 
         var interaction = services.GetRequiredService<InteractionProtector>().Unprotect(form[InteractionField].Count == 1 ? form[InteractionField][0] : null);
         var text = PageText.For(context, interaction?.Request.UiLocales);
+        var expired = HostedSignInFlow.ErrorPage(context, text, text.ExpiredInteraction);
         if (!await services.GetRequiredService<IAntiforgery>().IsRequestValidAsync(context) || interaction is null)
         {
-            refusal(HostedSignInFlow.ErrorPage(context, text, text.ExpiredInteraction));
-            return null;
+            return (null, expired);
         }
 
         var app = await services.GetRequiredService<IApplicationStore>().FindAsync(interaction.Request.ClientId, context.RequestAborted);
         if (app is null || !RedirectUriRules.Matches(app.RedirectUris, interaction.Request.RedirectUri))
         {
-            refusal(HostedSignInFlow.ErrorPage(context, text, text.ExpiredInteraction));
-            return null;
+            return (null, expired);
         }
 
-        return (form, interaction, app, text);
+        PendingSignIn? signIn = null;
+        if (secondFactor)
+        {
+            var pending = await services.GetRequiredService<MfaSignInService>().ResolveAsync(interaction.MfaToken, app.Id, text.Lang,
+                context.Connection.RemoteIpAddress?.ToString(), context.RequestAborted);
+            if (!pending.Succeeded)
+            {
+                return (null, expired);
+            }
+
+            signIn = pending.Value;
+        }
+
+        return (new PageForm(form, interaction, app, text, signIn), null);
     }
 
     /// <summary>
@@ -132,13 +146,13 @@ public static class HostedSignInEndpoints
 
     private static async Task<IResult> PasswordAsync(HttpContext context, AccountService accounts, HostedSignInFlow flow)
     {
-        IResult? refused = null;
-        if (await ReadPageFormAsync(context, r => refused = r) is not { } page)
+        var read = await ReadPageFormAsync(context);
+        if (read is not ({ } page, null))
         {
-            return refused!;
+            return read.Refusal!;
         }
 
-        var (form, interaction, app, text) = page;
+        var (form, interaction, app, text, _) = page;
         var account = Field(form, "account");
         var password = form["password"].Count == 1 ? form["password"][0] : null;
         if (account is null || string.IsNullOrEmpty(password) || password.Length > 1000)
@@ -154,19 +168,14 @@ public static class HostedSignInEndpoints
 
     private static async Task<IResult> SecondFactorAsync(HttpContext context, MfaSignInService mfa, HostedSignInFlow flow)
     {
-        IResult? refused = null;
-        if (await ReadPageFormAsync(context, r => refused = r) is not { } page)
+        var read = await ReadPageFormAsync(context, secondFactor: true);
+        if (read is not ({ SignIn: { } signIn } page, null))
         {
-            return refused!;
+            return read.Refusal!;
         }
 
-        var (form, interaction, app, text) = page;
+        var (form, interaction, app, text, _) = page;
         var ct = context.RequestAborted;
-        var signIn = await mfa.ResolveAsync(interaction.MfaToken, app.Id, text.Lang, context.Connection.RemoteIpAddress?.ToString(), ct);
-        if (!signIn.Succeeded)
-        {
-            return HostedSignInFlow.ErrorPage(context, text, text.ExpiredInteraction);
-        }
 
         var factor = Field(form, "factor");
         var isRecovery = factor == "RECOVERY";
@@ -184,7 +193,7 @@ public static class HostedSignInEndpoints
 
         if (Field(form, "action") == "send" && (type == FactorType.Sms || type == FactorType.Email))
         {
-            var notSent = await mfa.ChallengeAsync(signIn.Value, type, ct);
+            var notSent = await mfa.ChallengeAsync(signIn, type, ct);
             return await flow.SecondFactorPageAsync(context, app, interaction, text, notSent is null ? null : text.Message(notSent), notSent is null ? type : null);
         }
 
@@ -196,17 +205,17 @@ public static class HostedSignInEndpoints
 
         if (isRecovery)
         {
-            var recovered = await mfa.RecoverAsync(signIn.Value, code, ct);
+            var recovered = await mfa.RecoverAsync(signIn, code, ct);
             if (!recovered.Succeeded)
             {
                 return await flow.SecondFactorPageAsync(context, app, interaction, text, text.Message(recovered.Error!));
             }
 
-            await flow.SecondFactorPassedAsync(context, interaction, signIn.Value, recovered.Value.SignIn);
+            await flow.SecondFactorPassedAsync(context, interaction, signIn, recovered.Value.SignIn);
             return flow.NewRecoveryCodePage(context, interaction, recovered.Value.NewRecoveryCode, text);
         }
 
-        var verified = await mfa.VerifyAsync(signIn.Value, type, new FactorAnswer(code), ct);
+        var verified = await mfa.VerifyAsync(signIn, type, new FactorAnswer(code), ct);
         if (!verified.Succeeded)
         {
             return verified.Error!.Kind == ErrorKind.MfaTokenInvalid
@@ -214,7 +223,7 @@ public static class HostedSignInEndpoints
                 : await flow.SecondFactorPageAsync(context, app, interaction, text, text.Message(verified.Error!));
         }
 
-        await flow.SecondFactorPassedAsync(context, interaction, signIn.Value, verified.Value);
+        await flow.SecondFactorPassedAsync(context, interaction, signIn, verified.Value);
         return await flow.ContinueAsync(context, app, interaction.Request, text, justSignedIn: true);
     }
 
@@ -222,19 +231,14 @@ public static class HostedSignInEndpoints
     private static async Task<IResult> FaceAsync(HttpContext context, MfaSignInService mfa, HostedSignInFlow flow, FactorProviders providers,
         FacePhotoGate gate, FaceSampler sampler, IFacePhotoStore store, IOptions<FaceOptions> options)
     {
-        IResult? refused = null;
-        if (await ReadPageFormAsync(context, r => refused = r) is not { } page)
+        var read = await ReadPageFormAsync(context, secondFactor: true);
+        if (read is not ({ SignIn: { } signIn } page, null))
         {
-            return refused!;
+            return read.Refusal!;
         }
 
-        var (form, interaction, app, text) = page;
+        var (form, interaction, app, text, _) = page;
         var ct = context.RequestAborted;
-        var signIn = await mfa.ResolveAsync(interaction.MfaToken, app.Id, text.Lang, context.Connection.RemoteIpAddress?.ToString(), ct);
-        if (!signIn.Succeeded)
-        {
-            return HostedSignInFlow.ErrorPage(context, text, text.ExpiredInteraction);
-        }
 
         if (!providers.IsAvailable(FactorType.Face))
         {
@@ -247,38 +251,37 @@ public static class HostedSignInEndpoints
         }
 
         await using var photo = file.OpenReadStream();
-        var key = await FacePhotoUploads.SaveAsync(signIn.Value.Caller.User.Id, photo, gate, sampler, store, options.Value, ct);
+        var key = await FacePhotoUploads.SaveAsync(signIn.Caller.User.Id, photo, gate, sampler, store, options.Value, ct);
         var verified = key.Succeeded
-            ? await mfa.VerifyAsync(signIn.Value, FactorType.Face, new FactorAnswer(null, key.Value), ct)
+            ? await mfa.VerifyAsync(signIn, FactorType.Face, new FactorAnswer(null, key.Value), ct)
             : key.Error!;
         if (!verified.Succeeded)
         {
             return await flow.SecondFactorPageAsync(context, app, interaction, text, text.Message(verified.Error!));
         }
 
-        await flow.SecondFactorPassedAsync(context, interaction, signIn.Value, verified.Value);
+        await flow.SecondFactorPassedAsync(context, interaction, signIn, verified.Value);
         return await flow.ContinueAsync(context, app, interaction.Request, text, justSignedIn: true);
     }
 
-    private static async Task<IResult> EnrollAsync(HttpContext context, MfaSignInService mfa, MfaSignInEnrollment enrollment, HostedSignInFlow flow)
+    private static async Task<IResult> EnrollAsync(HttpContext context, MfaSignInEnrollment enrollment, HostedSignInFlow flow)
     {
-        IResult? refused = null;
-        if (await ReadPageFormAsync(context, r => refused = r) is not { } page)
+        var read = await ReadPageFormAsync(context, secondFactor: true);
+        if (read is not ({ SignIn: { } signIn } page, null))
         {
-            return refused!;
+            return read.Refusal!;
         }
 
-        var (form, interaction, app, text) = page;
+        var (form, interaction, app, text, _) = page;
         var ct = context.RequestAborted;
-        var signIn = await mfa.ResolveAsync(interaction.MfaToken, app.Id, text.Lang, context.Connection.RemoteIpAddress?.ToString(), ct);
-        if (!signIn.Succeeded || interaction.Enrollment is null)
+        if (interaction.Enrollment is null)
         {
             return HostedSignInFlow.ErrorPage(context, text, text.ExpiredInteraction);
         }
 
         var code = Field(form, "otp-code");
         var bound = code is null ? Result<CompletedSignIn>.Fail(ErrorKind.WrongTotp)
-            : await enrollment.ConfirmAsync(signIn.Value, FactorType.Otp, new FactorAnswer(code), ct);
+            : await enrollment.ConfirmAsync(signIn, FactorType.Otp, new FactorAnswer(code), ct);
         if (!bound.Succeeded)
         {
             return bound.Error!.Kind is ErrorKind.MfaTokenInvalid or ErrorKind.EnrollmentTokenInvalid or ErrorKind.EnrollmentTokenExpired or ErrorKind.EnrollmentTokenExhausted
@@ -286,17 +289,17 @@ public static class HostedSignInEndpoints
                 : await flow.SecondFactorPageAsync(context, app, interaction, text, text.Message(bound.Error!));
         }
 
-        await flow.SecondFactorPassedAsync(context, interaction, signIn.Value, bound.Value);
+        await flow.SecondFactorPassedAsync(context, interaction, signIn, bound.Value);
         return await flow.ContinueAsync(context, app, interaction.Request, text, justSignedIn: true);
     }
 
     /// <summary>After the new recovery code was shown: on to the client with the session the recovery code started.</summary>
     private static async Task<IResult> ContinueAsync(HttpContext context, HostedSignInFlow flow)
     {
-        IResult? refused = null;
-        if (await ReadPageFormAsync(context, r => refused = r) is not { } page)
+        var read = await ReadPageFormAsync(context);
+        if (read is not ({ } page, null))
         {
-            return refused!;
+            return read.Refusal!;
         }
 
         return await flow.ContinueAsync(context, page.App, page.Interaction.Request, page.Text, justSignedIn: true);

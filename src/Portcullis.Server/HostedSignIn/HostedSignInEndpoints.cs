@@ -2,12 +2,15 @@ using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.Extensions.Primitives;
 using Portcullis.Core.Applications;
 using Portcullis.Core.Common;
+using Portcullis.Contracts.Accounts;
+using Portcullis.Core.Delivery;
 using Microsoft.Extensions.Options;
 using Portcullis.Core.Factors;
 using Portcullis.Core.Factors.Face;
 using Portcullis.Server.Adapters.Face;
 using Portcullis.Core.SignIn;
 using Portcullis.Core.Users;
+using Portcullis.Server.Endpoints;
 using Portcullis.Server.Http;
 using Portcullis.Server.Tokens;
 using static Portcullis.Server.HostedSignIn.HostedPages;
@@ -24,6 +27,7 @@ public static class HostedSignInEndpoints
 {
     public const string InteractionField = "interaction";
     public const string LoginPath = "/login";
+    public const string CodeSignInPath = "/login/code";
     public const string SecondFactorPath = "/login/mfa";
     public const string FacePath = "/login/face";
     public const string EnrollPath = "/login/enroll";
@@ -35,6 +39,7 @@ public static class HostedSignInEndpoints
     {
         routes.MapMethods("/oidc/auth", ["GET", "POST"], AuthorizeAsync).DisableAntiforgery().ExcludeFromDescription();
         routes.MapPost(LoginPath, PasswordAsync).DisableAntiforgery().ExcludeFromDescription();
+        routes.MapPost(CodeSignInPath, CodeSignInAsync).DisableAntiforgery().ExcludeFromDescription();
         routes.MapPost(SecondFactorPath, SecondFactorAsync).DisableAntiforgery().ExcludeFromDescription();
         routes.MapPost(FacePath, FaceAsync).DisableAntiforgery().TakesPhoto(multipart: true).ExcludeFromDescription();
         routes.MapPost(EnrollPath, EnrollAsync).DisableAntiforgery().ExcludeFromDescription();
@@ -162,8 +167,60 @@ public static class HostedSignInEndpoints
 
         var user = await accounts.SignInWithPasswordAsync(app.PoolId, app.Id, null, account, password, context.RequestAborted);
         return user.Succeeded
-            ? await flow.PasswordPassedAsync(context, app, interaction, user.Value, text)
+            ? await flow.FirstFactorPassedAsync(context, app, interaction, user.Value, FirstFactor.Password, text)
             : flow.LoginPage(context, app, interaction, text, text.Message(user.Error!), account);
+    }
+
+    /// <summary>
+    /// PASSCODE: a code sent to an email address or phone number (the API's send-email/send-sms on the login channel, with the
+    /// same limits), then checked as <c>/api/v3/signin</c> checks it; the account is the one with that verified address.
+    /// </summary>
+    private static async Task<IResult> CodeSignInAsync(HttpContext context, PassCodeService codes, IPhoneNumbers phones, AccountService accounts,
+        HostedSignInFlow flow)
+    {
+        var read = await ReadPageFormAsync(context);
+        if (read is not ({ } page, null))
+        {
+            return read.Refusal!;
+        }
+
+        var (form, interaction, app, text, _) = page;
+        var ct = context.RequestAborted;
+        if (Field(form, "action") == "send")
+        {
+            var entered = Field(form, "recipient");
+            var to = interaction.PassCodeSentTo is { } sent && entered is null ? Result<PassCodeRecipient>.Ok(sent)
+                : entered is null ? new Error(ErrorKind.InvalidArgument, text.CodeRecipient)
+                : PassCodeRecipient.Of(entered.Contains('@', StringComparison.Ordinal) ? entered : null, null, entered, phones, text.CodeRecipient);
+            if (!to.Succeeded)
+            {
+                return flow.LoginPage(context, app, interaction, text, text.Message(to.Error!));
+            }
+
+            var refused = to.Value.Lookup == UserLookup.Phone
+                ? await CodeEndpoints.SendToPhoneAsync(context, codes, phones, app.PoolId, to.Value.CountryCode, to.Value.Value, Channels.Login)
+                : await CodeEndpoints.SendToAddressAsync(context, codes, app.PoolId, to.Value.Recipient, Channels.Login);
+            var withCode = interaction with { PassCodeSentTo = to.Value };
+            return refused is null || interaction.PassCodeSentTo is not null
+                ? flow.CodeSignInPage(context, app, withCode, text, refused is null ? null : text.Message(refused))
+                : flow.LoginPage(context, app, interaction, text, text.Message(refused));
+        }
+
+        if (interaction.PassCodeSentTo is not { } recipient)
+        {
+            return HostedSignInFlow.ErrorPage(context, text, text.ExpiredInteraction);
+        }
+
+        var wrong = await codes.VerifyAsync(app.PoolId, Channels.Login, recipient.Recipient, Field(form, "passcode"), ct);
+        if (wrong is not null)
+        {
+            return flow.CodeSignInPage(context, app, interaction, text, text.Message(wrong));
+        }
+
+        var user = await accounts.SignInWithVerifiedRecipientAsync(app.PoolId, recipient.Lookup, recipient.Value, recipient.CountryCode, ct);
+        return user.Succeeded
+            ? await flow.FirstFactorPassedAsync(context, app, interaction, user.Value, FirstFactor.PassCode(recipient.Lookup, recipient.Recipient), text)
+            : flow.CodeSignInPage(context, app, interaction, text, text.Message(user.Error!));
     }
 
     private static async Task<IResult> SecondFactorAsync(HttpContext context, MfaSignInService mfa, HostedSignInFlow flow)

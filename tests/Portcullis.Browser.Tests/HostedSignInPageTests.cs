@@ -191,20 +191,22 @@ public sealed class HostedSignInPageTests(DevServer server, Chromium chromium, L
         Assert.Contains("mfa", Amr(await RedeemAsync(app, otherCallbacks.Single())));
     }
 
-    [Fact]
-    public async Task Required_EnrollmentDuringSignIn_ShowsTheQrCodeAndTheKey()
+    [Theory]
+    [InlineData("en-US", "Set up an authenticator app")]
+    [InlineData("zh-CN", "设置身份验证器")]
+    public async Task Required_EnrollmentDuringSignIn_ShowsTheQrCodeAndTheKey(string locale, string heading)
     {
         var app = await AppAsync(MfaMode.Required);
         var email = TestUsers.NewEmail();
         Assert.Equal(200, (await app.Api.SignUpByEmailPasswordAsync(email, TestUsers.Password, ct: Ct)).StatusCode);
-        var (page, callbacks) = await BrowserAsync(width: 360);
+        var (page, callbacks) = await BrowserAsync(locale, width: 360);
 
         await page.GotoAsync(AuthorizeUrl(server, app));
         await EnterPasswordAsync(page, email);
-        Assert.Equal("Set up an authenticator app", await page.Locator("h1").InnerTextAsync());
+        Assert.Equal(heading, await page.Locator("h1").InnerTextAsync());
         Assert.True(await page.Locator("img.qr").EvaluateAsync<bool>("img => img.complete && img.naturalWidth > 0"), "the QR code should render");
         Assert.True(await page.EvaluateAsync<bool>("document.documentElement.scrollWidth <= 360"), "nothing should overflow a 360 px screen");
-        await Chromium.ScreenshotAsync(page, "hosted-enroll-360px");
+        await Chromium.ScreenshotAsync(page, $"hosted-enroll-360px-{locale}");
         var secret = await page.Locator("#otp-secret").InnerTextAsync();
         await TypeAndSubmitAsync(page, Totp(OtpNet.Base32Encoding.ToBytes(secret)));
 
@@ -236,6 +238,32 @@ public sealed class HostedSignInPageTests(DevServer server, Chromium chromium, L
 
         await page.GotoAsync(AuthorizeUrl(server, relaxed));
         Assert.Equal("Sign in to Acme Portal", await page.Locator("h1").InnerTextAsync());
+    }
+
+    [Theory]
+    [InlineData("en-US", "Send a code", "Sign in", "Sign out", "You have signed out.")]
+    [InlineData("zh-CN", "发送验证码", "登录", "退出登录", "您已退出登录。")]
+    public async Task CodeSignIn_ThenSignOutAfterConfirming(string locale, string send, string signIn, string signOut, string signedOut)
+    {
+        var app = await AppAsync(MfaMode.Off);
+        var email = TestUsers.NewEmail();
+        Assert.Equal(200, (await app.Api.SignUpByEmailPasswordAsync(email, TestUsers.Password, ct: Ct)).StatusCode);
+        var (page, callbacks) = await BrowserAsync(locale);
+
+        await page.GotoAsync(AuthorizeUrl(server, app));
+        await page.Locator("#recipient").FillAsync(email);
+        await SubmitAsync(page, () => page.GetByRole(AriaRole.Button, new() { Name = send }).ClickAsync());
+        Assert.Equal("passcode", await page.EvaluateAsync<string>("document.activeElement.id"));
+        await Chromium.ScreenshotAsync(page, $"hosted-code-sent-{locale}");
+        await page.Locator("#passcode").FillAsync(server.Outbox.LastTo(email)!.Code);
+        await SubmitAsync(page, () => page.GetByRole(AriaRole.Button, new() { Name = signIn, Exact = true }).ClickAsync());
+        Assert.Equal(["otp"], Amr(await RedeemAsync(app, callbacks.Single())));
+
+        await page.GotoAsync(server.BaseUrl + "/oidc/session/end");
+        await Chromium.ScreenshotAsync(page, $"hosted-sign-out-{locale}");
+        await SubmitAsync(page, () => page.GetByRole(AriaRole.Button, new() { Name = signOut }).ClickAsync());
+        Assert.Equal(signedOut, await page.GetByRole(AriaRole.Status).InnerTextAsync());
+        await Chromium.ScreenshotAsync(page, $"hosted-signed-out-{locale}");
     }
 
     [Fact]

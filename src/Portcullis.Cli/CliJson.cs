@@ -25,6 +25,10 @@ internal sealed record AppView(
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? AppSecret { get; init; }
 
+    /// <summary>Left out when the application has none.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? LogoUri { get; init; }
+
     public static AppView From(Application app, UserPool? pool, string? secret = null) => new(
         app.Id,
         app.Name,
@@ -37,6 +41,7 @@ internal sealed record AppView(
         app.CreatedAt)
     {
         AppSecret = secret,
+        LogoUri = app.LogoUri,
     };
 }
 

@@ -46,7 +46,8 @@ public sealed class AppsCommandTests : IDisposable
     public async Task AppsCreate_WithPostLogoutRedirectUris_KeepsThemApartFromTheRedirectUris()
     {
         var created = await _cli.RunAsync("apps", "create", "--name", "Portal", "--redirect-uri", "https://portal.example/cb",
-            "--post-logout-redirect-uri", "https://portal.example/signed-out", "--post-logout-redirect-uri", "http://localhost:3000/?bye=1", "--json");
+            "--post-logout-redirect-uri", "https://portal.example/signed-out", "--post-logout-redirect-uri", "http://localhost:3000/?bye=1",
+            "--logo-uri", "https://portal.example/logo.png", "--json");
         var appId = created.Json().GetProperty("appId").GetString()!;
 
         var shown = (await _cli.RunAsync("apps", "show", appId, "--json")).Json();
@@ -55,6 +56,8 @@ public sealed class AppsCommandTests : IDisposable
         Assert.Equal(["https://portal.example/cb"], shown.GetProperty("redirectUris").EnumerateArray().Select(u => u.GetString()));
         Assert.Equal(["https://portal.example/signed-out", "http://localhost:3000/?bye=1"],
             shown.GetProperty("postLogoutRedirectUris").EnumerateArray().Select(u => u.GetString()));
+        Assert.Equal("https://portal.example/logo.png", shown.GetProperty("logoUri").GetString());
+        Assert.Contains("logoUri:                https://portal.example/logo.png\n", text.Stdout.ReplaceLineEndings("\n"), StringComparison.Ordinal);
         Assert.Contains("redirectUris:           https://portal.example/cb\n", text.Stdout.ReplaceLineEndings("\n"), StringComparison.Ordinal);
         Assert.Contains("postLogoutRedirectUris: https://portal.example/signed-out http://localhost:3000/?bye=1\n", text.Stdout.ReplaceLineEndings("\n"),
             StringComparison.Ordinal);
@@ -108,6 +111,7 @@ public sealed class AppsCommandTests : IDisposable
     [InlineData("--post-logout-redirect-uri", "https://a.example/bye#frag",
         "--post-logout-redirect-uri 'https://a.example/bye#frag' must be an absolute http(s) URI without a fragment")]
     [InlineData("--post-logout-redirect-uri", "/signed-out", "--post-logout-redirect-uri '/signed-out' must be an absolute http(s) URI without a fragment")]
+    [InlineData("--logo-uri", "http://a.example/logo.png", "--logo-uri 'http://a.example/logo.png' must be an absolute https URI")]
     [InlineData("--pool", " ", "--pool must be 1-100 characters")]
     public async Task AppsCreate_InvalidArgument_FailsOnStderrOnly(string option, string value, string expectedError)
     {

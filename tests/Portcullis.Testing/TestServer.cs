@@ -116,12 +116,12 @@ public class TestServer : IAsyncLifetime
     }
 
     public async Task<(string AppId, string Secret)> CreateAppAsync(TokenEndpointAuthMethod method, string? pool = null,
-        IReadOnlyList<string>? redirectUris = null, IReadOnlyList<string>? postLogoutRedirectUris = null, string? name = null)
+        IReadOnlyList<string>? redirectUris = null, IReadOnlyList<string>? postLogoutRedirectUris = null, string? name = null, string? logoUri = null)
     {
         await using var scope = Services.CreateAsyncScope();
         var created = await scope.ServiceProvider.GetRequiredService<ApplicationService>()
             .CreateAsync(new NewApplication(name ?? $"{method} app", PoolName: pool, AuthMethod: method, RedirectUris: redirectUris,
-                PostLogoutRedirectUris: postLogoutRedirectUris), CancellationToken.None);
+                PostLogoutRedirectUris: postLogoutRedirectUris, LogoUri: logoUri), CancellationToken.None);
         if (!created.Succeeded)
         {
             throw new InvalidOperationException("The test application was refused: " + created.Error);

@@ -53,11 +53,19 @@ internal static class AppsCommands
         var redirectUris = UriListOption("--redirect-uri", "Allowed redirect URI (absolute http(s), no fragment); repeat for several");
         var postLogoutRedirectUris = UriListOption("--post-logout-redirect-uri",
             "Where sign-out may return the browser (absolute http(s), no fragment); repeat for several");
+        var logo = new Option<string>("--logo-uri") { Description = "The logo the hosted sign-in pages show (absolute https URI)" };
+        logo.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<string>() is { } value && !RedirectUriRules.IsLogo(value))
+            {
+                r.AddError($"--logo-uri '{value}' must be an absolute https URI.");
+            }
+        });
         var json = JsonOption();
 
         var command = new Command("create", "Create an application and print its credentials; the secret is shown once")
         {
-            name, pool, method, redirectUris, postLogoutRedirectUris, json
+            name, pool, method, redirectUris, postLogoutRedirectUris, logo, json
         };
         command.SetAction(cli.WithServices(async (parse, services, ct) =>
         {
@@ -71,7 +79,8 @@ internal static class AppsCommands
                 PoolName: parse.GetValue(pool)!.Trim(),
                 AuthMethod: authMethod,
                 RedirectUris: parse.GetValue(redirectUris) ?? [],
-                PostLogoutRedirectUris: parse.GetValue(postLogoutRedirectUris) ?? []);
+                PostLogoutRedirectUris: parse.GetValue(postLogoutRedirectUris) ?? [],
+                LogoUri: parse.GetValue(logo));
             var created = await services.GetRequiredService<ApplicationService>().CreateAsync(request, ct);
             if (!created.Succeeded)
             {
@@ -155,6 +164,7 @@ internal static class AppsCommands
             output.WriteLine($"authMethod:             {view.TokenEndpointAuthMethod}");
             output.WriteLine($"redirectUris:           {UriList(view.RedirectUris)}");
             output.WriteLine($"postLogoutRedirectUris: {UriList(view.PostLogoutRedirectUris)}");
+            output.WriteLine($"logoUri:                {view.LogoUri ?? "-"}");
             output.WriteLine($"factors:                {string.Join(' ', view.EnabledFactors)}");
             output.WriteLine($"createdAt:              {CliOutput.Time(view.CreatedAt)}");
             return CliOutput.Success;

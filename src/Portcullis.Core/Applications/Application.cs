@@ -50,6 +50,9 @@ public sealed class Application
     /// <summary>Where the code flow may send its answer: a request's <c>redirect_uri</c> must equal one exactly (<see cref="RedirectUriRules"/>).</summary>
     public List<string> RedirectUris { get; set; } = [];
 
+    /// <summary>The logo the hosted pages show above the application's name: an absolute https URI (<see cref="RedirectUriRules.IsLogo"/>).</summary>
+    public string? LogoUri { get; set; }
+
     /// <summary>Where sign-out may send the browser (<c>post_logout_redirect_uri</c>), matched exactly as <see cref="RedirectUris"/>.</summary>
     public List<string> PostLogoutRedirectUris { get; set; } = [];
 
@@ -74,6 +77,7 @@ public sealed class Application
         TokenEndpointAuthMethod = TokenEndpointAuthMethod,
         RedirectUris = [.. RedirectUris],
         PostLogoutRedirectUris = [.. PostLogoutRedirectUris],
+        LogoUri = LogoUri,
         EnabledFactors = [.. enabledFactors.Distinct()],
         MfaMode = mfaMode,
         CreatedAt = CreatedAt,

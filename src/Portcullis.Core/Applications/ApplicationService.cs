@@ -14,7 +14,8 @@ public sealed record NewApplication(
     string? Secret = null,
     TokenEndpointAuthMethod AuthMethod = TokenEndpointAuthMethod.ClientSecretPost,
     IReadOnlyList<string>? RedirectUris = null,
-    IReadOnlyList<string>? PostLogoutRedirectUris = null);
+    IReadOnlyList<string>? PostLogoutRedirectUris = null,
+    string? LogoUri = null);
 
 /// <summary>Creates and reads applications and their pools (operator CLI, bootstrap, demo app).</summary>
 public sealed class ApplicationService(
@@ -70,6 +71,11 @@ public sealed class ApplicationService(
             return Result<CreatedApplication>.Fail(ErrorKind.InvalidArgument, "postLogoutRedirectUris");
         }
 
+        if (request.LogoUri is { } logo && !RedirectUriRules.IsLogo(logo))
+        {
+            return Result<CreatedApplication>.Fail(ErrorKind.InvalidArgument, "logoUri");
+        }
+
         var pool = await EnsurePoolAsync(request.PoolName ?? DefaultPoolName, ct);
         var secret = request.Secret ?? Ids.NewAppSecret();
         var app = new Application
@@ -81,6 +87,7 @@ public sealed class ApplicationService(
             TokenEndpointAuthMethod = request.AuthMethod,
             RedirectUris = [.. request.RedirectUris ?? []],
             PostLogoutRedirectUris = [.. request.PostLogoutRedirectUris ?? []],
+            LogoUri = request.LogoUri,
             CreatedAt = clock.GetUtcNow(),
         };
         return await apps.TryCreateAsync(app, ct)

@@ -18,23 +18,27 @@ public static class HostedPages
 
     /// <summary>
     /// Where forms may go (<c>form-action</c>): this origin, and the relying party's, since Chromium applies the directive to
-    /// the redirect that follows a form too.
+    /// the redirect that follows a form too. Images come from here (the QR code is a data: URI) and from the application's logo's origin.
     /// </summary>
-    public static string Policy(string? redirectUri)
+    public static string Policy(string? redirectUri, string? logoUri = null)
     {
-        var formAction = "'self'";
-        if (redirectUri is not null && Uri.TryCreate(redirectUri, UriKind.Absolute, out var uri))
-        {
-            formAction += " " + uri.GetLeftPart(UriPartial.Authority);
-        }
+        return "default-src 'none'; style-src 'self'; " + $"img-src 'self' data:{Origin(logoUri)}; script-src 'self'; " +
+            $"form-action 'self'{Origin(redirectUri)}; frame-ancestors 'none'; base-uri 'none'";
 
-        return "default-src 'none'; style-src 'self'; img-src 'self' data:; script-src 'self'; " +
-            $"form-action {formAction}; frame-ancestors 'none'; base-uri 'none'";
+        static string Origin(string? uri) =>
+            uri is not null && Uri.TryCreate(uri, UriKind.Absolute, out var parsed) ? " " + parsed.GetLeftPart(UriPartial.Authority) : "";
     }
 
-    public static IResult Page(HttpContext context, PageText text, string title, string body, string? redirectUri = null, int status = 200)
+    /// <param name="logoUri">The application's logo, shown above everything else (decorative: its name is in the heading).</param>
+    public static IResult Page(HttpContext context, PageText text, string title, string body, string? redirectUri = null, int status = 200,
+        string? logoUri = null)
     {
-        context.Response.Headers.ContentSecurityPolicy = Policy(redirectUri);
+        context.Response.Headers.ContentSecurityPolicy = Policy(redirectUri, logoUri);
+        if (logoUri is not null)
+        {
+            body = $"<img class=\"logo\" src=\"{E(logoUri)}\" alt=\"\">" + body;
+        }
+
         var html = new StringBuilder()
             .Append("<!DOCTYPE html><html lang=\"").Append(text.Lang).Append("\"><head><meta charset=\"utf-8\">")
             .Append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")

@@ -128,7 +128,7 @@ public sealed class HostedSignInFlow(BrowserSessions sessions, MfaSignInService 
             Form(context, HostedSignInEndpoints.CodeSignInPath, interactions.Protect(interaction),
                 Field("recipient", text.CodeRecipient, "text", "username") + Button(text.SendCode, "action", "send", secondary: true)) +
             "</section>";
-        return Page(context, text, text.SignInTitle, body, interaction.Request.RedirectUri);
+        return Page(context, text, text.SignInTitle, body, interaction.Request.RedirectUri, logoUri: app.LogoUri);
     }
 
     /// <summary>A sign-in code was sent (or could not be): the field for it, and a button to send a new one.</summary>
@@ -142,7 +142,7 @@ public sealed class HostedSignInFlow(BrowserSessions sessions, MfaSignInService 
                 $"<label for=\"passcode\">{E(text.CodeLabel)}</label>" +
                 "<input id=\"passcode\" name=\"passcode\" type=\"text\" autocomplete=\"one-time-code\" inputmode=\"numeric\" autofocus>" +
                 Button(text.SignIn, "action", "verify") + Button(text.ResendCode, "action", "send", secondary: true));
-        return Page(context, text, text.SignInTitle, body, interaction.Request.RedirectUri);
+        return Page(context, text, text.SignInTitle, body, interaction.Request.RedirectUri, logoUri: app.LogoUri);
     }
 
     /// <summary>
@@ -212,7 +212,7 @@ public sealed class HostedSignInFlow(BrowserSessions sessions, MfaSignInService 
         }
 
         var body = $"<h1>{E(text.VerifyTitle)}</h1><p>{Format(text.VerifyIntro, app.Name)}</p>" + Alert(error) + sections;
-        return Page(context, text, text.VerifyTitle, body, interaction.Request.RedirectUri);
+        return Page(context, text, text.VerifyTitle, body, interaction.Request.RedirectUri, logoUri: app.LogoUri);
     }
 
     /// <summary>Binding an authenticator app during sign-in (the policy requires a factor and the user has none).</summary>
@@ -237,7 +237,7 @@ public sealed class HostedSignInFlow(BrowserSessions sessions, MfaSignInService 
             $"<p>{E(text.EnrollRecovery)}</p><p class=\"secret\" id=\"recovery-code\">{E(shown.RecoveryCode)}</p>" +
             Form(context, HostedSignInEndpoints.EnrollPath, interactions.Protect(interaction),
                 Field("otp-code", text.EnrollCode, "text", "one-time-code", autofocus: true, inputMode: "numeric") + Button(text.Bind));
-        return Page(context, text, text.EnrollTitle, body, interaction.Request.RedirectUri);
+        return Page(context, text, text.EnrollTitle, body, interaction.Request.RedirectUri, logoUri: app.LogoUri);
     }
 
     /// <summary>A recovery code was spent: its replacement, shown once, then on to the client.</summary>

@@ -55,6 +55,10 @@ namespace Portcullis.Storage.PostgreSql.Migrations
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)");
 
+                    b.Property<string>("LogoUri")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
                     b.Property<string>("MfaMode")
                         .HasMaxLength(16)
                         .HasColumnType("character varying(16)");

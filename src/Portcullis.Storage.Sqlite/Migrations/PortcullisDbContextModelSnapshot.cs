@@ -47,6 +47,10 @@ namespace Portcullis.Storage.Sqlite.Migrations
                         .HasMaxLength(100)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("LogoUri")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("MfaMode")
                         .HasMaxLength(16)
                         .HasColumnType("TEXT");

@@ -36,6 +36,7 @@ internal sealed class ApplicationConfiguration : IEntityTypeConfiguration<Applic
         b.Property(a => a.TokenEndpointAuthMethod).HasConversion<string>().HasMaxLength(32);
         UriList(b.Property(a => a.RedirectUris));
         UriList(b.Property(a => a.PostLogoutRedirectUris));
+        b.Property(a => a.LogoUri).HasMaxLength(RedirectUriRules.MaxLength);
         b.Property(a => a.EnabledFactors)
             .HasConversion(
                 v => string.Join(',', v),

@@ -505,6 +505,20 @@ public abstract class HostedSignInTests(TestServer server)
     }
 
     [Fact]
+    public async Task ApplicationLogo_IsShown_AndOnlyItsOriginIsAllowedForImages()
+    {
+        server.RequireAvailable();
+        var (appId, _) = await server.CreateAppAsync(AuthMethod.ClientSecretPost, redirectUris: ["http://127.0.0.1:9/cb"], name: "Logo app",
+            logoUri: "https://cdn.example/brand/logo.svg");
+        using var driver = new HostedSignInDriver(server.BaseUrl);
+
+        var page = await driver.GetAsync($"oidc/auth?client_id={appId}&redirect_uri={Uri.EscapeDataString("http://127.0.0.1:9/cb")}&response_type=code&scope=openid", Ct);
+
+        Assert.Contains("<img class=\"logo\" src=\"https://cdn.example/brand/logo.svg\" alt=\"\">", WebUtility.HtmlDecode(page.Html), StringComparison.Ordinal);
+        Assert.Contains("img-src 'self' data: https://cdn.example;", page.ContentSecurityPolicy, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Chinese_FromUiLocales()
     {
         server.RequireAvailable();

@@ -13,6 +13,7 @@ public abstract partial class StoreConformanceTests
         app.TokenEndpointAuthMethod = TokenEndpointAuthMethod.ClientSecretBasic;
         app.RedirectUris = ["https://shop.example/callback", "http://localhost:3000/cb?x=1&y=2"];
         app.PostLogoutRedirectUris = ["https://shop.example/signed-out", "http://localhost:3000/?bye=1"];
+        app.LogoUri = "https://cdn.shop.example/logo.svg";
         app.EnabledFactors = [FactorType.Face, FactorType.Otp];
 
         Assert.True(await Apps(s => s.TryCreateAsync(app, Ct)));

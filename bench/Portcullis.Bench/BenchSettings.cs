@@ -22,6 +22,12 @@ public sealed class BenchSettings
 
     public string SignInAppSecret { get; } = "bench-signin-secret-0123456789abcdef";
 
+    /// <summary>
+    /// The signin application's registered redirect URI, where the authorize-code target's codes are sent: wrk reads them from
+    /// the 302's Location and never follows it, so nothing listens there.
+    /// </summary>
+    public const string RedirectUri = PublicUrl + "/cb";
+
     /// <summary>Every target key, in the order a server measures them (bench/README.md, "Targets").</summary>
     public static IReadOnlyList<string> KnownTargets { get; } =
     [

@@ -32,7 +32,7 @@ public sealed class BenchSettings
     public static IReadOnlyList<string> KnownTargets { get; } =
     [
         "verify-valid", "verify-wrong", "profile", "introspect", "enroll", "signin", "mfa-signin",
-        "account-timing", "bare-static", "bare-verify", "peer-verify", "peer-session", "face-verify",
+        "authorize-code", "account-timing", "bare-static", "bare-verify", "peer-verify", "peer-session", "face-verify",
     ];
 
     public int Users { get; set; } = 10_000;

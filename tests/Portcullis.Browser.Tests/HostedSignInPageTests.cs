@@ -10,14 +10,16 @@ using Portcullis.Testing;
 namespace Portcullis.Browser.Tests;
 
 /// <summary>
-/// The hosted sign-in pages in headless Chromium: a relying party on loopback (its redirect URI answered by the test, which
-/// reads the code) sends the browser to <c>/oidc/auth</c>; the user signs in with the keyboard as a person would. Screenshots
+/// The hosted sign-in pages in headless Chromium: a relying party on loopback (<see cref="LoopbackRelyingParty"/>; the test
+/// reads the code from where the browser landed) sends the browser to <c>/oidc/auth</c>; the user signs in with the keyboard as a person would. Screenshots
 /// of every page in both languages are kept under TestResults/screenshots.
 /// </summary>
-public sealed class HostedSignInPageTests(DevServer server, Chromium chromium) : IClassFixture<DevServer>, IClassFixture<Chromium>
+public sealed class HostedSignInPageTests(DevServer server, Chromium chromium, LoopbackRelyingParty relyingParty)
+    : IClassFixture<DevServer>, IClassFixture<Chromium>, IClassFixture<LoopbackRelyingParty>
 {
-    private const string RelyingParty = "http://127.0.0.1:9";
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private string RelyingParty => relyingParty.BaseUrl;
 
     private sealed record RegisteredApp(string AppId, string Secret, string RedirectUri, string LogoutUri, AuthenticationClient Api);
 
@@ -37,25 +39,39 @@ public sealed class HostedSignInPageTests(DevServer server, Chromium chromium) :
         $"{server.BaseUrl}/oidc/auth?client_id={app.AppId}&redirect_uri={Uri.EscapeDataString(app.RedirectUri)}&response_type=code" +
         $"&scope=openid%20profile%20email&state=st-1&nonce=no-1{extra}";
 
-    /// <summary>A page whose requests to the relying party are answered here, as the relying party would, recording where the browser came back.</summary>
-    private async Task<(IPage Page, List<string> Callbacks)> BrowserAsync(string? locale = null, int width = 1280, bool bypassCsp = false)
+    /// <summary>A page in a fresh browser, and the requests that reached the relying party from it (by the app's URIs, unique per test).</summary>
+    private async Task<(IPage Page, IReadOnlyList<string> Callbacks)> BrowserAsync(string? locale = null, int width = 1280, bool bypassCsp = false)
     {
         var page = await chromium.NewPageAsync(locale, width, bypassCsp);
-        var callbacks = new List<string>();
-        await page.RouteAsync(RelyingParty + "/**", async route =>
-        {
-            callbacks.Add(route.Request.Url);
-            await route.FulfillAsync(new RouteFulfillOptions { Status = 200, ContentType = "text/plain", Body = "relying party" });
-        });
+        var callbacks = relyingParty.RequestsFrom(page);
         return (page, callbacks);
     }
 
     private static async Task TypeAndSubmitAsync(IPage page, string text)
     {
         await page.Keyboard.TypeAsync(text);
-        await page.Keyboard.PressAsync("Enter");
-        await page.WaitForLoadStateAsync(LoadState.DOMContentLoaded);
+        await SubmitAsync(page, () => page.Keyboard.PressAsync("Enter"));
     }
+
+    /// <summary>
+    /// Submits a form and waits for the document it leads to (another page of Portcullis, or the relying party's, after any
+    /// redirect) to be loaded.
+    /// </summary>
+    private static async Task SubmitAsync(IPage page, Func<Task> submit)
+    {
+        var arrived = page.WaitForResponseAsync(r => r.Request.IsNavigationRequest && r.Status is < 300 or >= 400);
+        await submit();
+        var response = await arrived;
+        // The response comes before the document is committed: wait until the page shows it.
+        await page.WaitForURLAsync(response.Url, new PageWaitForURLOptions { WaitUntil = WaitUntilState.DOMContentLoaded });
+    }
+
+    private static Task FillAndSubmitAsync(IPage page, string selector, string value) =>
+        SubmitAsync(page, async () =>
+        {
+            await page.Locator(selector).FillAsync(value);
+            await page.Locator(selector).PressAsync("Enter");
+        });
 
     /// <summary>Signs in with the keyboard alone: the account field has the focus, Tab reaches the password, Enter submits.</summary>
     private static async Task EnterPasswordAsync(IPage page, string email)
@@ -131,8 +147,7 @@ public sealed class HostedSignInPageTests(DevServer server, Chromium chromium) :
         string message = "";
         for (var attempt = 0; attempt < 12 && !message.Contains("Too many", StringComparison.Ordinal); attempt++)
         {
-            await page.Locator("#otp-code").FillAsync(wrong);
-            await page.Locator("#otp-code").PressAsync("Enter");
+            await FillAndSubmitAsync(page, "#otp-code", wrong);
             message = await page.GetByRole(AriaRole.Alert).InnerTextAsync();
             Assert.True(message.Contains("Wrong security code", StringComparison.Ordinal) || message.Contains("Too many failed attempts", StringComparison.Ordinal), message);
         }
@@ -158,40 +173,40 @@ public sealed class HostedSignInPageTests(DevServer server, Chromium chromium) :
 
         await page.GotoAsync(AuthorizeUrl(server, app));
         await EnterPasswordAsync(page, email);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Send a code" }).ClickAsync();
+        await SubmitAsync(page, () => page.GetByRole(AriaRole.Button, new() { Name = "Send a code" }).ClickAsync());
         Assert.Contains("A code was sent to", await page.GetByRole(AriaRole.Status).InnerTextAsync(), StringComparison.Ordinal);
         await Chromium.ScreenshotAsync(page, "hosted-mfa-email-sent");
-        await page.Locator("#email-code").FillAsync(server.Outbox.LastTo(email)!.Code);
-        await page.Locator("#email-code").PressAsync("Enter");
+        await FillAndSubmitAsync(page, "#email-code", server.Outbox.LastTo(email)!.Code);
         Assert.Contains("mfa", Amr(await RedeemAsync(app, callbacks.Single())));
 
         // In a fresh browser (no session): the recovery code instead of a factor.
         var (other, otherCallbacks) = await BrowserAsync();
         await other.GotoAsync(AuthorizeUrl(server, app));
         await EnterPasswordAsync(other, email);
-        await other.Locator("#recovery-code").FillAsync(recovery);
-        await other.Locator("#recovery-code").PressAsync("Enter");
+        await FillAndSubmitAsync(other, "#recovery-code", recovery);
         var replacement = await other.Locator("#new-recovery-code").InnerTextAsync();
         Assert.NotEqual(recovery, replacement);
         await Chromium.ScreenshotAsync(other, "hosted-new-recovery-code");
-        await other.GetByRole(AriaRole.Button, new() { Name = "Continue" }).ClickAsync();
+        await SubmitAsync(other, () => other.GetByRole(AriaRole.Button, new() { Name = "Continue" }).ClickAsync());
         Assert.Contains("mfa", Amr(await RedeemAsync(app, otherCallbacks.Single())));
     }
 
-    [Fact]
-    public async Task Required_EnrollmentDuringSignIn_ShowsTheQrCodeAndTheKey()
+    [Theory]
+    [InlineData("en-US", "Set up an authenticator app")]
+    [InlineData("zh-CN", "设置身份验证器")]
+    public async Task Required_EnrollmentDuringSignIn_ShowsTheQrCodeAndTheKey(string locale, string heading)
     {
         var app = await AppAsync(MfaMode.Required);
         var email = TestUsers.NewEmail();
         Assert.Equal(200, (await app.Api.SignUpByEmailPasswordAsync(email, TestUsers.Password, ct: Ct)).StatusCode);
-        var (page, callbacks) = await BrowserAsync(width: 360);
+        var (page, callbacks) = await BrowserAsync(locale, width: 360);
 
         await page.GotoAsync(AuthorizeUrl(server, app));
         await EnterPasswordAsync(page, email);
-        Assert.Equal("Set up an authenticator app", await page.Locator("h1").InnerTextAsync());
+        Assert.Equal(heading, await page.Locator("h1").InnerTextAsync());
         Assert.True(await page.Locator("img.qr").EvaluateAsync<bool>("img => img.complete && img.naturalWidth > 0"), "the QR code should render");
         Assert.True(await page.EvaluateAsync<bool>("document.documentElement.scrollWidth <= 360"), "nothing should overflow a 360 px screen");
-        await Chromium.ScreenshotAsync(page, "hosted-enroll-360px");
+        await Chromium.ScreenshotAsync(page, $"hosted-enroll-360px-{locale}");
         var secret = await page.Locator("#otp-secret").InnerTextAsync();
         await TypeAndSubmitAsync(page, Totp(OtpNet.Base32Encoding.ToBytes(secret)));
 
@@ -223,6 +238,32 @@ public sealed class HostedSignInPageTests(DevServer server, Chromium chromium) :
 
         await page.GotoAsync(AuthorizeUrl(server, relaxed));
         Assert.Equal("Sign in to Acme Portal", await page.Locator("h1").InnerTextAsync());
+    }
+
+    [Theory]
+    [InlineData("en-US", "Send a code", "Sign in", "Sign out", "You have signed out.")]
+    [InlineData("zh-CN", "发送验证码", "登录", "退出登录", "您已退出登录。")]
+    public async Task CodeSignIn_ThenSignOutAfterConfirming(string locale, string send, string signIn, string signOut, string signedOut)
+    {
+        var app = await AppAsync(MfaMode.Off);
+        var email = TestUsers.NewEmail();
+        Assert.Equal(200, (await app.Api.SignUpByEmailPasswordAsync(email, TestUsers.Password, ct: Ct)).StatusCode);
+        var (page, callbacks) = await BrowserAsync(locale);
+
+        await page.GotoAsync(AuthorizeUrl(server, app));
+        await page.Locator("#recipient").FillAsync(email);
+        await SubmitAsync(page, () => page.GetByRole(AriaRole.Button, new() { Name = send }).ClickAsync());
+        Assert.Equal("passcode", await page.EvaluateAsync<string>("document.activeElement.id"));
+        await Chromium.ScreenshotAsync(page, $"hosted-code-sent-{locale}");
+        await page.Locator("#passcode").FillAsync(server.Outbox.LastTo(email)!.Code);
+        await SubmitAsync(page, () => page.GetByRole(AriaRole.Button, new() { Name = signIn, Exact = true }).ClickAsync());
+        Assert.Equal(["otp"], Amr(await RedeemAsync(app, callbacks.Single())));
+
+        await page.GotoAsync(server.BaseUrl + "/oidc/session/end");
+        await Chromium.ScreenshotAsync(page, $"hosted-sign-out-{locale}");
+        await SubmitAsync(page, () => page.GetByRole(AriaRole.Button, new() { Name = signOut }).ClickAsync());
+        Assert.Equal(signedOut, await page.GetByRole(AriaRole.Status).InnerTextAsync());
+        await Chromium.ScreenshotAsync(page, $"hosted-signed-out-{locale}");
     }
 
     [Fact]

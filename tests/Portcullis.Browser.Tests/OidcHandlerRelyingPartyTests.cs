@@ -62,7 +62,7 @@ public sealed class OidcHandlerRelyingPartyTests(DevServer server, Chromium chro
 
         public static async Task<RelyingParty> StartAsync(DevServer server)
         {
-            var rp = new RelyingParty { BaseUrl = $"http://127.0.0.1:{FreePort()}" };
+            var rp = new RelyingParty { BaseUrl = $"http://127.0.0.1:{LoopbackRelyingParty.FreePort()}" };
             var (appId, secret) = await server.CreateAppAsync(TokenEndpointAuthMethod.ClientSecretPost, redirectUris: [rp.BaseUrl + "/signin-oidc"],
                 name: "ASP.NET relying party");
             rp.Api = server.Client(appId, secret, Portcullis.Client.TokenEndPointAuthMethod.ClientSecretPost);
@@ -87,6 +87,8 @@ public sealed class OidcHandlerRelyingPartyTests(DevServer server, Chromium chro
                 o.Scope.Add("email");
                 o.GetClaimsFromUserInfoEndpoint = true;
                 o.MapInboundClaims = false;
+                // The handler drops acr from the identity by default; this relying party wants to read it.
+                o.ClaimActions.Remove("acr");
                 o.Events.OnRemoteFailure = context =>
                 {
                     rp.Failures.Add(context.Failure?.ToString() ?? "remote failure");
@@ -105,13 +107,6 @@ public sealed class OidcHandlerRelyingPartyTests(DevServer server, Chromium chro
             rp._app.MapGet("/", (ClaimsPrincipal user) => string.Join('\n', user.Claims.Select(c => $"{c.Type}={c.Value}"))).RequireAuthorization();
             await rp._app.StartAsync(Ct);
             return rp;
-        }
-
-        private static int FreePort()
-        {
-            using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-            listener.Start();
-            return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
         }
 
         public async ValueTask DisposeAsync() => await _app.DisposeAsync();

@@ -13,7 +13,7 @@ public static class NodeSdk
     private static readonly SemaphoreSlim InstallGate = new(1, 1);
 
     /// <summary>The packages of compat/package.json: a node_modules from before one was added is reinstalled.</summary>
-    private static readonly string[] RequiredPackages = ["authing-node-sdk", "authing-js-sdk"];
+    private static readonly string[] RequiredPackages = ["authing-node-sdk", "authing-js-sdk", "openid-client"];
 
     public static string CompatDirectory { get; } = FindCompatDirectory();
 

@@ -218,8 +218,9 @@ public sealed partial class OpenApiDocumentTests(OpenApiDocumentTests.Server ser
         Assert.Contains("CHANNEL_BIND_MFA", Values(Field(root, "SendSmsDto", "channel")));
         Assert.Contains("CHANNEL_VERIFY_EMAIL_LINK", Values(Field(root, "SendEmailDto", "channel")));
         var tokenForm = FormSchema(root, "/oidc/token");
-        Assert.Equal(["refresh_token", "client_credentials"], Values(tokenForm.GetProperty("properties").GetProperty("grant_type")));
-        Assert.Equal(["client_id", "client_secret", "grant_type", "refresh_token", "scope"], tokenForm.GetProperty("properties").EnumerateObject().Select(p => p.Name).Order());
+        Assert.Equal(["authorization_code", "refresh_token", "client_credentials"], Values(tokenForm.GetProperty("properties").GetProperty("grant_type")));
+        Assert.Equal(["client_id", "client_secret", "code", "code_verifier", "grant_type", "redirect_uri", "refresh_token", "scope"],
+            tokenForm.GetProperty("properties").EnumerateObject().Select(p => p.Name).Order());
         Assert.Equal(8192, tokenForm.GetProperty("properties").GetProperty("client_secret").GetProperty("maxLength").GetInt32());
         Assert.True(FormSchema(root, "/oidc/token/introspection").GetProperty("properties").TryGetProperty("token", out _));
 

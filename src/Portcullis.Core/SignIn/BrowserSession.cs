@@ -22,6 +22,12 @@ public sealed class BrowserSession
     /// <summary>The methods passed in this session, space-separated (<see cref="Tokens.AuthenticationMethods.Join"/>).</summary>
     public required string Amr { get; init; }
 
+    /// <summary>
+    /// Where the first factor's code went, when it was a code (<see cref="FirstFactor.Recipient"/>): a step-up may not answer with
+    /// the factor of that same phone or address.
+    /// </summary>
+    public string? FirstFactorRecipient { get; init; }
+
     public DateTimeOffset CreatedAt { get; init; }
 
     public DateTimeOffset ExpiresAt { get; init; }

@@ -206,21 +206,9 @@ public static class AccountEndpoints
     });
 
     /// <summary>Who a PASSCODE payload names: an email, or a phone (its number within the country, and its calling code).</summary>
-    private sealed record PassCodeRecipient(string Recipient, UserLookup Lookup, string Value, string? CountryCode);
-
-    private static Result<PassCodeRecipient> ReadPassCodeRecipient(PassCodePayload? payload, IPhoneNumbers phones)
-    {
-        var invalid = new Error(ErrorKind.InvalidArgument, "passCodePayload.email or passCodePayload.phone");
-        if (payload?.Email is not null)
-        {
-            return Normalise.Email(payload.Email) is { } email ? Result<PassCodeRecipient>.Ok(new(email, UserLookup.Email, email, null)) : invalid;
-        }
-
-        var phone = phones.Normalise(payload?.PhoneCountryCode, payload?.Phone);
-        return payload is not null && phone.Succeeded
-            ? Result<PassCodeRecipient>.Ok(new(phone.Value.E164, UserLookup.Phone, phone.Value.National, phone.Value.CountryCode))
-            : invalid;
-    }
+    private static Result<PassCodeRecipient> ReadPassCodeRecipient(PassCodePayload? payload, IPhoneNumbers phones) =>
+        payload is null ? new Error(ErrorKind.InvalidArgument, "passCodePayload.email or passCodePayload.phone")
+            : PassCodeRecipient.Of(payload.Email, payload.PhoneCountryCode, payload.Phone, phones, "passCodePayload.email or passCodePayload.phone");
 
     private static async Task<IResult> GetProfileAsync(HttpContext context, TokenService tokens, IssuerResolver issuer, SignedInUsers signedIn)
     {

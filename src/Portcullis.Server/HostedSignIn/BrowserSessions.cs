@@ -43,7 +43,9 @@ public sealed class BrowserSessions(IBrowserSessionStore store, AccountService a
     }
 
     /// <summary>A new session for a user who just passed a first factor (and maybe a second), replacing the one the browser held.</summary>
-    public async Task<BrowserSession> StartAsync(HttpContext context, User user, DateTimeOffset authTime, IReadOnlyList<string> amr)
+    /// <param name="firstFactorRecipient">Where the first factor's code went, when it was a code.</param>
+    public async Task<BrowserSession> StartAsync(HttpContext context, User user, DateTimeOffset authTime, IReadOnlyList<string> amr,
+        string? firstFactorRecipient = null)
     {
         await EndAsync(context);
         var token = Ids.NewOpaqueToken();
@@ -56,6 +58,7 @@ public sealed class BrowserSessions(IBrowserSessionStore store, AccountService a
             UserId = user.Id,
             AuthTime = authTime,
             Amr = AuthenticationMethods.Join(amr),
+            FirstFactorRecipient = firstFactorRecipient,
             CreatedAt = now,
             ExpiresAt = authTime.AddSeconds(options.Value.SessionLifetimeSeconds),
         };
@@ -87,7 +90,7 @@ public sealed class BrowserSessions(IBrowserSessionStore store, AccountService a
         var raised = new BrowserSession
         {
             Id = session.Id, TokenHash = session.TokenHash, PoolId = session.PoolId, UserId = session.UserId, AuthTime = session.AuthTime,
-            Amr = joined, CreatedAt = session.CreatedAt, ExpiresAt = session.ExpiresAt,
+            Amr = joined, FirstFactorRecipient = session.FirstFactorRecipient, CreatedAt = session.CreatedAt, ExpiresAt = session.ExpiresAt,
         };
         _thisRequest = (true, (raised, user));
         return raised;

@@ -2,12 +2,15 @@ using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.Extensions.Primitives;
 using Portcullis.Core.Applications;
 using Portcullis.Core.Common;
+using Portcullis.Contracts.Accounts;
+using Portcullis.Core.Delivery;
 using Microsoft.Extensions.Options;
 using Portcullis.Core.Factors;
 using Portcullis.Core.Factors.Face;
 using Portcullis.Server.Adapters.Face;
 using Portcullis.Core.SignIn;
 using Portcullis.Core.Users;
+using Portcullis.Server.Endpoints;
 using Portcullis.Server.Http;
 using Portcullis.Server.Tokens;
 using static Portcullis.Server.HostedSignIn.HostedPages;
@@ -24,6 +27,7 @@ public static class HostedSignInEndpoints
 {
     public const string InteractionField = "interaction";
     public const string LoginPath = "/login";
+    public const string CodeSignInPath = "/login/code";
     public const string SecondFactorPath = "/login/mfa";
     public const string FacePath = "/login/face";
     public const string EnrollPath = "/login/enroll";
@@ -35,6 +39,7 @@ public static class HostedSignInEndpoints
     {
         routes.MapMethods("/oidc/auth", ["GET", "POST"], AuthorizeAsync).DisableAntiforgery().ExcludeFromDescription();
         routes.MapPost(LoginPath, PasswordAsync).DisableAntiforgery().ExcludeFromDescription();
+        routes.MapPost(CodeSignInPath, CodeSignInAsync).DisableAntiforgery().ExcludeFromDescription();
         routes.MapPost(SecondFactorPath, SecondFactorAsync).DisableAntiforgery().ExcludeFromDescription();
         routes.MapPost(FacePath, FaceAsync).DisableAntiforgery().TakesPhoto(multipart: true).ExcludeFromDescription();
         routes.MapPost(EnrollPath, EnrollAsync).DisableAntiforgery().ExcludeFromDescription();
@@ -74,37 +79,51 @@ public static class HostedSignInEndpoints
     private static string? Single(IEnumerable<KeyValuePair<string, StringValues>> parameters, string name) =>
         parameters.FirstOrDefault(p => p.Key == name).Value is { Count: 1 } v ? v[0] : null;
 
+    /// <summary>What a page's POST carries, once checked: the form, its sign-in and application, the page language, and the sign-in
+    /// waiting for its second factor when the page needs one.</summary>
+    private sealed record PageForm(IFormCollection Form, Interaction Interaction, Application App, PageText Text, PendingSignIn? SignIn);
+
     /// <summary>
-    /// The checks every page's POST starts with: a form, a valid anti-forgery token, a live interaction, and an application that
-    /// still registers the redirect URI. Null with <paramref name="refusal"/> set when one fails.
+    /// The checks every page's POST starts with: a form, a valid anti-forgery token, a live interaction, an application that still
+    /// registers the redirect URI and, with <paramref name="secondFactor"/>, a live mfaToken. A refusal (an error page) when one fails.
     /// </summary>
-    private static async Task<(IFormCollection Form, Interaction Interaction, Application App, PageText Text)?> ReadPageFormAsync(HttpContext context,
-        Action<IResult> refusal)
+    private static async Task<(PageForm? Page, IResult? Refusal)> ReadPageFormAsync(HttpContext context, bool secondFactor = false)
     {
         var services = context.RequestServices;
         var fallback = PageText.For(context, null);
         if (await TryReadFormAsync(context) is not { } form)
         {
-            refusal(HostedSignInFlow.ErrorPage(context, fallback, fallback.ExpiredInteraction));
-            return null;
+            return (null, HostedSignInFlow.ErrorPage(context, fallback, fallback.ExpiredInteraction));
         }
 
         var interaction = services.GetRequiredService<InteractionProtector>().Unprotect(form[InteractionField].Count == 1 ? form[InteractionField][0] : null);
         var text = PageText.For(context, interaction?.Request.UiLocales);
+        var expired = HostedSignInFlow.ErrorPage(context, text, text.ExpiredInteraction);
         if (!await services.GetRequiredService<IAntiforgery>().IsRequestValidAsync(context) || interaction is null)
         {
-            refusal(HostedSignInFlow.ErrorPage(context, text, text.ExpiredInteraction));
-            return null;
+            return (null, expired);
         }
 
         var app = await services.GetRequiredService<IApplicationStore>().FindAsync(interaction.Request.ClientId, context.RequestAborted);
         if (app is null || !RedirectUriRules.Matches(app.RedirectUris, interaction.Request.RedirectUri))
         {
-            refusal(HostedSignInFlow.ErrorPage(context, text, text.ExpiredInteraction));
-            return null;
+            return (null, expired);
         }
 
-        return (form, interaction, app, text);
+        PendingSignIn? signIn = null;
+        if (secondFactor)
+        {
+            var pending = await services.GetRequiredService<MfaSignInService>().ResolveAsync(interaction.MfaToken, app.Id, text.Lang,
+                context.Connection.RemoteIpAddress?.ToString(), context.RequestAborted);
+            if (!pending.Succeeded)
+            {
+                return (null, expired);
+            }
+
+            signIn = pending.Value;
+        }
+
+        return (new PageForm(form, interaction, app, text, signIn), null);
     }
 
     /// <summary>
@@ -132,13 +151,13 @@ public static class HostedSignInEndpoints
 
     private static async Task<IResult> PasswordAsync(HttpContext context, AccountService accounts, HostedSignInFlow flow)
     {
-        IResult? refused = null;
-        if (await ReadPageFormAsync(context, r => refused = r) is not { } page)
+        var read = await ReadPageFormAsync(context);
+        if (read is not ({ } page, null))
         {
-            return refused!;
+            return read.Refusal!;
         }
 
-        var (form, interaction, app, text) = page;
+        var (form, interaction, app, text, _) = page;
         var account = Field(form, "account");
         var password = form["password"].Count == 1 ? form["password"][0] : null;
         if (account is null || string.IsNullOrEmpty(password) || password.Length > 1000)
@@ -148,25 +167,72 @@ public static class HostedSignInEndpoints
 
         var user = await accounts.SignInWithPasswordAsync(app.PoolId, app.Id, null, account, password, context.RequestAborted);
         return user.Succeeded
-            ? await flow.PasswordPassedAsync(context, app, interaction, user.Value, text)
+            ? await flow.FirstFactorPassedAsync(context, app, interaction, user.Value, FirstFactor.Password, text)
             : flow.LoginPage(context, app, interaction, text, text.Message(user.Error!), account);
+    }
+
+    /// <summary>
+    /// PASSCODE: a code sent to an email address or phone number (the API's send-email/send-sms on the login channel, with the
+    /// same limits), then checked as <c>/api/v3/signin</c> checks it; the account is the one with that verified address.
+    /// </summary>
+    private static async Task<IResult> CodeSignInAsync(HttpContext context, PassCodeService codes, IPhoneNumbers phones, AccountService accounts,
+        HostedSignInFlow flow)
+    {
+        var read = await ReadPageFormAsync(context);
+        if (read is not ({ } page, null))
+        {
+            return read.Refusal!;
+        }
+
+        var (form, interaction, app, text, _) = page;
+        var ct = context.RequestAborted;
+        if (Field(form, "action") == "send")
+        {
+            var entered = Field(form, "recipient");
+            var to = interaction.PassCodeSentTo is { } sent && entered is null ? Result<PassCodeRecipient>.Ok(sent)
+                : entered is null ? new Error(ErrorKind.InvalidArgument, text.CodeRecipient)
+                : PassCodeRecipient.Of(entered.Contains('@', StringComparison.Ordinal) ? entered : null, null, entered, phones, text.CodeRecipient);
+            if (!to.Succeeded)
+            {
+                return flow.LoginPage(context, app, interaction, text, text.Message(to.Error!));
+            }
+
+            var refused = to.Value.Lookup == UserLookup.Phone
+                ? await CodeEndpoints.SendToPhoneAsync(context, codes, phones, app.PoolId, to.Value.CountryCode, to.Value.Value, Channels.Login)
+                : await CodeEndpoints.SendToAddressAsync(context, codes, app.PoolId, to.Value.Recipient, Channels.Login);
+            var withCode = interaction with { PassCodeSentTo = to.Value };
+            return refused is null || interaction.PassCodeSentTo is not null
+                ? flow.CodeSignInPage(context, app, withCode, text, refused is null ? null : text.Message(refused))
+                : flow.LoginPage(context, app, interaction, text, text.Message(refused));
+        }
+
+        if (interaction.PassCodeSentTo is not { } recipient)
+        {
+            return HostedSignInFlow.ErrorPage(context, text, text.ExpiredInteraction);
+        }
+
+        var wrong = await codes.VerifyAsync(app.PoolId, Channels.Login, recipient.Recipient, Field(form, "passcode"), ct);
+        if (wrong is not null)
+        {
+            return flow.CodeSignInPage(context, app, interaction, text, text.Message(wrong));
+        }
+
+        var user = await accounts.SignInWithVerifiedRecipientAsync(app.PoolId, recipient.Lookup, recipient.Value, recipient.CountryCode, ct);
+        return user.Succeeded
+            ? await flow.FirstFactorPassedAsync(context, app, interaction, user.Value, FirstFactor.PassCode(recipient.Lookup, recipient.Recipient), text)
+            : flow.CodeSignInPage(context, app, interaction, text, text.Message(user.Error!));
     }
 
     private static async Task<IResult> SecondFactorAsync(HttpContext context, MfaSignInService mfa, HostedSignInFlow flow)
     {
-        IResult? refused = null;
-        if (await ReadPageFormAsync(context, r => refused = r) is not { } page)
+        var read = await ReadPageFormAsync(context, secondFactor: true);
+        if (read is not ({ SignIn: { } signIn } page, null))
         {
-            return refused!;
+            return read.Refusal!;
         }
 
-        var (form, interaction, app, text) = page;
+        var (form, interaction, app, text, _) = page;
         var ct = context.RequestAborted;
-        var signIn = await mfa.ResolveAsync(interaction.MfaToken, app.Id, text.Lang, context.Connection.RemoteIpAddress?.ToString(), ct);
-        if (!signIn.Succeeded)
-        {
-            return HostedSignInFlow.ErrorPage(context, text, text.ExpiredInteraction);
-        }
 
         var factor = Field(form, "factor");
         var isRecovery = factor == "RECOVERY";
@@ -184,7 +250,7 @@ public static class HostedSignInEndpoints
 
         if (Field(form, "action") == "send" && (type == FactorType.Sms || type == FactorType.Email))
         {
-            var notSent = await mfa.ChallengeAsync(signIn.Value, type, ct);
+            var notSent = await mfa.ChallengeAsync(signIn, type, ct);
             return await flow.SecondFactorPageAsync(context, app, interaction, text, notSent is null ? null : text.Message(notSent), notSent is null ? type : null);
         }
 
@@ -196,17 +262,17 @@ public static class HostedSignInEndpoints
 
         if (isRecovery)
         {
-            var recovered = await mfa.RecoverAsync(signIn.Value, code, ct);
+            var recovered = await mfa.RecoverAsync(signIn, code, ct);
             if (!recovered.Succeeded)
             {
                 return await flow.SecondFactorPageAsync(context, app, interaction, text, text.Message(recovered.Error!));
             }
 
-            await flow.SecondFactorPassedAsync(context, interaction, signIn.Value, recovered.Value.SignIn);
+            await flow.SecondFactorPassedAsync(context, interaction, signIn, recovered.Value.SignIn);
             return flow.NewRecoveryCodePage(context, interaction, recovered.Value.NewRecoveryCode, text);
         }
 
-        var verified = await mfa.VerifyAsync(signIn.Value, type, new FactorAnswer(code), ct);
+        var verified = await mfa.VerifyAsync(signIn, type, new FactorAnswer(code), ct);
         if (!verified.Succeeded)
         {
             return verified.Error!.Kind == ErrorKind.MfaTokenInvalid
@@ -214,7 +280,7 @@ public static class HostedSignInEndpoints
                 : await flow.SecondFactorPageAsync(context, app, interaction, text, text.Message(verified.Error!));
         }
 
-        await flow.SecondFactorPassedAsync(context, interaction, signIn.Value, verified.Value);
+        await flow.SecondFactorPassedAsync(context, interaction, signIn, verified.Value);
         return await flow.ContinueAsync(context, app, interaction.Request, text, justSignedIn: true);
     }
 
@@ -222,19 +288,14 @@ public static class HostedSignInEndpoints
     private static async Task<IResult> FaceAsync(HttpContext context, MfaSignInService mfa, HostedSignInFlow flow, FactorProviders providers,
         FacePhotoGate gate, FaceSampler sampler, IFacePhotoStore store, IOptions<FaceOptions> options)
     {
-        IResult? refused = null;
-        if (await ReadPageFormAsync(context, r => refused = r) is not { } page)
+        var read = await ReadPageFormAsync(context, secondFactor: true);
+        if (read is not ({ SignIn: { } signIn } page, null))
         {
-            return refused!;
+            return read.Refusal!;
         }
 
-        var (form, interaction, app, text) = page;
+        var (form, interaction, app, text, _) = page;
         var ct = context.RequestAborted;
-        var signIn = await mfa.ResolveAsync(interaction.MfaToken, app.Id, text.Lang, context.Connection.RemoteIpAddress?.ToString(), ct);
-        if (!signIn.Succeeded)
-        {
-            return HostedSignInFlow.ErrorPage(context, text, text.ExpiredInteraction);
-        }
 
         if (!providers.IsAvailable(FactorType.Face))
         {
@@ -247,38 +308,37 @@ public static class HostedSignInEndpoints
         }
 
         await using var photo = file.OpenReadStream();
-        var key = await FacePhotoUploads.SaveAsync(signIn.Value.Caller.User.Id, photo, gate, sampler, store, options.Value, ct);
+        var key = await FacePhotoUploads.SaveAsync(signIn.Caller.User.Id, photo, gate, sampler, store, options.Value, ct);
         var verified = key.Succeeded
-            ? await mfa.VerifyAsync(signIn.Value, FactorType.Face, new FactorAnswer(null, key.Value), ct)
+            ? await mfa.VerifyAsync(signIn, FactorType.Face, new FactorAnswer(null, key.Value), ct)
             : key.Error!;
         if (!verified.Succeeded)
         {
             return await flow.SecondFactorPageAsync(context, app, interaction, text, text.Message(verified.Error!));
         }
 
-        await flow.SecondFactorPassedAsync(context, interaction, signIn.Value, verified.Value);
+        await flow.SecondFactorPassedAsync(context, interaction, signIn, verified.Value);
         return await flow.ContinueAsync(context, app, interaction.Request, text, justSignedIn: true);
     }
 
-    private static async Task<IResult> EnrollAsync(HttpContext context, MfaSignInService mfa, MfaSignInEnrollment enrollment, HostedSignInFlow flow)
+    private static async Task<IResult> EnrollAsync(HttpContext context, MfaSignInEnrollment enrollment, HostedSignInFlow flow)
     {
-        IResult? refused = null;
-        if (await ReadPageFormAsync(context, r => refused = r) is not { } page)
+        var read = await ReadPageFormAsync(context, secondFactor: true);
+        if (read is not ({ SignIn: { } signIn } page, null))
         {
-            return refused!;
+            return read.Refusal!;
         }
 
-        var (form, interaction, app, text) = page;
+        var (form, interaction, app, text, _) = page;
         var ct = context.RequestAborted;
-        var signIn = await mfa.ResolveAsync(interaction.MfaToken, app.Id, text.Lang, context.Connection.RemoteIpAddress?.ToString(), ct);
-        if (!signIn.Succeeded || interaction.Enrollment is null)
+        if (interaction.Enrollment is null)
         {
             return HostedSignInFlow.ErrorPage(context, text, text.ExpiredInteraction);
         }
 
         var code = Field(form, "otp-code");
         var bound = code is null ? Result<CompletedSignIn>.Fail(ErrorKind.WrongTotp)
-            : await enrollment.ConfirmAsync(signIn.Value, FactorType.Otp, new FactorAnswer(code), ct);
+            : await enrollment.ConfirmAsync(signIn, FactorType.Otp, new FactorAnswer(code), ct);
         if (!bound.Succeeded)
         {
             return bound.Error!.Kind is ErrorKind.MfaTokenInvalid or ErrorKind.EnrollmentTokenInvalid or ErrorKind.EnrollmentTokenExpired or ErrorKind.EnrollmentTokenExhausted
@@ -286,17 +346,17 @@ public static class HostedSignInEndpoints
                 : await flow.SecondFactorPageAsync(context, app, interaction, text, text.Message(bound.Error!));
         }
 
-        await flow.SecondFactorPassedAsync(context, interaction, signIn.Value, bound.Value);
+        await flow.SecondFactorPassedAsync(context, interaction, signIn, bound.Value);
         return await flow.ContinueAsync(context, app, interaction.Request, text, justSignedIn: true);
     }
 
     /// <summary>After the new recovery code was shown: on to the client with the session the recovery code started.</summary>
     private static async Task<IResult> ContinueAsync(HttpContext context, HostedSignInFlow flow)
     {
-        IResult? refused = null;
-        if (await ReadPageFormAsync(context, r => refused = r) is not { } page)
+        var read = await ReadPageFormAsync(context);
+        if (read is not ({ } page, null))
         {
-            return refused!;
+            return read.Refusal!;
         }
 
         return await flow.ContinueAsync(context, page.App, page.Interaction.Request, page.Text, justSignedIn: true);

@@ -46,7 +46,8 @@ public sealed class HostedSignInFlow(BrowserSessions sessions, MfaSignInService 
             return await IssueCodeAsync(context, app, request, session, text);
         }
 
-        var challenge = await mfa.ChallengeIfDemandedAsync(app, user, FirstFactor.Of(amr[0], null), request.Scope, ct, request.RequestsMultiFactor);
+        var challenge = await mfa.ChallengeIfDemandedAsync(app, user, FirstFactor.Of(amr[0], session.FirstFactorRecipient), request.Scope, ct,
+            request.RequestsMultiFactor);
         if (challenge is null)
         {
             return await IssueCodeAsync(context, app, request, session, text);
@@ -57,17 +58,17 @@ public sealed class HostedSignInFlow(BrowserSessions sessions, MfaSignInService 
             : await SecondFactorPageAsync(context, app, new Interaction(request, challenge.MfaToken, StepUpSessionId: session.Id), text);
     }
 
-    /// <summary>After the password: a session at once, or the second factor first.</summary>
-    public async Task<IResult> PasswordPassedAsync(HttpContext context, Application app, Interaction interaction, User user, PageText text)
+    /// <summary>After the first factor (the password, or a code): a session at once, or the second factor first.</summary>
+    public async Task<IResult> FirstFactorPassedAsync(HttpContext context, Application app, Interaction interaction, User user, FirstFactor first, PageText text)
     {
         var request = interaction.Request;
-        var challenge = await mfa.ChallengeIfDemandedAsync(app, user, FirstFactor.Password, request.Scope, context.RequestAborted, request.RequestsMultiFactor);
+        var challenge = await mfa.ChallengeIfDemandedAsync(app, user, first, request.Scope, context.RequestAborted, request.RequestsMultiFactor);
         if (challenge is not null)
         {
-            return await SecondFactorPageAsync(context, app, interaction with { MfaToken = challenge.MfaToken }, text);
+            return await SecondFactorPageAsync(context, app, interaction with { MfaToken = challenge.MfaToken, PassCodeSentTo = null }, text);
         }
 
-        await sessions.StartAsync(context, user, clock.GetUtcNow(), [AuthenticationMethods.Password]);
+        await sessions.StartAsync(context, user, clock.GetUtcNow(), [first.Method], first.Recipient);
         return await ContinueAsync(context, app, request, text, justSignedIn: true);
     }
 
@@ -84,7 +85,7 @@ public sealed class HostedSignInFlow(BrowserSessions sessions, MfaSignInService 
             return;
         }
 
-        await sessions.StartAsync(context, completed.User, signIn.Session.CreatedAt, completed.Amr);
+        await sessions.StartAsync(context, completed.User, signIn.Session.CreatedAt, completed.Amr, signIn.Session.FirstFactorRecipient);
     }
 
     public async Task<IResult> IssueCodeAsync(HttpContext context, Application app, AuthorizationRequest request, BrowserSession session, PageText text)
@@ -122,7 +123,25 @@ public sealed class HostedSignInFlow(BrowserSessions sessions, MfaSignInService 
                 Field("account", text.Account, "text", "username", account ?? interaction.Request.LoginHint, autofocus: account is null,
                     describedBy: error is null ? null : "error", invalid: error is not null) +
                 Field("password", text.Password, "password", "current-password", autofocus: account is not null, invalid: error is not null) +
-                Button(text.SignIn));
+                Button(text.SignIn)) +
+            $"<section class=\"factor\"><h2>{E(text.CodeSignIn)}</h2>" +
+            Form(context, HostedSignInEndpoints.CodeSignInPath, interactions.Protect(interaction),
+                Field("recipient", text.CodeRecipient, "text", "username") + Button(text.SendCode, "action", "send", secondary: true)) +
+            "</section>";
+        return Page(context, text, text.SignInTitle, body, interaction.Request.RedirectUri);
+    }
+
+    /// <summary>A sign-in code was sent (or could not be): the field for it, and a button to send a new one.</summary>
+    public IResult CodeSignInPage(HttpContext context, Application app, Interaction interaction, PageText text, string? error = null)
+    {
+        var to = interaction.PassCodeSentTo!;
+        var masked = to.Lookup == UserLookup.Phone ? Adapters.Sms.PhoneNumberNormaliser.Mask(to.Recipient) : Adapters.Email.SmtpEmailSender.MaskAddress(to.Recipient);
+        var body = $"<h1>{Format(text.SignInTo, app.Name)}</h1>" + Alert(error) +
+            $"<p class=\"note\" role=\"status\">{Format(text.CodeSentTo, masked)} {E(text.ResendAfter.Replace("{0}", "60", StringComparison.Ordinal))}</p>" +
+            Form(context, HostedSignInEndpoints.CodeSignInPath, interactions.Protect(interaction),
+                $"<label for=\"passcode\">{E(text.CodeLabel)}</label>" +
+                "<input id=\"passcode\" name=\"passcode\" type=\"text\" autocomplete=\"one-time-code\" inputmode=\"numeric\" autofocus>" +
+                Button(text.SignIn, "action", "verify") + Button(text.ResendCode, "action", "send", secondary: true));
         return Page(context, text, text.SignInTitle, body, interaction.Request.RedirectUri);
     }
 

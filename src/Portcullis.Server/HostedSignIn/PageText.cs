@@ -11,6 +11,9 @@ public sealed record PageText(
     string AccountHint,
     string Password,
     string SignIn,
+    string CodeSignIn,
+    string CodeRecipient,
+    string CodeLabel,
     string VerifyTitle,
     string VerifyIntro,
     string OtpLabel,
@@ -47,6 +50,7 @@ public sealed record PageText(
     public static readonly PageText English = new(
         "en",
         "Sign in", "Sign in to {0}", "Email, username or phone number", "The account you signed up with", "Password", "Sign in",
+        "Or sign in with a code", "Email or phone number", "Code",
         "Verify it's you", "{0} asks for a second factor. Choose one:",
         "Code from your authenticator app", "Verify",
         "Code sent by text message to {0}", "Code sent by email to {0}", "Send a code", "Send a new code",
@@ -64,6 +68,7 @@ public sealed record PageText(
     public static readonly PageText Chinese = new(
         "zh-CN",
         "登录", "登录 {0}", "邮箱、用户名或手机号", "注册时使用的账号", "密码", "登录",
+        "或使用验证码登录", "邮箱或手机号", "验证码",
         "验证您的身份", "{0} 需要二次认证，请选择一种方式：",
         "身份验证器应用中的安全码", "验证",
         "发送至 {0} 的短信验证码", "发送至 {0} 的邮件验证码", "发送验证码", "重新发送验证码",

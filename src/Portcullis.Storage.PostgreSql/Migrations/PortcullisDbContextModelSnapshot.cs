@@ -577,6 +577,10 @@ namespace Portcullis.Storage.PostgreSql.Migrations
                     b.Property<DateTimeOffset>("ExpiresAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<string>("FirstFactorRecipient")
+                        .HasMaxLength(254)
+                        .HasColumnType("character varying(254)");
+
                     b.Property<string>("PoolId")
                         .IsRequired()
                         .HasMaxLength(64)

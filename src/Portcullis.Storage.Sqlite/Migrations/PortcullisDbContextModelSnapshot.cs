@@ -567,6 +567,10 @@ namespace Portcullis.Storage.Sqlite.Migrations
                     b.Property<long>("ExpiresAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("FirstFactorRecipient")
+                        .HasMaxLength(254)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("PoolId")
                         .IsRequired()
                         .HasMaxLength(64)

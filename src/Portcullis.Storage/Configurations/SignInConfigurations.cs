@@ -39,6 +39,7 @@ internal sealed class BrowserSessionConfiguration : IEntityTypeConfiguration<Bro
         b.Property(s => s.PoolId).HasMaxLength(64);
         b.Property(s => s.UserId).HasMaxLength(64);
         b.Property(s => s.Amr).HasMaxLength(100);
+        b.Property(s => s.FirstFactorRecipient).HasMaxLength(254);
         b.HasIndex(s => s.TokenHash).IsUnique();
         b.HasIndex(s => s.ExpiresAt);
         b.HasOne<Core.Users.User>().WithMany().HasForeignKey(s => s.UserId).OnDelete(DeleteBehavior.Cascade);

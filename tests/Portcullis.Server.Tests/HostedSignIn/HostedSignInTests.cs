@@ -143,6 +143,79 @@ public abstract class HostedSignInTests(TestServer server)
     }
 
     [Fact]
+    public async Task SmsFactor_SendThenVerify_FromTheOutbox()
+    {
+        server.RequireAvailable();
+        var app = await AppAsync(server, MfaMode.Optional);
+        var (email, _) = await SignUpAsync(app.Api);
+        await SignInAsync(app.Api, email);
+        var phone = NewPhone();
+        var (token, enrollCode) = await StartSmsAsync(app.Api, server, phone);
+        AssertOk(await EnrollAsync(app.Api, "SMS", token, enrollCode));
+        server.Clock.Advance(TimeSpan.FromMinutes(1));
+        using var driver = new HostedSignInDriver(server.BaseUrl);
+
+        var mfa = await SubmitPasswordAsync(driver, await driver.GetAsync(AuthorizeUrl(app), Ct), email);
+        Assert.Contains(phone[^2..], mfa.Html, StringComparison.Ordinal);
+        Assert.DoesNotContain(phone, mfa.Html, StringComparison.Ordinal);
+        var sent = await driver.SubmitAsync(mfa, "/login/mfa", new Dictionary<string, string> { ["sms-code"] = "", ["action"] = "send" }, Ct);
+        var again = await driver.SubmitAsync(sent, "/login/mfa", new Dictionary<string, string> { ["sms-code"] = "", ["action"] = "send" }, Ct);
+        Assert.Contains("One code per recipient per minute", again.Html, StringComparison.Ordinal);
+        var code = server.Outbox.LastTo("+86" + phone)!.Code;
+
+        var answer = await driver.SubmitAsync(again, "/login/mfa", new Dictionary<string, string> { ["sms-code"] = code, ["action"] = "verify" }, Ct);
+        Assert.Equal(["pwd", "sms", "mfa"], Amr(Jwt((await RedeemAsync(server, app, CodeFrom(answer, app, server))).Body, "id_token")));
+    }
+
+    [Fact]
+    public async Task PassCode_ByEmail_SignsIn_AndTheEmailFactorOfThatInboxIsNoSecondFactor()
+    {
+        server.RequireAvailable();
+        var app = await AppAsync(server, MfaMode.Optional);
+        var (email, seed, _) = await UserWithOtpAsync(app.Api, server);
+        var (token, enrollCode) = await StartEmailAsync(app.Api, server, email);
+        AssertOk(await EnrollAsync(app.Api, "EMAIL", token, enrollCode));
+        server.Clock.Advance(TimeSpan.FromMinutes(1));
+        using var driver = new HostedSignInDriver(server.BaseUrl);
+        var login = await driver.GetAsync(AuthorizeUrl(app), Ct);
+
+        var codePage = await driver.SubmitAsync(login, "/login/code", new Dictionary<string, string> { ["recipient"] = email.ToUpperInvariant(), ["action"] = "send" }, Ct);
+        Assert.Contains("A code was sent to", codePage.Html, StringComparison.Ordinal);
+        var wrong = await driver.SubmitAsync(codePage, "/login/code", new Dictionary<string, string> { ["passcode"] = "000000", ["action"] = "verify" }, Ct);
+        Assert.Contains("Wrong or expired verification code", wrong.Html, StringComparison.Ordinal);
+        var mfa = await driver.SubmitAsync(wrong, "/login/code", new Dictionary<string, string> { ["passcode"] = server.Outbox.LastTo(email)!.Code, ["action"] = "verify" }, Ct);
+
+        Assert.Contains("name=\"otp-code\"", mfa.Html, StringComparison.Ordinal);
+        Assert.DoesNotContain("name=\"email-code\"", mfa.Html, StringComparison.Ordinal);
+        var code = CodeFrom(await SubmitTotpAsync(driver, mfa, Totp(server, seed)), app, server);
+        Assert.Equal(["otp", "mfa"], Amr(Jwt((await RedeemAsync(server, app, code)).Body, "id_token")));
+    }
+
+    [Fact]
+    public async Task PassCode_Session_StepUp_StillRefusesTheFactorOfTheSameInbox()
+    {
+        server.RequireAvailable();
+        var pool = "Code " + Guid.NewGuid().ToString("N")[..6];
+        var relaxed = await AppAsync(server, MfaMode.Off, pool: pool);
+        var strict = await AppAsync(server, MfaMode.Optional, pool: pool);
+        var (email, seed, _) = await UserWithOtpAsync(strict.Api, server);
+        var (token, enrollCode) = await StartEmailAsync(strict.Api, server, email);
+        AssertOk(await EnrollAsync(strict.Api, "EMAIL", token, enrollCode));
+        server.Clock.Advance(TimeSpan.FromMinutes(1));
+        using var driver = new HostedSignInDriver(server.BaseUrl);
+        var codePage = await driver.SubmitAsync(await driver.GetAsync(AuthorizeUrl(relaxed), Ct), "/login/code",
+            new Dictionary<string, string> { ["recipient"] = email, ["action"] = "send" }, Ct);
+        CodeFrom(await driver.SubmitAsync(codePage, "/login/code", new Dictionary<string, string> { ["passcode"] = server.Outbox.LastTo(email)!.Code, ["action"] = "verify" }, Ct),
+            relaxed, server);
+
+        var stepUp = await driver.GetAsync(AuthorizeUrl(strict), Ct);
+
+        Assert.Contains("name=\"otp-code\"", stepUp.Html, StringComparison.Ordinal);
+        Assert.DoesNotContain("name=\"email-code\"", stepUp.Html, StringComparison.Ordinal);
+        CodeFrom(await SubmitTotpAsync(driver, stepUp, Totp(server, seed)), strict, server);
+    }
+
+    [Fact]
     public async Task SingleSignOn_SecondApplicationOfThePool_GetsACodeWithoutThePassword_AndStepsUpWhenItsPolicyAsks()
     {
         server.RequireAvailable();

@@ -1,8 +1,9 @@
-﻿using Microsoft.EntityFrameworkCore.Migrations;
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
 
 #nullable disable
 
-namespace Portcullis.Storage.Sqlite.Migrations
+namespace Portcullis.Storage.PostgreSql.Migrations
 {
     /// <inheritdoc />
     public partial class HostedSignIn : Migration
@@ -13,7 +14,7 @@ namespace Portcullis.Storage.Sqlite.Migrations
             migrationBuilder.AddColumn<string>(
                 name: "PostLogoutRedirectUris",
                 table: "applications",
-                type: "TEXT",
+                type: "character varying(4000)",
                 maxLength: 4000,
                 nullable: false,
                 defaultValue: "");
@@ -22,22 +23,22 @@ namespace Portcullis.Storage.Sqlite.Migrations
                 name: "authorization_codes",
                 columns: table => new
                 {
-                    Id = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
-                    CodeHash = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
-                    AppId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
-                    UserId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
-                    SessionId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
-                    RedirectUri = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: false),
-                    Scope = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: false),
-                    Nonce = table.Column<string>(type: "TEXT", maxLength: 512, nullable: true),
-                    CodeChallenge = table.Column<string>(type: "TEXT", maxLength: 128, nullable: true),
-                    AuthTime = table.Column<long>(type: "INTEGER", nullable: false),
-                    Amr = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
-                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
-                    ExpiresAt = table.Column<long>(type: "INTEGER", nullable: false),
-                    RedeemedAt = table.Column<long>(type: "INTEGER", nullable: true),
-                    AccessTokenJti = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
-                    AccessTokenExpiresAt = table.Column<long>(type: "INTEGER", nullable: true)
+                    Id = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    CodeHash = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    AppId = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    UserId = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    SessionId = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    RedirectUri = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: false),
+                    Scope = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: false),
+                    Nonce = table.Column<string>(type: "character varying(512)", maxLength: 512, nullable: true),
+                    CodeChallenge = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: true),
+                    AuthTime = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    Amr = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    ExpiresAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    RedeemedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    AccessTokenJti = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
+                    AccessTokenExpiresAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -54,15 +55,16 @@ namespace Portcullis.Storage.Sqlite.Migrations
                 name: "browser_sessions",
                 columns: table => new
                 {
-                    Id = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
-                    TokenHash = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
-                    PoolId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
-                    UserId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
-                    AuthTime = table.Column<long>(type: "INTEGER", nullable: false),
-                    Amr = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
-                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
-                    ExpiresAt = table.Column<long>(type: "INTEGER", nullable: false),
-                    EndedAt = table.Column<long>(type: "INTEGER", nullable: true)
+                    Id = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    TokenHash = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    PoolId = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    UserId = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    AuthTime = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    Amr = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    FirstFactorRecipient = table.Column<string>(type: "character varying(254)", maxLength: 254, nullable: true),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    ExpiresAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    EndedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
                 },
                 constraints: table =>
                 {

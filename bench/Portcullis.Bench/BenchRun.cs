@@ -115,6 +115,8 @@ public sealed class BenchRun(BenchSettings s, Log log)
 
         await TargetAsync(label, "mfa-signin", "mfa-signin (password + TOTP, tokens)", Port(port), "mfasignin.lua",
             MfaSignInEnv($"codes-{key}-mfa.tsv", key), s.SignInTimeoutSeconds, Cpu, db, server.Pid, null, ct);
+        await TargetAsync(label, "authorize-code", "authorize-code (/oidc/auth with a session cookie, then the code at /oidc/token)", Port(port),
+            "authorize.lua", AuthorizeEnv(), 20, Cpu, db, server.Pid, null, ct);
 
         if (s.Wants("account-timing"))
         {
@@ -226,6 +228,15 @@ public sealed class BenchRun(BenchSettings s, Log log)
         ["BENCH_APP_ID"] = s.AppId,
         ["BENCH_APP_SECRET"] = s.AppSecret,
         ["BENCH_PASSWORD"] = Seeder.Password,
+    };
+
+    /// <summary>The signin target's application (MFA off, so a password-only session gets a code) and the seeded session cookies.</summary>
+    private Dictionary<string, string> AuthorizeEnv() => new()
+    {
+        ["BENCH_TOKENS"] = D("sessions.tsv"),
+        ["BENCH_APP_ID"] = s.SignInAppId,
+        ["BENCH_APP_SECRET"] = s.SignInAppSecret,
+        ["BENCH_REDIRECT_URI"] = BenchSettings.RedirectUri,
     };
 
     private async Task TargetAsync(string server, string key, string title, string url, string script, Dictionary<string, string> env,

@@ -22,11 +22,17 @@ public sealed class BenchSettings
 
     public string SignInAppSecret { get; } = "bench-signin-secret-0123456789abcdef";
 
+    /// <summary>
+    /// The signin application's registered redirect URI, where the authorize-code target's codes are sent: wrk reads them from
+    /// the 302's Location and never follows it, so nothing listens there.
+    /// </summary>
+    public const string RedirectUri = PublicUrl + "/cb";
+
     /// <summary>Every target key, in the order a server measures them (bench/README.md, "Targets").</summary>
     public static IReadOnlyList<string> KnownTargets { get; } =
     [
         "verify-valid", "verify-wrong", "profile", "introspect", "enroll", "signin", "mfa-signin",
-        "account-timing", "bare-static", "bare-verify", "peer-verify", "peer-session", "face-verify",
+        "authorize-code", "account-timing", "bare-static", "bare-verify", "peer-verify", "peer-session", "face-verify",
     ];
 
     public int Users { get; set; } = 10_000;

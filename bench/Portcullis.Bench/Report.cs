@@ -43,8 +43,9 @@ public static class Report
                 continue;
             }
 
-            // The enroll cycle and the MFA sign-in are two requests per expected answer (a bound factor, a completed sign-in).
-            var share = r.Requests == 0 ? 0 : 100.0 * r.Ok * (r.Key is "enroll" or "mfa-signin" ? 2 : 1) / r.Requests;
+            // The enroll cycle, the MFA sign-in and the code flow are two requests per expected answer (a bound factor, a completed
+            // sign-in, a token answer).
+            var share = r.Requests == 0 ? 0 : 100.0 * r.Ok * (r.Key is "enroll" or "mfa-signin" or "authorize-code" ? 2 : 1) / r.Requests;
             md.AppendLine($"| {r.Server} | {r.Title} | {r.Rps:N0} | {r.OkPerSecond:N0} | {r.P50:F2} | {r.P99:F2} | {r.CpuUs:N0} | "
                 + $"{(r.Server.Contains("PostgreSQL", StringComparison.Ordinal) ? r.DbCpuUs.ToString("N0", inv) : "–")} | {share:F1} % | {r.PeakRssKb / 1024.0:F0} |");
         }
@@ -54,7 +55,9 @@ public static class Report
             + "a profile, an active token, a bound factor, tokens); GenAuth answers business errors with HTTP 200, so the scripts read every body. "
             + "For the enroll cycle, *expected answers/s* is bound factors per second (two requests each); for mfa-signin, completed sign-ins per "
             + "second (two requests each: the password sign-in answering apiCode 1636, then the TOTP answering tokens; the challenges a round ends "
-            + "before answering keep its share just under 100 %). *server CPU*: utime + stime of the server "
+            + "before answering keep its share just under 100 %); for authorize-code, completed code flows per second (two requests each: "
+            + "/oidc/auth answering a code, then /oidc/token answering tokens; the codes a round ends before redeeming keep its share just under "
+            + "100 %; its latencies mix both requests). *server CPU*: utime + stime of the server "
             + "process over the round (/proc/pid/stat) divided by its requests; *DB CPU*: the PostgreSQL backends', likewise; SQLite runs inside "
             + "the server process. *peak RSS*: VmHWM of the server process after that target (it only grows).");
         foreach (var r in run.Results.Where(r => r.Note.Length > 0 && r.Rounds.Count > 0))
@@ -228,6 +231,23 @@ public static class Report
                 : "";
             md.AppendLine($"| mfa-signin ({db}): password + TOTP, tokens (no target) | {mfa.OkPerSecond:F1} completed sign-ins/s ({mfa.Rps:F1} req/s), "
                 + $"{cpuMs:F1} ms CPU each{versus} | – |");
+        }
+
+        foreach (var db in new[] { "SQLite", "PostgreSQL" })
+        {
+            if (Find(db, "authorize-code") is not { } flow)
+            {
+                continue;
+            }
+
+            // Both requests' CPU over the completed flows: the same tokens as signin's (access + ID token), without the password hash.
+            var cpuMs = TargetResult.Median(flow.Rounds.Where(r => r.Ok > 0).Select(r => r.ServerCpuUs / r.Ok)) / 1000;
+            var dbCpu = db == "PostgreSQL" ? $" + {TargetResult.Median(flow.Rounds.Where(r => r.Ok > 0).Select(r => r.DbCpuUs / r.Ok)) / 1000:F2} ms DB CPU" : "";
+            var versus = Find(db, "signin") is { } signin
+                ? $"; signin (password, same application and tokens) {signin.OkPerSecond:F1}/s: **{flow.OkPerSecond / signin.OkPerSecond:F1}×** its rate"
+                : "";
+            md.AppendLine($"| authorize-code ({db}): /oidc/auth with a session, then the code at /oidc/token (no target) | {flow.OkPerSecond:N0} completed flows/s "
+                + $"({flow.Rps:N0} req/s), {cpuMs:F2} ms CPU each{dbCpu}{versus} | – |");
         }
 
         var rss = run.Results.Where(r => r.Server.StartsWith("Portcullis", StringComparison.Ordinal)).GroupBy(r => r.Server)

@@ -1,14 +1,17 @@
+using System.Buffers.Text;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using Portcullis.Core.Applications;
 using Portcullis.Core.Common;
 using Portcullis.Core.Factors;
 using Portcullis.Core.Factors.Otp;
 using Portcullis.Core.Passwords;
 using Portcullis.Core.Pools;
+using Portcullis.Core.SignIn;
 using Portcullis.Core.Tokens;
 using Portcullis.Core.Users;
 using Portcullis.Server.Hosting;
@@ -19,9 +22,10 @@ namespace Portcullis.Bench;
 
 /// <summary>
 /// Fills a database without going through HTTP (sign-up spends an Argon2id hash per user): the server's own services migrate,
-/// make the signing key, the bootstrap application and the signin target's (MFA off), then users and OTP factors are inserted
-/// in batches through the server's DbContext, all sharing one password hash computed once with the server's parameters.
-/// Identities are derived from the index, so the load generator can rebuild every seed: see <see cref="Seed"/>.
+/// make the signing key, the bootstrap application and the signin target's (MFA off), then users, OTP factors and browser
+/// sessions are inserted in batches through the server's DbContext, all sharing one password hash computed once with the
+/// server's parameters. Identities are derived from the index, so the load generator can rebuild every seed and session
+/// cookie: see <see cref="Seed"/> and <see cref="SessionToken"/>.
 /// </summary>
 public static class Seeder
 {
@@ -44,6 +48,14 @@ public static class Seeder
     /// the seed its code comes from) from this nickname; a username would add a unique index entry per user.
     /// </summary>
     public static string Nickname(int i) => $"user-{i}";
+
+    public static string SessionId(int i) => "c0" + i.ToString("x22", CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// User i's <c>portcullis_session</c> cookie, shaped as the server's own (Ids.NewOpaqueToken: 32 bytes, base64url):
+    /// SHA-256("portcullis-bench-session-i"). The row keeps only its hash, as the server's sessions do.
+    /// </summary>
+    public static string SessionToken(int i) => Base64Url.EncodeToString(SHA256.HashData(Encoding.ASCII.GetBytes($"portcullis-bench-session-{i}")));
 
     /// <summary>User i's TOTP seed: the first 20 bytes of SHA-256("portcullis-bench-seed-i").</summary>
     public static byte[] Seed(int i) => SHA256.HashData(Encoding.ASCII.GetBytes($"portcullis-bench-seed-{i}"))[..TotpVerifier.SeedBytes];
@@ -76,7 +88,10 @@ public static class Seeder
         "--Logging:LogLevel:Microsoft.EntityFrameworkCore", "Warning",
     ];
 
-    /// <summary>Seeds SQLite fully; writes the users' access tokens to <c>users.tsv</c> and <c>enroll.tsv</c> in the data folder.</summary>
+    /// <summary>
+    /// Seeds SQLite fully; writes the users' access tokens to <c>users.tsv</c> and <c>enroll.tsv</c>, and their session cookies
+    /// to <c>sessions.tsv</c>, in the data folder.
+    /// </summary>
     public static async Task SeedAsync(BenchSettings s, string sqliteConnection, Log log, CancellationToken ct)
     {
         await using var app = PortcullisApp.Build(ServerArgs(s, StorageProvider.Sqlite, sqliteConnection));
@@ -89,12 +104,14 @@ public static class Seeder
         var sp = scope.ServiceProvider;
         var application = await sp.GetRequiredService<IApplicationStore>().FindAsync(s.AppId, ct)
             ?? throw new InvalidOperationException("the bootstrap application was not created");
-        await SeedSignInApplicationAsync(s, sp.GetRequiredService<ApplicationService>(), application, ct);
+        await SeedSignInApplicationAsync(s, sp.GetRequiredService<ApplicationService>(), sp.GetRequiredService<IApplicationStore>(), application, ct);
         var protector = sp.GetRequiredService<ISecretProtector>();
         var passwordHash = await sp.GetRequiredService<PasswordHasher>().HashAsync(Password, ct);
         var db = sp.GetRequiredService<PortcullisDbContext>();
         db.ChangeTracker.AutoDetectChangesEnabled = false;
         var now = DateTimeOffset.UtcNow;
+        // As long as a session the server starts now would last (12 h by default): longer than any run.
+        var sessionEnd = now.AddSeconds(sp.GetRequiredService<IOptions<HostedSignInOptions>>().Value.SessionLifetimeSeconds);
 
         var watch = System.Diagnostics.Stopwatch.StartNew();
         const int batch = 5000;
@@ -111,6 +128,19 @@ public static class Seeder
                     Type = FactorType.Otp,
                     ProtectedSecret = protector.Protect(Convert.ToBase64String(Seed(i))),
                     CreatedAt = now,
+                });
+                // A password sign-in on the hosted pages (the authorize-code target's cookie): amr pwd, no second factor,
+                // which the signin target's application (MFA off) does not ask for.
+                db.BrowserSessions.Add(new BrowserSession
+                {
+                    Id = SessionId(i),
+                    TokenHash = Ids.HashToken(SessionToken(i)),
+                    PoolId = application.PoolId,
+                    UserId = UserId(i),
+                    AuthTime = now,
+                    Amr = AuthenticationMethods.Password,
+                    CreatedAt = now,
+                    ExpiresAt = sessionEnd,
                 });
             }
 
@@ -129,7 +159,14 @@ public static class Seeder
             db.ChangeTracker.Clear();
         }
 
-        log.Line($"seeded {s.Users:N0} users with OTP factors and {s.EnrollUsers:N0} users without, in {watch.Elapsed.TotalSeconds:F1} s");
+        log.Line($"seeded {s.Users:N0} users with OTP factors and browser sessions and {s.EnrollUsers:N0} users without, in {watch.Elapsed.TotalSeconds:F1} s");
+        await using (var sessions = new StreamWriter(Path.Combine(s.DataDir, "sessions.tsv"), false, new UTF8Encoding(false)))
+        {
+            for (var i = 0; i < s.Users; i++)
+            {
+                await sessions.WriteAsync($"{i}\t{SessionToken(i)}\n");
+            }
+        }
 
         // Access tokens, minted by the server's TokenService with its signing key (kept in the database, so valid on every
         // server built from it). No id token, no refresh token: one RS256 signature each.
@@ -142,10 +179,11 @@ public static class Seeder
 
     /// <summary>
     /// The signin target's application (<see cref="BenchSettings.SignInAppId"/>), in the bootstrap application's pool, with MFA
-    /// off: created through the server's ApplicationService as the bootstrap one is, so it is a row like any other and the
-    /// PostgreSQL copy carries it.
+    /// off and the authorize-code target's redirect URI: created through the server's ApplicationService as the bootstrap one
+    /// is, so it is a row like any other and the PostgreSQL copy carries it.
     /// </summary>
-    private static async Task SeedSignInApplicationAsync(BenchSettings s, ApplicationService applications, Application bootstrap, CancellationToken ct)
+    private static async Task SeedSignInApplicationAsync(BenchSettings s, ApplicationService applications, IApplicationStore apps, Application bootstrap,
+        CancellationToken ct)
     {
         var created = await applications.EnsureAsync(s.SignInAppId, s.SignInAppSecret, "bench sign-in, MFA off", ct);
         if (created.PoolId != bootstrap.PoolId)
@@ -158,6 +196,11 @@ public static class Seeder
         {
             throw new InvalidOperationException($"turning MFA off for the sign-in application failed: {off.Error?.Detail}");
         }
+
+        // The store caches what it answers, so the change goes on a copy (as SetMfaAsync's does).
+        var withRedirect = off.Value.With(off.Value.MfaMode, off.Value.EnabledFactors);
+        withRedirect.RedirectUris = [BenchSettings.RedirectUri];
+        await apps.UpdateAsync(withRedirect, ct);
     }
 
     private static User NewUser(string id, string email, string? nickname, string poolId, string passwordHash, DateTimeOffset now) => new()
@@ -206,7 +249,7 @@ public static class Seeder
 
     /// <summary>
     /// Migrates an empty PostgreSQL database and copies the seeded SQLite rows into it, key ring and signing key included, so
-    /// the same access tokens, seeds and password work on both servers.
+    /// the same access tokens, seeds, session cookies and password work on both servers.
     /// </summary>
     public static async Task CopyToPostgreSqlAsync(BenchSettings s, string sqliteConnection, string pgConnection, Log log, CancellationToken ct)
     {
@@ -226,6 +269,7 @@ public static class Seeder
         await CopyAsync<Application>(from, to, q => q.OrderBy(a => a.Id), ct);
         await CopyAsync<User>(from, to, q => q.OrderBy(u => u.Id), ct);
         await CopyAsync<Factor>(from, to, q => q.OrderBy(f => f.Id), ct);
+        await CopyAsync<BrowserSession>(from, to, q => q.OrderBy(b => b.Id), ct);
         log.Line($"copied the seeded rows to PostgreSQL in {watch.Elapsed.TotalSeconds:F1} s");
     }
 

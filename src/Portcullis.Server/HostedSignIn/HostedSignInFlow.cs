@@ -222,9 +222,12 @@ public sealed class HostedSignInFlow(BrowserSessions sessions, MfaSignInService 
         if (shown is null)
         {
             var started = await enrollment.StartAsync(signIn, FactorType.Otp, context.RequestAborted);
+            // No factor of the user answers, and none may be bound here (acr_values asked for a second factor of a user who has
+            // none, under a policy that does not require one): the client learns it, rather than the user meeting a dead end.
             if (!started.Succeeded)
             {
-                return ErrorPage(context, text, text.NoUsableFactor);
+                return Error(context, interaction.Request, new AuthorizationError("unmet_authentication_requirements",
+                    "The user has no second factor this application accepts", true));
             }
 
             shown = new OtpEnrollmentShown(started.Value.OtpKeyUri!, started.Value.OtpSecret!, started.Value.RecoveryCode!);

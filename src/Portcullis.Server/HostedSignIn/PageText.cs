@@ -43,7 +43,6 @@ public sealed record PageText(
     string SignOut,
     string ErrorTitle,
     string ExpiredInteraction,
-    string NoUsableFactor,
     string MissingFields,
     string SubmitResponse)
 {
@@ -62,7 +61,7 @@ public sealed record PageText(
         "Your new recovery code", "The recovery code you used no longer works. Here is its replacement: write it down now, it is shown only once.", "Continue",
         "Signed out", "You have signed out.", "Sign out", "Sign out of {0}?", "Sign out",
         "Something went wrong", "This sign-in took too long or the page was changed: start again from the application.",
-        "None of your second factors can be used here. Ask your administrator for help.", "Fill in every field.",
+        "Fill in every field.",
         "Continue");
 
     public static readonly PageText Chinese = new(
@@ -80,7 +79,7 @@ public sealed record PageText(
         "您的新恢复代码", "您刚使用的恢复代码已失效，这是新的恢复代码：请立即抄下，它只显示这一次。", "继续",
         "已退出", "您已退出登录。", "退出登录", "确定退出 {0}？", "退出登录",
         "出错了", "登录超时或页面已被修改，请从应用重新开始。",
-        "您的二次认证方式均无法在此使用，请联系管理员。", "请填写所有字段。",
+        "请填写所有字段。",
         "继续");
 
     /// <summary>Chinese when the first language asked for is Chinese; English otherwise.</summary>

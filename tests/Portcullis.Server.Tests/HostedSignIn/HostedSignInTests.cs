@@ -259,6 +259,19 @@ public abstract class HostedSignInTests(TestServer server)
     }
 
     [Fact]
+    public async Task AcrValues_MultiFactor_ForAUserWithoutFactors_AnswersUnmetAuthenticationRequirements()
+    {
+        server.RequireAvailable();
+        var app = await AppAsync(server, MfaMode.Optional);
+        var (email, _) = await SignUpAsync(app.Api);
+        using var driver = new HostedSignInDriver(server.BaseUrl);
+
+        var login = await driver.GetAsync(AuthorizeUrl(app, extra: "&acr_values=" + Uri.EscapeDataString(MultiFactorAcr)), Ct);
+
+        Assert.Equal("unmet_authentication_requirements", ErrorFrom(await SubmitPasswordAsync(driver, login, email), app));
+    }
+
+    [Fact]
     public async Task PromptNone_AnswersLoginRequired_ThenInteractionRequired_WithoutShowingAPage()
     {
         server.RequireAvailable();

@@ -54,16 +54,15 @@ public sealed class HostedSignInPageTests(DevServer server, Chromium chromium, L
     }
 
     /// <summary>
-    /// Submits a form and waits for the document it leads to (another page of Portcullis, or the relying party's, after any
-    /// redirect) to be loaded.
+    /// Submits a form and waits until the page shows the document it leads to (another page of Portcullis, often at the same
+    /// URL, or the relying party's after a redirect): the old document is marked, and the wait ends when the page's document
+    /// no longer carries the mark and has been parsed.
     /// </summary>
     private static async Task SubmitAsync(IPage page, Func<Task> submit)
     {
-        var arrived = page.WaitForResponseAsync(r => r.Request.IsNavigationRequest && r.Status is < 300 or >= 400);
+        await page.EvaluateAsync("() => { window.portcullisPreviousDocument = true; }");
         await submit();
-        var response = await arrived;
-        // The response comes before the document is committed: wait until the page shows it.
-        await page.WaitForURLAsync(response.Url, new PageWaitForURLOptions { WaitUntil = WaitUntilState.DOMContentLoaded });
+        await page.WaitForFunctionAsync("() => !window.portcullisPreviousDocument && document.readyState !== 'loading'");
     }
 
     private static Task FillAndSubmitAsync(IPage page, string selector, string value) =>
@@ -73,10 +72,26 @@ public sealed class HostedSignInPageTests(DevServer server, Chromium chromium, L
             await page.Locator(selector).PressAsync("Enter");
         });
 
+    /// <summary>
+    /// The element with this id has the keyboard focus (autofocus), waiting for it: Chromium applies autofocus at a rendering
+    /// step after the document has loaded.
+    /// </summary>
+    private static async Task AssertFocusedAsync(IPage page, string id)
+    {
+        try
+        {
+            await page.WaitForFunctionAsync("id => document.activeElement?.id === id", id, new PageWaitForFunctionOptions { Timeout = 5_000 });
+        }
+        catch (TimeoutException)
+        {
+            Assert.Fail($"#{id} should have the focus; it is on '{await page.EvaluateAsync<string>("document.activeElement?.id ?? ''")}'");
+        }
+    }
+
     /// <summary>Signs in with the keyboard alone: the account field has the focus, Tab reaches the password, Enter submits.</summary>
     private static async Task EnterPasswordAsync(IPage page, string email)
     {
-        Assert.Equal("account", await page.EvaluateAsync<string>("document.activeElement.id"));
+        await AssertFocusedAsync(page, "account");
         await page.Keyboard.TypeAsync(email);
         await page.Keyboard.PressAsync("Tab");
         await TypeAndSubmitAsync(page, TestUsers.Password);
@@ -126,7 +141,7 @@ public sealed class HostedSignInPageTests(DevServer server, Chromium chromium, L
 
         Assert.Equal(mfaHeading, await page.Locator("h1").InnerTextAsync());
         await Chromium.ScreenshotAsync(page, $"hosted-mfa-{locale}");
-        Assert.Equal("otp-code", await page.EvaluateAsync<string>("document.activeElement.id"));
+        await AssertFocusedAsync(page, "otp-code");
         await TypeAndSubmitAsync(page, Totp(seed));
 
         Assert.Single(callbacks);
@@ -253,7 +268,7 @@ public sealed class HostedSignInPageTests(DevServer server, Chromium chromium, L
         await page.GotoAsync(AuthorizeUrl(server, app));
         await page.Locator("#recipient").FillAsync(email);
         await SubmitAsync(page, () => page.GetByRole(AriaRole.Button, new() { Name = send }).ClickAsync());
-        Assert.Equal("passcode", await page.EvaluateAsync<string>("document.activeElement.id"));
+        await AssertFocusedAsync(page, "passcode");
         await Chromium.ScreenshotAsync(page, $"hosted-code-sent-{locale}");
         await page.Locator("#passcode").FillAsync(server.Outbox.LastTo(email)!.Code);
         await SubmitAsync(page, () => page.GetByRole(AriaRole.Button, new() { Name = signIn, Exact = true }).ClickAsync());

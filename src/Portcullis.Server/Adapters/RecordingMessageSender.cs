@@ -54,11 +54,9 @@ public sealed class RecordingMessageSender(TimeProvider clock, ILogger<Recording
         {
         }
 
-        logger.LogInformation("Recorded {Kind} message {MessageId} on {Channel} to {Recipient}", message.Kind, message.Id, message.Channel, Mask(message));
+        logger.LogInformation("Recorded {Kind} message {MessageId} on {Channel} to {Recipient}", message.Kind, message.Id, message.Channel,
+            Recipients.Mask(message.Kind == "sms", message.Recipient));
     }
-
-    private static string Mask(RecordedMessage message) =>
-        message.Kind == "sms" ? Sms.PhoneNumberNormaliser.Mask(message.Recipient) : Email.SmtpEmailSender.MaskAddress(message.Recipient);
 }
 
 /// <summary>Message texts: the code first, so phones can autofill it.</summary>

@@ -98,16 +98,17 @@ public static class HostedSignInEndpoints
 
         var interaction = services.GetRequiredService<InteractionProtector>().Unprotect(form[InteractionField].Count == 1 ? form[InteractionField][0] : null);
         var text = PageText.For(context, interaction?.Request.UiLocales);
-        var expired = HostedSignInFlow.ErrorPage(context, text, text.ExpiredInteraction);
+        // Built only when refused: a page sets its Content-Security-Policy on the response as it is made.
+        IResult Expired() => HostedSignInFlow.ErrorPage(context, text, text.ExpiredInteraction);
         if (!await services.GetRequiredService<IAntiforgery>().IsRequestValidAsync(context) || interaction is null)
         {
-            return (null, expired);
+            return (null, Expired());
         }
 
         var app = await services.GetRequiredService<IApplicationStore>().FindAsync(interaction.Request.ClientId, context.RequestAborted);
         if (app is null || !RedirectUriRules.Matches(app.RedirectUris, interaction.Request.RedirectUri))
         {
-            return (null, expired);
+            return (null, Expired());
         }
 
         PendingSignIn? signIn = null;
@@ -117,7 +118,7 @@ public static class HostedSignInEndpoints
                 context.Connection.RemoteIpAddress?.ToString(), context.RequestAborted);
             if (!pending.Succeeded)
             {
-                return (null, expired);
+                return (null, Expired());
             }
 
             signIn = pending.Value;
@@ -268,8 +269,8 @@ public static class HostedSignInEndpoints
                 return await flow.SecondFactorPageAsync(context, app, interaction, text, text.Message(recovered.Error!));
             }
 
-            await flow.SecondFactorPassedAsync(context, interaction, signIn, recovered.Value.SignIn);
-            return flow.NewRecoveryCodePage(context, interaction, recovered.Value.NewRecoveryCode, text);
+            var session = await flow.SecondFactorPassedAsync(context, interaction, signIn, recovered.Value.SignIn);
+            return flow.NewRecoveryCodePage(context, interaction, session, recovered.Value.NewRecoveryCode, text);
         }
 
         var verified = await mfa.VerifyAsync(signIn, type, new FactorAnswer(code), ct);
@@ -350,13 +351,18 @@ public static class HostedSignInEndpoints
         return await flow.ContinueAsync(context, app, interaction.Request, text, justSignedIn: true);
     }
 
-    /// <summary>After the new recovery code was shown: on to the client with the session the recovery code started.</summary>
-    private static async Task<IResult> ContinueAsync(HttpContext context, HostedSignInFlow flow)
+    /// <summary>After the new recovery code was shown: on to the client with the session the recovery code started, still current.</summary>
+    private static async Task<IResult> ContinueAsync(HttpContext context, HostedSignInFlow flow, BrowserSessions sessions)
     {
         var read = await ReadPageFormAsync(context);
         if (read is not ({ } page, null))
         {
             return read.Refusal!;
+        }
+
+        if (page.Interaction.SignedInSessionId is not { } signedIn || (await sessions.CurrentAsync(context))?.Session.Id != signedIn)
+        {
+            return HostedSignInFlow.ErrorPage(context, page.Text, page.Text.ExpiredInteraction);
         }
 
         return await flow.ContinueAsync(context, page.App, page.Interaction.Request, page.Text, justSignedIn: true);

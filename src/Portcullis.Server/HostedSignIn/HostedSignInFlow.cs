@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using Portcullis.Core.Applications;
 using Portcullis.Core.Factors;
 using Portcullis.Core.SignIn;
@@ -17,7 +18,7 @@ namespace Portcullis.Server.HostedSignIn;
 /// first) or, with <c>prompt=none</c>, the error that says which.
 /// </summary>
 public sealed class HostedSignInFlow(BrowserSessions sessions, MfaSignInService mfa, MfaSignInEnrollment enrollment, AuthorizationCodes codes,
-    InteractionProtector interactions, IdTokenHints hints, IssuerResolver issuer, TimeProvider clock)
+    InteractionProtector interactions, IdTokenHints hints, IssuerResolver issuer, TimeProvider clock, IOptions<MfaOptions> mfaOptions)
 {
     /// <param name="justSignedIn">The user entered the password in this interaction, so <c>prompt=login</c> and <c>max_age</c> are met.</param>
     public async Task<IResult> ContinueAsync(HttpContext context, Application app, AuthorizationRequest request, PageText text, bool justSignedIn = false)
@@ -76,16 +77,16 @@ public sealed class HostedSignInFlow(BrowserSessions sessions, MfaSignInService 
     /// After the second factor: a step-up asked of the browser's session raises that session (which keeps its <c>auth_time</c>);
     /// after a password entered on the page, a new session starts from that entry.
     /// </summary>
-    public async Task SecondFactorPassedAsync(HttpContext context, Interaction interaction, PendingSignIn signIn, CompletedSignIn completed)
+    public async Task<BrowserSession> SecondFactorPassedAsync(HttpContext context, Interaction interaction, PendingSignIn signIn, CompletedSignIn completed)
     {
         if (interaction.StepUpSessionId is { } stepUp && await sessions.CurrentAsync(context) is { } current
             && current.Session.Id == stepUp && current.User.Id == completed.User.Id
-            && await sessions.StepUpAsync(current.Session, current.User, completed.Amr, context.RequestAborted) is not null)
+            && await sessions.StepUpAsync(current.Session, current.User, completed.Amr, context.RequestAborted) is { } raised)
         {
-            return;
+            return raised;
         }
 
-        await sessions.StartAsync(context, completed.User, signIn.Session.CreatedAt, completed.Amr, signIn.Session.FirstFactorRecipient);
+        return await sessions.StartAsync(context, completed.User, signIn.Session.CreatedAt, completed.Amr, signIn.Session.FirstFactorRecipient);
     }
 
     public async Task<IResult> IssueCodeAsync(HttpContext context, Application app, AuthorizationRequest request, BrowserSession session, PageText text)
@@ -135,15 +136,18 @@ public sealed class HostedSignInFlow(BrowserSessions sessions, MfaSignInService 
     public IResult CodeSignInPage(HttpContext context, Application app, Interaction interaction, PageText text, string? error = null)
     {
         var to = interaction.PassCodeSentTo!;
-        var masked = to.Lookup == UserLookup.Phone ? Adapters.Sms.PhoneNumberNormaliser.Mask(to.Recipient) : Adapters.Email.SmtpEmailSender.MaskAddress(to.Recipient);
-        var body = $"<h1>{Format(text.SignInTo, app.Name)}</h1>" + Alert(error) +
-            $"<p class=\"note\" role=\"status\">{Format(text.CodeSentTo, masked)} {E(text.ResendAfter.Replace("{0}", "60", StringComparison.Ordinal))}</p>" +
+        var body = $"<h1>{Format(text.SignInTo, app.Name)}</h1>" + Alert(error) + CodeSentNote(text, Recipients.Mask(to.Lookup == UserLookup.Phone, to.Recipient)) +
             Form(context, HostedSignInEndpoints.CodeSignInPath, interactions.Protect(interaction),
                 $"<label for=\"passcode\">{E(text.CodeLabel)}</label>" +
                 "<input id=\"passcode\" name=\"passcode\" type=\"text\" autocomplete=\"one-time-code\" inputmode=\"numeric\" autofocus>" +
                 Button(text.SignIn, "action", "verify") + Button(text.ResendCode, "action", "send", secondary: true));
         return Page(context, text, text.SignInTitle, body, interaction.Request.RedirectUri, logoUri: app.LogoUri);
     }
+
+    /// <summary>Where the code went, and how long until another may be sent (the server's one-per-recipient interval).</summary>
+    private string CodeSentNote(PageText text, string maskedRecipient) =>
+        $"<p class=\"note\" role=\"status\">{Format(text.CodeSentTo, maskedRecipient)} " +
+        $"{E(text.ResendAfter.Replace("{0}", mfaOptions.Value.SendIntervalSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal))}</p>";
 
     /// <summary>
     /// The user's factors that answer this sign-in, each with its own form; a user with none binds an authenticator here when the
@@ -179,14 +183,12 @@ public sealed class HostedSignInFlow(BrowserSessions sessions, MfaSignInService 
             }
             else if (factor.Type == FactorType.Sms || factor.Type == FactorType.Email)
             {
-                var masked = factor.Type == FactorType.Sms
-                    ? Adapters.Sms.PhoneNumberNormaliser.Mask(factor.Recipient ?? "")
-                    : Adapters.Email.SmtpEmailSender.MaskAddress(factor.Recipient ?? "");
+                var masked = Recipients.Mask(factor.Type == FactorType.Sms, factor.Recipient);
                 var sent = codeSentBy == factor.Type;
                 var id = type.ToLowerInvariant() + "-code";
                 sections.Append("<section class=\"factor\">").Append(Form(context, HostedSignInEndpoints.SecondFactorPath, protectedInteraction,
                     $"<input type=\"hidden\" name=\"factor\" value=\"{type}\">" +
-                    (sent ? $"<p class=\"note\" role=\"status\">{Format(text.CodeSentTo, masked)} {E(text.ResendAfter.Replace("{0}", "60", StringComparison.Ordinal))}</p>" : "") +
+                    (sent ? CodeSentNote(text, masked) : "") +
                     $"<label for=\"{id}\">{Format(factor.Type == FactorType.Sms ? text.SmsLabel : text.EmailLabel, masked)}</label>" +
                     $"<input id=\"{id}\" name=\"{id}\" type=\"text\" autocomplete=\"one-time-code\" inputmode=\"numeric\"{(sent ? " autofocus" : "")}>" +
                     Button(text.Verify, "action", "verify") +
@@ -243,11 +245,15 @@ public sealed class HostedSignInFlow(BrowserSessions sessions, MfaSignInService 
         return Page(context, text, text.EnrollTitle, body, interaction.Request.RedirectUri, logoUri: app.LogoUri);
     }
 
-    /// <summary>A recovery code was spent: its replacement, shown once, then on to the client.</summary>
-    public IResult NewRecoveryCodePage(HttpContext context, Interaction interaction, string recoveryCode, PageText text)
+    /// <summary>
+    /// A recovery code was spent: its replacement, shown once, then on to the client in the session the sign-in started (the
+    /// only interaction the continue page takes: any other would skip <c>prompt=login</c> and <c>max_age</c>).
+    /// </summary>
+    public IResult NewRecoveryCodePage(HttpContext context, Interaction interaction, BrowserSession session, string recoveryCode, PageText text)
     {
+        var next = new Interaction(interaction.Request, SignedInSessionId: session.Id);
         var body = $"<h1>{E(text.NewRecoveryTitle)}</h1><p>{E(text.NewRecoveryIntro)}</p><p class=\"secret\" id=\"new-recovery-code\">{E(recoveryCode)}</p>" +
-            Form(context, HostedSignInEndpoints.ContinuePath, interactions.Protect(new Interaction(interaction.Request)), Button(text.Continue));
+            Form(context, HostedSignInEndpoints.ContinuePath, interactions.Protect(next), Button(text.Continue));
         return Page(context, text, text.NewRecoveryTitle, body, interaction.Request.RedirectUri);
     }
 

@@ -9,11 +9,12 @@ namespace Portcullis.Server.HostedSignIn;
 /// <summary>
 /// What a sign-in on the hosted pages carries from page to page: the authorization request being answered, and once the
 /// password is passed, the mfaToken of the second-factor step (and an OTP factor being bound, to show it again after a wrong
-/// code; when the second factor is a step-up of the browser's session, which session; and where a sign-in code was sent). It travels in a hidden form field, encrypted and time-limited with Data Protection, so the pages keep no server
+/// code; when the second factor is a step-up of the browser's session, which session; where a sign-in code was sent; and,
+/// on the page that shows a new recovery code, the session that sign-in just started, which alone may continue to the code). It travels in a hidden form field, encrypted and time-limited with Data Protection, so the pages keep no server
 /// state of their own and nothing in it can be read or changed by the browser.
 /// </summary>
 public sealed record Interaction(AuthorizationRequest Request, string? MfaToken = null, OtpEnrollmentShown? Enrollment = null, string? StepUpSessionId = null,
-    Endpoints.PassCodeRecipient? PassCodeSentTo = null);
+    Endpoints.PassCodeRecipient? PassCodeSentTo = null, string? SignedInSessionId = null);
 
 /// <summary>An OTP factor being bound during sign-in, as first shown: the key URI, its secret and the recovery code.</summary>
 public sealed record OtpEnrollmentShown(string KeyUri, string Secret, string RecoveryCode);

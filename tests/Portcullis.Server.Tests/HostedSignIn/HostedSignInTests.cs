@@ -326,6 +326,45 @@ public abstract class HostedSignInTests(TestServer server)
     }
 
     [Fact]
+    public async Task ContinuePage_IsNoWayAroundMaxAge_OrPromptLogin()
+    {
+        server.RequireAvailable();
+        var app = await AppAsync(server, MfaMode.Off);
+        var (email, _) = await SignUpAsync(app.Api);
+        using var driver = new HostedSignInDriver(server.BaseUrl);
+        await PasswordSignInAsync(server, driver, app, email);
+        server.Clock.Advance(TimeSpan.FromMinutes(5));
+
+        foreach (var extra in new[] { "&max_age=60", "&prompt=login" })
+        {
+            // The login page's own interaction and anti-forgery token, posted to the page that follows a spent recovery code.
+            var login = await driver.GetAsync(AuthorizeUrl(app, extra: extra), Ct);
+            Assert.Contains("name=\"password\"", login.Html, StringComparison.Ordinal);
+            var answer = await driver.PostAsync("login/continue", HostedSignInDriver.HiddenFields(login, "/login"), Ct);
+
+            Assert.Null(answer.Location);
+            Assert.Equal(HttpStatusCode.BadRequest, answer.Status);
+        }
+    }
+
+    [Fact]
+    public async Task LoginPage_LeftOpenPastItsLifetime_AsksToStartAgain()
+    {
+        server.RequireAvailable();
+        var app = await AppAsync(server, MfaMode.Off);
+        var (email, _) = await SignUpAsync(app.Api);
+        using var driver = new HostedSignInDriver(server.BaseUrl);
+        var login = await driver.GetAsync(AuthorizeUrl(app), Ct);
+
+        server.Clock.Advance(TimeSpan.FromSeconds(1801));
+        var late = await SubmitPasswordAsync(driver, login, email);
+
+        Assert.Equal(HttpStatusCode.BadRequest, late.Status);
+        Assert.Null(late.Location);
+        Assert.Contains("start again from the application", late.Html, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task SignOut_WithIdTokenHint_EndsTheSession_AndReturnsToTheRegisteredUriWithState()
     {
         server.RequireAvailable();
